@@ -1,0 +1,112 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** JSON columns: written as a JSON string, read back parsed. */
+type Json<T> = ColumnType<T, string, string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface DatasetsTable {
+  id: string
+  name: string
+  description: Generated<string>
+  licence: string | null
+  source_url: string | null
+  properties: Json<Record<string, unknown>>
+  revision: Generated<number>
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface ActorsTable {
+  id: string
+  name: string
+  aliases: Json<string[]>
+  colour: string | null
+  side: string
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
+export interface ImportsTable {
+  id: Generated<number>
+  dataset_id: string
+  kind: 'snapshot' | 'history' | 'features'
+  content_hash: string
+  valid_from: Date | null
+  options: Json<Record<string, unknown>>
+  counts: Json<Record<string, number>>
+  notes: Json<ImportNote[]>
+  submitted_by: string | null
+  created_at: CreatedAt
+}
+
+export interface ImportNote {
+  index?: number
+  path?: string
+  note: string
+}
+
+export interface ControlAreasTable {
+  id: Generated<number>
+  dataset_id: string
+  area_key: string | null
+  actor_id: string | null
+  status: 'controlled' | 'contested'
+  valid_from: Date
+  valid_to: Date | null
+  valid: ColumnType<string, never, never>
+  recorded_at: Date
+  superseded_at: Date | null
+  geometry_hash: string
+  bbox: ColumnType<string, string, string>
+  source: string | null
+  properties: Json<Record<string, unknown>>
+  import_id: number
+}
+
+export interface GeometriesTable {
+  hash: string
+  geometry: Json<unknown>
+  bbox: ColumnType<string, string, string>
+  area_km2: number
+  vertex_count: number
+}
+
+export interface FeaturesTable {
+  row_id: Generated<number>
+  dataset_id: string
+  id: string
+  kind: string
+  name: string
+  owner_side: string | null
+  geometry: Json<unknown>
+  geometry_type: string
+  bbox: ColumnType<string, string, string>
+  geometry_hash: string
+  properties: Json<Record<string, unknown>>
+  recorded_at: Date
+  superseded_at: Date | null
+  import_id: number
+}
+
+export interface SchemaMigrationsTable {
+  name: string
+  applied_at: CreatedAt
+}
+
+export interface Tables {
+  datasets: DatasetsTable
+  actors: ActorsTable
+  imports: ImportsTable
+  control_areas: ControlAreasTable
+  geometries: GeometriesTable
+  features: FeaturesTable
+  schema_migrations: SchemaMigrationsTable
+}
+
+export type DatasetRow = Selectable<DatasetsTable>
+export type ActorRow = Selectable<ActorsTable>
+export type ImportRow = Selectable<ImportsTable>
+export type ControlAreaRow = Selectable<ControlAreasTable>
+export type NewControlArea = Insertable<ControlAreasTable>
+export type FeatureRow = Selectable<FeaturesTable>
+export type NewFeature = Insertable<FeaturesTable>

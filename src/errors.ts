@@ -1,0 +1,52 @@
+import createError from '@fastify/error'
+
+/** One entry of a problem's `errors[]`: what is wrong and where (a JSON Pointer into the request). */
+export interface ProblemDetail {
+  path: string
+  code: string
+  reason: string
+  index?: number
+}
+
+/**
+ * Every error the API can return, declared once with a stable code and HTTP status.
+ * The message template takes the arguments given to the constructor (util.format style).
+ */
+export const Errors = {
+  INVALID_REQUEST: createError('INVALID_REQUEST', 'Invalid request: %s', 400),
+  MALFORMED_JSON: createError('MALFORMED_JSON', 'The body is not valid JSON: %s', 400),
+  INVALID_DATE: createError('INVALID_DATE', '%s', 400),
+  INVALID_BBOX: createError('INVALID_BBOX', '%s', 400),
+  INVALID_REFERENCE: createError('INVALID_REFERENCE', '%s', 400),
+  SERIES_TOO_LONG: createError('SERIES_TOO_LONG', 'The series has %s steps, more than the limit of %s', 400),
+  AUTH_REQUIRED: createError('AUTH_REQUIRED', 'This operation needs an Authorization: Bearer <token> header', 401),
+  INVALID_TOKEN: createError('INVALID_TOKEN', 'The bearer token is not one this service accepts', 401),
+  DATASET_NOT_FOUND: createError('DATASET_NOT_FOUND', "Dataset '%s' does not exist", 404),
+  ACTOR_NOT_FOUND: createError('ACTOR_NOT_FOUND', "Actor '%s' does not exist", 404),
+  SIDE_NOT_FOUND: createError('SIDE_NOT_FOUND', "No actor belongs to side '%s'", 404),
+  FEATURE_NOT_FOUND: createError('FEATURE_NOT_FOUND', "Feature '%s' does not exist in dataset '%s'", 404),
+  IMPORT_NOT_FOUND: createError('IMPORT_NOT_FOUND', "Import '%s' does not exist", 404),
+  ROUTE_NOT_FOUND: createError('ROUTE_NOT_FOUND', 'No route %s %s', 404),
+  NOT_ACCEPTABLE: createError('NOT_ACCEPTABLE', 'This resource is available as %s', 406),
+  BODY_TOO_LARGE: createError('BODY_TOO_LARGE', 'The body is larger than the limit of %s bytes', 413),
+  TOO_MANY_FEATURES: createError('TOO_MANY_FEATURES', 'The import has %s features, more than the limit of %s', 413),
+  TOO_MANY_VERTICES: createError('TOO_MANY_VERTICES', 'The import has %s vertices, more than the limit of %s', 413),
+  UNSUPPORTED_MEDIA_TYPE: createError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type %s is not accepted here; send application/json or application/geo+json', 415),
+  INVALID_IMPORT: createError('INVALID_IMPORT', 'The import was refused: %s problem(s) in the file; nothing was written', 422),
+  WRONG_GEOMETRY_TYPE: createError('WRONG_GEOMETRY_TYPE', '%s', 422),
+  ANALYSIS_BUSY: createError('ANALYSIS_BUSY', 'Too many analyses are running; retry shortly', 429),
+  ANALYSIS_TIMEOUT: createError('ANALYSIS_TIMEOUT', 'The analysis took longer than %s ms and was abandoned', 503),
+  NOT_READY: createError('NOT_READY', 'The service is not ready: %s', 503),
+} as const
+
+export type ErrorCode = keyof typeof Errors
+
+/** Attaches per-item details (`errors[]` of the problem body) to a declared error. */
+export function withDetails<E extends Error>(error: E, details: ProblemDetail[]): E & { details: ProblemDetail[] } {
+  return Object.assign(error, { details })
+}
+
+/** Adds headers (e.g. Retry-After) that the error handler sends with the problem. */
+export function withHeaders<E extends Error>(error: E, headers: Record<string, string>): E & { headers: Record<string, string> } {
+  return Object.assign(error, { headers })
+}

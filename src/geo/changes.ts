@@ -1,0 +1,305 @@
+import Flatbush from 'flatbush'
+import { difference as turfDifference, featureCollection, multiPolygon, polygon, union as turfUnion } from '@turf/turf'
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson'
+import { EARTH_RADIUS_KM } from './geodesic.js'
+
+type Areal = Polygon | MultiPolygon
+
+/**
+ * Territory (one actor's or side's polygons at one date) split into single polygons, each with its
+ * bbox and a content hash, indexed by bbox. Build once per dataset revision: comparing two
+ * prepared dates only clips the polygons that differ.
+ */
+export interface PreparedTerritory {
+  readonly polygons: readonly Position[][][]
+  readonly bboxes: Float64Array
+  readonly hashes: readonly number[]
+  readonly index: Flatbush | null
+  /** memo of the area of the union, km²; filled on first use */
+  readonly memo: { areaKm2?: number }
+}
+
+export interface TerritoryChange {
+  beforeKm2: number
+  afterKm2: number
+  /** ground held after and not before */
+  gained: Areal | null
+  gainedKm2: number
+  /** ground held before and not after */
+  lost: Areal | null
+  lostKm2: number
+}
+
+/** Splits and indexes a territory for `territoryChange`. */
+export function prepareTerritory(polys: readonly (Areal | null)[]): PreparedTerritory {
+  const polygons: Position[][][] = []
+  for (const g of polys) {
+    if (!g) continue
+    if (g.type === 'Polygon') { if (g.coordinates.length > 0) polygons.push(g.coordinates) }
+    else for (const p of g.coordinates) if (p.length > 0) polygons.push(p)
+  }
+  const bboxes = new Float64Array(polygons.length * 4)
+  const hashes: number[] = []
+  polygons.forEach((p, i) => {
+    const b = ringsBBox(p)
+    bboxes.set(b, i * 4)
+    hashes.push(hashRings(p))
+  })
+  let index: Flatbush | null = null
+  if (polygons.length > 0) {
+    index = new Flatbush(polygons.length)
+    for (let i = 0; i < polygons.length; i++) index.add(bboxes[4 * i], bboxes[4 * i + 1], bboxes[4 * i + 2], bboxes[4 * i + 3])
+    index.finish()
+  }
+  return { polygons, bboxes, hashes, index, memo: {} }
+}
+
+/**
+ * Ground gained and lost between two dates (km² on the sphere Turf uses). Polygons present
+ * unchanged at both dates are never clipped; a changed polygon is clipped only against the
+ * polygons of the other date whose bbox touches it, and one that touches none is gained (or lost)
+ * whole. `afterKm2` follows from |after| = |before| + |gained| − |lost|.
+ */
+export function territoryChange(
+  before: readonly (Areal | null)[] | PreparedTerritory,
+  after: readonly (Areal | null)[] | PreparedTerritory,
+): TerritoryChange {
+  const b = isPrepared(before) ? before : prepareTerritory(before)
+  const a = isPrepared(after) ? after : prepareTerritory(after)
+  const beforeKm2 = territoryAreaKm2(b)
+  const { onlyA, onlyB } = unmatched(a, b)
+  const gained = unionPolygons(onlyA.map((i) => differenceAgainst(a, i, b)))
+  const lost = unionPolygons(onlyB.map((i) => differenceAgainst(b, i, a)))
+  const gainedKm2 = areaKm2(gained)
+  const lostKm2 = areaKm2(lost)
+  return { beforeKm2, afterKm2: beforeKm2 + gainedKm2 - lostKm2, gained, gainedKm2, lost, lostKm2 }
+}
+
+/** Area of the union of a prepared territory, km² (overlapping polygons counted once); memoised. */
+export function territoryAreaKm2(t: PreparedTerritory): number {
+  if (t.memo.areaKm2 === undefined) {
+    t.memo.areaKm2 = areaKm2(unionPolygons(t.polygons.map((p) => ({ type: 'Polygon', coordinates: p }))))
+  }
+  return t.memo.areaKm2
+}
+
+function isPrepared(x: readonly (Areal | null)[] | PreparedTerritory): x is PreparedTerritory {
+  return !Array.isArray(x)
+}
+
+/** Indices of polygons of each territory with no identical polygon in the other (multiset match by hash). */
+function unmatched(a: PreparedTerritory, b: PreparedTerritory): { onlyA: number[]; onlyB: number[] } {
+  const pool = new Map<number, number[]>()
+  b.hashes.forEach((h, i) => { const l = pool.get(h); if (l) l.push(i); else pool.set(h, [i]) })
+  const onlyA: number[] = []
+  const matchedB = new Uint8Array(b.polygons.length)
+  a.hashes.forEach((h, i) => {
+    const l = pool.get(h)
+    const k = l ? l.findIndex((j) => !matchedB[j] && sameRings(a.polygons[i], b.polygons[j])) : -1
+    if (l && k >= 0) { matchedB[l[k]] = 1; l.splice(k, 1) } else onlyA.push(i)
+  })
+  const onlyB: number[] = []
+  matchedB.forEach((m, j) => { if (!m) onlyB.push(j) })
+  return { onlyA, onlyB }
+}
+
+/** Polygon i of `from` minus every polygon of `other` whose bbox touches it. */
+function differenceAgainst(from: PreparedTerritory, i: number, other: PreparedTerritory): Areal | null {
+  const p: Polygon = { type: 'Polygon', coordinates: from.polygons[i] }
+  if (!other.index) return p
+  const bb = from.bboxes.subarray(4 * i, 4 * i + 4)
+  const near = other.index.search(bb[0], bb[1], bb[2], bb[3])
+  if (near.length === 0) return p
+  // One clip with every neighbour as a subtrahend: polyclip sweeps them together, no union needed.
+  return clip('difference', p, near.map((j) => ({ type: 'Polygon', coordinates: other.polygons[j] }) as Polygon))
+}
+
+/**
+ * Union of polygons. Groups whose bboxes touch nothing else are kept as they are; each group of
+ * touching polygons is merged pairwise in a balanced tree (neighbours in space paired first), so
+ * every polygon takes part in O(log n) clips instead of n as in a one-by-one fold.
+ */
+export function unionPolygons(polys: readonly (Areal | null)[]): Areal | null {
+  const parts: Position[][][] = []
+  for (const g of polys) {
+    if (!g) continue
+    if (g.type === 'Polygon') { if (g.coordinates.length > 0) parts.push(g.coordinates) }
+    else for (const p of g.coordinates) if (p.length > 0) parts.push(p)
+  }
+  if (parts.length === 0) return null
+  if (parts.length === 1) return { type: 'Polygon', coordinates: parts[0] }
+  const boxes = parts.map(ringsBBox)
+  const groups = touchingGroups(boxes)
+  const out: Position[][][] = []
+  for (const g of groups) {
+    if (g.length === 1) { out.push(parts[g[0]]); continue }
+    let level: Areal[] = hilbertOrder(g.map((k) => boxes[k])).map((k) => ({ type: 'Polygon', coordinates: parts[g[k]] }))
+    while (level.length > 1) {
+      const next: Areal[] = []
+      for (let k = 0; k < level.length; k += 2) {
+        if (k + 1 === level.length) next.push(level[k])
+        else { const u = clip('union', level[k], [level[k + 1]]); if (u) next.push(u) }
+      }
+      level = next
+    }
+    if (level.length === 1) {
+      const u = level[0]
+      if (u.type === 'Polygon') out.push(u.coordinates)
+      else out.push(...u.coordinates)
+    }
+  }
+  if (out.length === 0) return null
+  return out.length === 1 ? { type: 'Polygon', coordinates: out[0] } : { type: 'MultiPolygon', coordinates: out }
+}
+
+/** a minus b; null when nothing is left. */
+export function differencePolygons(a: Areal | null, b: Areal | null): Areal | null {
+  if (!a) return null
+  if (!b) return a
+  const ba = ringsBBox(a.type === 'Polygon' ? a.coordinates : a.coordinates.flat())
+  const bb = ringsBBox(b.type === 'Polygon' ? b.coordinates : b.coordinates.flat())
+  if (ba[0] > bb[2] || ba[2] < bb[0] || ba[1] > bb[3] || ba[3] < bb[1]) return a
+  return clip('difference', a, [b])
+}
+
+/**
+ * Positions of `boxes` in the order of their centres along a Hilbert curve, as flatbush sorts its
+ * leaves; pairing consecutive items then merges neighbours, keeping intermediate unions compact.
+ */
+function hilbertOrder(boxes: [number, number, number, number][]): number[] {
+  const index = new Flatbush(boxes.length)
+  for (const b of boxes) index.add(b[0], b[1], b[2], b[3])
+  index.finish()
+  return Array.from(index._indices.subarray(0, boxes.length))
+}
+
+/**
+ * polyclip-ts (behind Turf's union/difference) can throw on nearly coincident vertices or
+ * near-collinear edges, when its floating-point predicates disagree about the order of segments
+ * in its sweep line. Snapping every coordinate to a 1e-9° grid (~0.1 mm) makes such near
+ * coincidences exact and lets the retry succeed, changing areas by far less than a m².
+ */
+function clip(op: 'union' | 'difference', a: Areal, others: Areal[]): Areal | null {
+  const run = (x: Areal, ys: Areal[]): Areal | null => {
+    const fc = featureCollection<Polygon | MultiPolygon>([toFeature(x), ...ys.map(toFeature)])
+    const r = op === 'union' ? turfUnion(fc) : turfDifference(fc)
+    return r ? r.geometry : null
+  }
+  try {
+    return run(a, others)
+  } catch (first) {
+    try {
+      return run(snap(a), others.map(snap))
+    } catch {
+      throw new Error(`polygon ${op} failed, even after snapping to 1e-9°: ${(first as Error).message}`)
+    }
+  }
+}
+
+function toFeature(g: Areal): Feature<Polygon | MultiPolygon> {
+  return g.type === 'Polygon' ? polygon(g.coordinates) : multiPolygon(g.coordinates)
+}
+
+function snap(g: Areal): Areal {
+  const s = (x: number): number => Math.round(x * 1e9) / 1e9
+  const ring = (r: Position[]): Position[] => {
+    const out: Position[] = []
+    for (const p of r) {
+      const q = [s(p[0]), s(p[1])]
+      const last = out[out.length - 1]
+      if (!last || last[0] !== q[0] || last[1] !== q[1]) out.push(q)
+    }
+    return out
+  }
+  return g.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: g.coordinates.map(ring).filter((r) => r.length >= 4) }
+    : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(ring).filter((r) => r.length >= 4)).filter((p) => p.length > 0) }
+}
+
+/**
+ * Area in km² on the sphere of radius 6371.0088 km, by the same ring formula as turf.area
+ * (Chamberlain & Duquette 2007), so results agree with turf.area(g) / 1e6.
+ */
+export function areaKm2(g: Areal | null): number {
+  if (!g) return 0
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates
+  let total = 0
+  for (const p of polys) {
+    if (p.length === 0) continue
+    total += Math.abs(ringAreaKm2(p[0]))
+    for (let r = 1; r < p.length; r++) total -= Math.abs(ringAreaKm2(p[r]))
+  }
+  return total
+}
+
+function ringAreaKm2(coords: Position[]): number {
+  const n = coords.length - 1
+  if (n <= 2) return 0
+  const rad = Math.PI / 180
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    const lower = coords[i]
+    const middle = coords[i + 1 === n ? 0 : i + 1]
+    const upper = coords[i + 2 >= n ? (i + 2) % n : i + 2]
+    total += (upper[0] - lower[0]) * rad * Math.sin(middle[1] * rad)
+  }
+  return (total * EARTH_RADIUS_KM * EARTH_RADIUS_KM) / 2
+}
+
+function ringsBBox(rings: Position[][]): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
+  for (const r of rings) {
+    for (const p of r) {
+      if (p[0] < minX) minX = p[0]
+      if (p[0] > maxX) maxX = p[0]
+      if (p[1] < minY) minY = p[1]
+      if (p[1] > maxY) maxY = p[1]
+    }
+  }
+  return [minX, minY, maxX, maxY]
+}
+
+/** Connected components of the "bboxes touch" graph. */
+function touchingGroups(boxes: [number, number, number, number][]): number[][] {
+  const index = new Flatbush(boxes.length)
+  for (const b of boxes) index.add(b[0], b[1], b[2], b[3])
+  index.finish()
+  const parent = boxes.map((_, i) => i)
+  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i] } return i }
+  boxes.forEach((b, i) => {
+    for (const j of index.search(b[0], b[1], b[2], b[3])) {
+      const ri = find(i), rj = find(j)
+      if (ri !== rj) parent[ri] = rj
+    }
+  })
+  const groups = new Map<number, number[]>()
+  boxes.forEach((_, i) => { const r = find(i); const g = groups.get(r); if (g) g.push(i); else groups.set(r, [i]) })
+  return [...groups.values()]
+}
+
+const hashBuf = new Float64Array(1)
+const hashWords = new Uint32Array(hashBuf.buffer)
+
+/** FNV-1a over the coordinate bits: equal rings hash equal; a hit is confirmed with `sameRings`. */
+function hashRings(rings: Position[][]): number {
+  let h = 0x811c9dc5
+  for (const r of rings) {
+    h = Math.imul(h ^ r.length, 0x01000193)
+    for (const p of r) {
+      hashBuf[0] = p[0]; h = Math.imul(h ^ hashWords[0], 0x01000193); h = Math.imul(h ^ hashWords[1], 0x01000193)
+      hashBuf[0] = p[1]; h = Math.imul(h ^ hashWords[0], 0x01000193); h = Math.imul(h ^ hashWords[1], 0x01000193)
+    }
+  }
+  return h >>> 0
+}
+
+function sameRings(a: Position[][], b: Position[][]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let r = 0; r < a.length; r++) {
+    const x = a[r], y = b[r]
+    if (x.length !== y.length) return false
+    for (let i = 0; i < x.length; i++) if (x[i][0] !== y[i][0] || x[i][1] !== y[i][1]) return false
+  }
+  return true
+}

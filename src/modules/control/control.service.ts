@@ -1,0 +1,145 @@
+import { bboxPolygon, booleanIntersects, booleanPointInPolygon } from '@turf/turf'
+import type { Position } from 'geojson'
+import type { Db } from '../../db/database.js'
+import type { Bbox } from '../common/schemas.js'
+import { getRevision } from '../datasets/datasets.service.js'
+import * as controlRepository from './control.repository.js'
+import type { StoredArea } from './control.repository.js'
+import type { Holder, PointControl } from './control.schemas.js'
+
+export interface MapQuery {
+  datasetId: string
+  at: Date
+  knownAt?: Date
+  bbox?: Bbox
+  actorIds?: string[]
+  sides?: string[]
+}
+
+/**
+ * The control map at `at` as a GeoJSON FeatureCollection, serialised once here: large maps are
+ * cached as text by the caller and never pass through a response schema.
+ */
+export async function getControlMap(db: Db, query: MapQuery): Promise<{ revision: number; body: string; count: number }> {
+  const revision = await getRevision(db, query.datasetId)
+  let areas = await controlRepository.listAreasAt(db, query)
+  if (query.bbox) {
+    // The index matches bounding boxes; keep only areas whose shape really meets the box.
+    const [minLon, minLat, maxLon, maxLat] = query.bbox
+    const box = bboxPolygon(query.bbox)
+    areas = areas.filter((area) => {
+      const [aMinLon, aMinLat, aMaxLon, aMaxLat] = geometryBbox(area.geometry)
+      const inside = aMinLon >= minLon && aMaxLon <= maxLon && aMinLat >= minLat && aMaxLat <= maxLat
+      return inside || booleanIntersects(box, area.geometry)
+    })
+  }
+  const sources = [...new Set(areas.map((area) => area.source).filter((source): source is string => source !== null))].sort()
+  const head = JSON.stringify({
+    type: 'FeatureCollection',
+    dataset: query.datasetId,
+    revision,
+    at: query.at.toISOString(),
+    knownAt: query.knownAt?.toISOString() ?? null,
+    numberMatched: areas.length,
+    numberReturned: areas.length,
+    sources,
+  })
+  const features = areas.map((area) => JSON.stringify(toFeature(area)))
+  return { revision, count: areas.length, body: `${head.slice(0, -1)},"features":[${features.join(',')}]}` }
+}
+
+export function toFeature(area: StoredArea) {
+  return {
+    type: 'Feature' as const,
+    id: area.id,
+    geometry: area.geometry,
+    properties: {
+      ...area.properties,
+      actor: area.actorId,
+      side: area.side,
+      status: area.status,
+      validFrom: area.validFrom.toISOString(),
+      validTo: area.validTo?.toISOString() ?? null,
+      areaKm2: round(area.areaKm2, 3),
+      source: area.source,
+      areaKey: area.areaKey,
+    },
+  }
+}
+
+/** Who holds a point at `at`, since when and until when. */
+export async function getPointControl(db: Db, query: { datasetId: string; point: Position; at: Date; knownAt?: Date }): Promise<PointControl> {
+  const revision = await getRevision(db, query.datasetId)
+  const [lon, lat] = query.point
+  const touching = await controlRepository.listAreasTouching(db, query.datasetId, [lon, lat, lon, lat], query.knownAt)
+  const containing = touching.filter((area) => booleanPointInPolygon(query.point, area.geometry))
+  const holders = containing
+    .filter((area) => area.validFrom <= query.at && (area.validTo === null || area.validTo > query.at))
+    .map((area) => toHolder(area, containing, query.at))
+  return {
+    dataset: query.datasetId,
+    revision,
+    at: query.at.toISOString(),
+    knownAt: query.knownAt?.toISOString() ?? null,
+    point: [lon, lat],
+    holder: holders[0] ?? null,
+    holders,
+  }
+}
+
+/** A holder of a place at `at`, its uninterrupted holding found among all the areas that cover the place. */
+export function toHolder(area: StoredArea, covering: StoredArea[], at: Date): Holder {
+  const span = holdingSpan(
+    covering.filter((other) => other.actorId === area.actorId && other.status === area.status),
+    at,
+  )
+  return {
+    actor: area.actorId,
+    side: area.side,
+    status: area.status,
+    since: (span?.from ?? area.validFrom).toISOString(),
+    until: span ? (span.to?.toISOString() ?? null) : (area.validTo?.toISOString() ?? null),
+    areaId: area.id,
+    validFrom: area.validFrom.toISOString(),
+    validTo: area.validTo?.toISOString() ?? null,
+    source: area.source,
+  }
+}
+
+/**
+ * Merges intervals that overlap or meet and returns the merged one containing `at`: a place held
+ * by the same actor through several daily polygons has been held since the first of them.
+ */
+export function holdingSpan(intervals: { validFrom: Date; validTo: Date | null }[], at: Date): { from: Date; to: Date | null } | undefined {
+  const sorted = [...intervals].sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime())
+  let current: { from: Date; to: Date | null } | undefined
+  for (const interval of sorted) {
+    if (current && (current.to === null || interval.validFrom <= current.to)) {
+      if (current.to !== null && (interval.validTo === null || interval.validTo > current.to)) current.to = interval.validTo
+      continue
+    }
+    if (current && current.from <= at && (current.to === null || current.to > at)) return current
+    current = { from: interval.validFrom, to: interval.validTo }
+  }
+  if (current && current.from <= at && (current.to === null || current.to > at)) return current
+  return undefined
+}
+
+function geometryBbox(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon): Bbox {
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity]
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
+  for (const polygon of polygons) {
+    for (const [lon, lat] of polygon[0]) {
+      if (lon < minLon) minLon = lon
+      if (lon > maxLon) maxLon = lon
+      if (lat < minLat) minLat = lat
+      if (lat > maxLat) maxLat = lat
+    }
+  }
+  return [minLon, minLat, maxLon, maxLat]
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

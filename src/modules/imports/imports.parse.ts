@@ -1,0 +1,175 @@
+import { bbox as turfBbox } from '@turf/turf'
+import type { Geometry } from 'geojson'
+import { areaKm2 } from '../../geo/changes.js'
+import { geometryHash } from '../../geo/hash.js'
+import { normalizeGeometry, type GeometryType } from '../../geo/validate.js'
+import type { ImportNote } from '../../db/schema.js'
+import type { ProblemDetail } from '../../errors.js'
+import type { Bbox } from '../common/schemas.js'
+import type { GeometryRecord } from '../control/control.repository.js'
+
+/** Names of the legacy `crs` member that mean what RFC 7946 mandates anyway: WGS84 lon/lat. */
+const CRS84_NAMES = new Set(['urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:ogc::crs84', 'crs84', 'ogc:crs84', 'wgs84'])
+const AREA_TYPES: readonly GeometryType[] = ['Polygon', 'MultiPolygon']
+const FEATURE_TYPES: readonly GeometryType[] = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']
+const MAX_REPORTED_ERRORS = 1000
+
+export interface ImportLimits {
+  maxFeatures: number
+  maxVerticesPerImport: number
+  maxVerticesPerFeature: number
+}
+
+/** One feature of the file that passed validation, with its geometry normalised and measured. */
+export interface ParsedFeature {
+  index: number
+  id: string | null
+  geometry: GeometryRecord
+  properties: Record<string, unknown>
+}
+
+export interface ParsedCollection {
+  features: ParsedFeature[]
+  notes: ImportNote[]
+  errors: ProblemDetail[]
+  skipped: number
+  read: number
+  /** Set when the collection itself is over a limit: refused before any feature is looked at. */
+  tooLarge?: { what: 'features' | 'vertices'; count: number; limit: number }
+}
+
+export type CollectionKind = 'areas' | 'features'
+
+export interface ParseProgress {
+  (done: number, total: number): void
+}
+
+/**
+ * Reads a FeatureCollection: the envelope, the legacy `crs` member, every feature's geometry
+ * (validated and normalised) and properties. Collects every problem instead of stopping at the first.
+ */
+export function parseFeatureCollection(body: unknown, kind: CollectionKind, limits: ImportLimits, progress?: ParseProgress): ParsedCollection {
+  const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, read: 0 }
+  const fail = (detail: ProblemDetail) => {
+    if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(detail)
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    fail({ path: '', code: 'NOT_A_FEATURE_COLLECTION', reason: 'the body must be a GeoJSON FeatureCollection object' })
+    return result
+  }
+  const collection = body as Record<string, unknown>
+  if (collection.type !== 'FeatureCollection') {
+    fail({ path: '/type', code: 'NOT_A_FEATURE_COLLECTION', reason: `expected "FeatureCollection", got ${JSON.stringify(collection.type ?? null)}` })
+    return result
+  }
+  if (!Array.isArray(collection.features)) {
+    fail({ path: '/features', code: 'NOT_A_FEATURE_COLLECTION', reason: 'features must be an array' })
+    return result
+  }
+  const crsProblem = checkCrs(collection.crs)
+  if (crsProblem) {
+    fail(crsProblem)
+    return result
+  }
+  if (collection.crs !== undefined) result.notes.push({ path: '/crs', note: 'legacy crs member names CRS84 (WGS84 lon/lat): accepted' })
+
+  const features = collection.features as unknown[]
+  result.read = features.length
+  if (features.length > limits.maxFeatures) {
+    result.tooLarge = { what: 'features', count: features.length, limit: limits.maxFeatures }
+    return result
+  }
+
+  let vertices = 0
+  const allowed = kind === 'areas' ? AREA_TYPES : FEATURE_TYPES
+  for (let index = 0; index < features.length; index++) {
+    if (index % 500 === 0) progress?.(index, features.length)
+    const path = `/features/${index}`
+    const feature = features[index]
+    if (typeof feature !== 'object' || feature === null || (feature as { type?: unknown }).type !== 'Feature') {
+      fail({ index, path: `${path}/type`, code: 'NOT_A_FEATURE', reason: 'each member of features must be a GeoJSON Feature' })
+      continue
+    }
+    const { geometry, properties, id } = feature as { geometry?: unknown; properties?: unknown; id?: unknown }
+    if (properties !== null && properties !== undefined && (typeof properties !== 'object' || Array.isArray(properties))) {
+      fail({ index, path: `${path}/properties`, code: 'INVALID_PROPERTIES', reason: 'properties must be an object or null' })
+      continue
+    }
+    if (geometry === null || geometry === undefined) {
+      result.skipped++
+      result.notes.push({ index, path: `${path}/geometry`, note: 'feature has no geometry: skipped' })
+      continue
+    }
+    const normalised = normalizeGeometry(geometry, { allowed, maxVertices: limits.maxVerticesPerFeature })
+    if (normalised.errors.length > 0) {
+      // Every problem with the geometry's type (missing, unknown, not allowed here) is reported at /type.
+      for (const problem of normalised.errors) {
+        const code = problem.path === '/type' ? 'WRONG_GEOMETRY_TYPE' : 'INVALID_GEOMETRY'
+        fail({ index, path: `${path}/geometry${problem.path}`, code, reason: problem.reason })
+      }
+      continue
+    }
+    if (normalised.empty || !normalised.geometry) {
+      result.skipped++
+      result.notes.push({ index, path: `${path}/geometry`, note: 'empty geometry: skipped' })
+      continue
+    }
+    for (const note of normalised.notes) result.notes.push({ index, path: `${path}/geometry`, note })
+    vertices += normalised.vertexCount
+    if (vertices > limits.maxVerticesPerImport) {
+      result.tooLarge = { what: 'vertices', count: vertices, limit: limits.maxVerticesPerImport }
+      return result
+    }
+    result.features.push({
+      index,
+      id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
+      geometry: measureGeometry(normalised.geometry, normalised.vertexCount),
+      properties: (properties ?? {}) as Record<string, unknown>,
+    })
+  }
+  progress?.(features.length, features.length)
+  return result
+}
+
+export function measureGeometry(geometry: Geometry, vertexCount: number): GeometryRecord {
+  const isArea = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon'
+  return {
+    hash: geometryHash(geometry),
+    geometry,
+    bbox: turfBbox(geometry) as Bbox,
+    areaKm2: isArea ? areaKm2(geometry) : 0,
+    vertexCount,
+  }
+}
+
+function checkCrs(crs: unknown): ProblemDetail | undefined {
+  if (crs === undefined || crs === null) return undefined
+  const name = (crs as { properties?: { name?: unknown } }).properties?.name
+  if (typeof name === 'string' && CRS84_NAMES.has(name.trim().toLowerCase())) return undefined
+  return {
+    path: '/crs',
+    code: 'UNSUPPORTED_CRS',
+    reason: `crs ${JSON.stringify(name ?? crs)} is not supported: GeoJSON (RFC 7946) is WGS84 longitude/latitude (CRS84); reproject the file to it and drop the crs member`,
+  }
+}
+
+/** Reads a property as a trimmed non-empty string; numbers are accepted as their decimal form. */
+export function stringProperty(properties: Record<string, unknown>, name: string): string | undefined {
+  const value = properties[name]
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value !== 'string') return undefined
+  const trimmed = value.trim()
+  return trimmed.length > 0 ? trimmed : undefined
+}
+
+/** A slug from any name, for actors created by an import: 'Hayat Tahrir al-Sham' → 'hayat-tahrir-al-sham'. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+  return slug.length > 0 ? slug : 'actor'
+}

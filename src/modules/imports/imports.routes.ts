@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { Errors } from '../../errors.js'
+import { DatasetParamSchema, ImportBodySchema, problemResponses } from '../common/schemas.js'
+import {
+  FeaturesQuerySchema,
+  HistoryQuerySchema,
+  ImportListQuerySchema,
+  ImportListSchema,
+  ImportResultSchema,
+  ImportSchema,
+  SnapshotQuerySchema,
+} from './imports.schemas.js'
+import * as importsService from './imports.service.js'
+import type { ImportContext, ImportResult } from './imports.service.js'
+
+const IdParams = z.object({ id: DatasetParamSchema })
+const importResponses = { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 413, 415, 422) }
+
+export default async function importsRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>()
+  const context = (request: FastifyRequest): ImportContext => ({
+    db: app.db,
+    writer: request.writer,
+    limits: {
+      maxFeatures: app.config.MAX_FEATURES_PER_IMPORT,
+      maxVerticesPerImport: app.config.MAX_VERTICES_PER_IMPORT,
+      maxVerticesPerFeature: app.config.MAX_VERTICES_PER_FEATURE,
+    },
+  })
+  const answer = (result: ImportResult) => ({ status: (result.replayed ? 200 : 201) as 200 | 201, body: result })
+  const common = { tags: ['imports'], security: [{ bearer: [] }], params: IdParams, body: ImportBodySchema, response: importResponses }
+  // Refuse other media types before the body is parsed or validated (Fastify reads text/plain too).
+  const jsonOnly = async (request: FastifyRequest) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (type !== 'application/json' && type !== 'application/geo+json') throw new Errors.UNSUPPORTED_MEDIA_TYPE(type || '(none)')
+  }
+
+  routes.post(
+    '/datasets/:id/snapshots',
+    {
+      onRequest: [app.requireWriter, jsonOnly],
+      schema: {
+        ...common,
+        summary: 'Import a snapshot: the whole map of the dataset at valid_from',
+        description:
+          'Areas holding at valid_from that the file does not repeat are closed there; repeated ones (same actor, status and geometry) are carried on ' +
+          'without new rows. One transaction: all of it lands or none. Re-sending the same content answers 200 with the earlier import.',
+        querystring: SnapshotQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await importsService.importSnapshot(context(request), request.params.id, request.body, request.query))
+      return reply.status(status).send(body)
+    },
+  )
+
+  routes.post(
+    '/datasets/:id/history',
+    {
+      onRequest: [app.requireWriter, jsonOnly],
+      schema: {
+        ...common,
+        summary: 'Import a history: features carrying their own valid_from / valid_to',
+        querystring: HistoryQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await importsService.importHistory(context(request), request.params.id, request.body, request.query))
+      return reply.status(status).send(body)
+    },
+  )
+
+  routes.post(
+    '/datasets/:id/features',
+    {
+      onRequest: [app.requireWriter, jsonOnly],
+      schema: {
+        ...common,
+        summary: 'Import reference features (upserted by id)',
+        description: 'Each feature needs an id (top-level or properties.id), a kind and a name; highways may carry owner_side for severance.',
+        querystring: FeaturesQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await importsService.importFeatures(context(request), request.params.id, request.body, request.query))
+      return reply.status(status).send(body)
+    },
+  )
+
+  routes.get(
+    '/imports',
+    { schema: { tags: ['imports'], summary: 'Accepted imports, newest first', querystring: ImportListQuerySchema, response: { 200: ImportListSchema, ...problemResponses(400) } } },
+    async (request) => {
+      const imports = await importsService.listImports(app.db, { datasetId: request.query.dataset, before: request.query.before, limit: request.query.limit })
+      const last = imports.at(-1)
+      const params = new URLSearchParams({ ...(request.query.dataset ? { dataset: request.query.dataset } : {}), limit: String(request.query.limit) })
+      return { imports, next: imports.length === request.query.limit && last ? `/v1/imports?${params}&before=${last.id}` : null }
+    },
+  )
+
+  routes.get(
+    '/imports/:id',
+    { schema: { tags: ['imports'], summary: 'One import', params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: ImportSchema, ...problemResponses(400, 404) } } },
+    async (request) => importsService.getImport(app.db, request.params.id),
+  )
+}

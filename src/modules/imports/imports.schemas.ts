@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import { InstantParamSchema } from '../common/schemas.js'
+
+const propertyName = (fallback: string, what: string) => z.string().min(1).max(100).default(fallback).describe(`property holding ${what}`)
+
+/** Mapping options shared by area imports: they let a real file import unchanged. */
+const AreaMappingSchema = z.object({
+  actor: z.string().min(1).max(200).optional().describe('one actor for every feature of the file (its id, name or alias)'),
+  actor_property: propertyName('actor', 'the actor id, name or alias'),
+  status_property: propertyName('status', "'controlled' or 'contested' (default controlled)"),
+  source_property: propertyName('source', 'the source or citation'),
+  aliases: z
+    .string()
+    .regex(/^[^:,]+:[a-z0-9_-]+(,[^:,]+:[a-z0-9_-]+)*$/, 'aliases as name:actor pairs, comma-separated, e.g. HTS:hts,SAA:saa')
+    .optional()
+    .describe('names used in the file mapped to actor ids: name:actor,name:actor'),
+  unknown_actors: z
+    .enum(['refuse', 'create'])
+    .default('refuse')
+    .describe('refuse: a name that matches no actor refuses the import; create: such actors are created, each its own side'),
+})
+
+export const SnapshotQuerySchema = AreaMappingSchema.extend({
+  valid_from: InstantParamSchema.describe('the instant the map shows (a bare date is the start of that day, UTC)'),
+})
+export type SnapshotQuery = z.infer<typeof SnapshotQuerySchema>
+
+export const HistoryQuerySchema = AreaMappingSchema.extend({
+  valid_from_property: propertyName('valid_from', 'the start of the interval (date or instant)'),
+  valid_to_property: propertyName('valid_to', 'the end of the interval, exclusive; absent or null: still holds'),
+})
+export type HistoryQuery = z.infer<typeof HistoryQuerySchema>
+
+export const FeaturesQuerySchema = z.object({
+  id_property: propertyName('id', 'the feature id when the feature has no top-level id'),
+  kind_property: propertyName('kind', 'the kind: city, outskirts, town, village, base, airport, highway…'),
+  name_property: propertyName('name', 'the name'),
+  owner_side_property: propertyName('owner_side', 'the side that owns a highway, for severance'),
+  kind: z.string().min(1).max(50).optional().describe('one kind for every feature of the file'),
+})
+export type FeaturesQuery = z.infer<typeof FeaturesQuerySchema>
+
+export const ImportSchema = z.object({
+  id: z.number().int(),
+  dataset: z.string(),
+  kind: z.enum(['snapshot', 'history', 'features']),
+  validFrom: z.string().nullable(),
+  contentHash: z.string(),
+  counts: z.record(z.string(), z.number()).describe('features read, stored, carried on, closed, skipped, actors created…'),
+  notes: z.array(z.object({ index: z.number().int().optional(), path: z.string().optional(), note: z.string() })).describe('what was normalised or skipped, by feature'),
+  submittedBy: z.string().nullable().describe("fingerprint of the writer's token"),
+  createdAt: z.string(),
+})
+export type Import = z.infer<typeof ImportSchema>
+
+export const ImportResultSchema = z.object({
+  import: ImportSchema,
+  replayed: z.boolean().describe('true when identical content had been imported before: nothing was written'),
+  revision: z.number().int(),
+})
+
+export const ImportListQuerySchema = z.object({
+  dataset: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.number().int().positive().optional().describe('page: imports with a smaller id'),
+})
+export const ImportListSchema = z.object({ imports: z.array(ImportSchema), next: z.string().nullable() })

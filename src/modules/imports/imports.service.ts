@@ -1,0 +1,441 @@
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db, Tx } from '../../db/database.js'
+import type { ImportNote, NewControlArea, NewFeature } from '../../db/schema.js'
+import { Errors, type ProblemDetail, withDetails } from '../../errors.js'
+import { canonicalJson } from '../../geo/hash.js'
+import * as actorsRepository from '../actors/actors.repository.js'
+import type { Actor } from '../actors/actors.schemas.js'
+import { ActorResolver } from '../actors/actors.service.js'
+import { parseInstant } from '../common/time.js'
+import * as controlRepository from '../control/control.repository.js'
+import * as datasetsRepository from '../datasets/datasets.repository.js'
+import * as featuresRepository from '../features/features.repository.js'
+import * as importsRepository from './imports.repository.js'
+import {
+  type ImportLimits,
+  type ParsedCollection,
+  type ParsedFeature,
+  type ParseProgress,
+  parseFeatureCollection,
+  slugify,
+  stringProperty,
+} from './imports.parse.js'
+import type { FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './imports.schemas.js'
+
+export interface ImportContext {
+  db: Db
+  limits: ImportLimits
+  writer?: string
+  progress?: ParseProgress
+}
+
+export interface ImportResult {
+  import: Import
+  replayed: boolean
+  revision: number
+}
+
+/** An area ready to store: the parsed feature with its holder resolved. */
+interface AreaDraft {
+  feature: ParsedFeature
+  actorId: string | null
+  status: 'controlled' | 'contested'
+  source: string | null
+  key: string | null
+  validFrom?: Date
+  validTo?: Date | null
+}
+
+/**
+ * A snapshot: the whole map of the dataset at `valid_from`. Areas holding there that the file does
+ * not repeat are closed at `valid_from`; those it repeats (same holder, status and geometry) are
+ * carried on untouched; the rest start there and run until the next known change.
+ */
+export async function importSnapshot(ctx: ImportContext, datasetId: string, body: unknown, query: SnapshotQuery): Promise<ImportResult> {
+  const validFrom = parseInstant(query.valid_from, 'start-of-day')
+  if (!validFrom) throw new Errors.INVALID_DATE(`valid_from ${JSON.stringify(query.valid_from)} is not a date`)
+  await assertDatasetExists(ctx.db, datasetId)
+  const parsed = parseCollection(ctx, body, 'areas')
+  const { drafts, newActors, errors } = await resolveAreas(ctx.db, parsed, query, false)
+  refuseIfInvalid([...parsed.errors, ...errors])
+  const options = { ...query, valid_from: validFrom.toISOString() }
+  const contentHash = hashImport('snapshot', options, body)
+
+  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+    await actorsRepository.insertActors(tx, newActors)
+    const covering = await controlRepository.listAreasCovering(tx, datasetId, validFrom)
+    const nextStart = await controlRepository.findNextStart(tx, datasetId, validFrom)
+
+    // Match the file's areas to those already holding: a multiset keyed by holder, status and geometry.
+    const open = new Map<string, controlRepository.OpenArea[]>()
+    for (const area of covering) {
+      const key = `${area.actorId}|${area.status}|${area.geometryHash}`
+      open.set(key, [...(open.get(key) ?? []), area])
+    }
+    const fresh: AreaDraft[] = []
+    let carried = 0
+    for (const draft of drafts) {
+      const candidates = open.get(`${draft.actorId}|${draft.status}|${draft.feature.geometry.hash}`)
+      if (candidates && candidates.length > 0) {
+        candidates.shift()
+        carried++
+      } else fresh.push(draft)
+    }
+    const ended = [...open.values()].flat()
+    // A closed area is superseded and re-recorded for the part of its interval outside this
+    // snapshot's reach: before valid_from, and from the next known change on when a later
+    // snapshot had carried it (a snapshot inserted between two others changes only its own span).
+    const copy = (area: controlRepository.OpenArea, from: Date, to: Date | null): NewControlArea => ({
+      dataset_id: datasetId,
+      area_key: area.areaKey,
+      actor_id: area.actorId,
+      status: area.status,
+      valid_from: from,
+      valid_to: to,
+      recorded_at: now,
+      geometry_hash: area.geometryHash,
+      bbox: area.bbox,
+      source: area.source,
+      properties: JSON.stringify(area.properties),
+      import_id: 0,
+    })
+    const truncated = ended.filter((area) => area.validFrom < validFrom).map((area) => copy(area, area.validFrom, validFrom))
+    const resumed = nextStart
+      ? ended.filter((area) => area.validTo === null || area.validTo > nextStart).map((area) => copy(area, nextStart, area.validTo))
+      : []
+
+    const counts = {
+      features: parsed.read,
+      skipped: parsed.skipped,
+      areas: drafts.length,
+      inserted: fresh.length,
+      carried,
+      closed: truncated.length,
+      replaced: ended.length - truncated.length,
+      resumed: resumed.length,
+      actorsCreated: newActors.length,
+    }
+    const record = await importsRepository.insertImport(tx, {
+      datasetId,
+      kind: 'snapshot',
+      contentHash,
+      validFrom,
+      options,
+      counts,
+      notes: parsed.notes,
+      submittedBy: ctx.writer ?? null,
+      createdAt: now,
+    })
+    await controlRepository.insertGeometries(tx, fresh.map((draft) => draft.feature.geometry))
+    await controlRepository.supersedeAreas(tx, ended.map((area) => area.id), now)
+    await controlRepository.insertAreas(tx, [
+      ...[...truncated, ...resumed].map((area) => ({ ...area, import_id: record.id })),
+      ...fresh.map((draft) => newArea(datasetId, draft, validFrom, nextStart, now, record.id)),
+    ])
+    return record
+  })
+}
+
+/** A history: every feature carries its own interval; stored as given, refused where intervals of one key overlap. */
+export async function importHistory(ctx: ImportContext, datasetId: string, body: unknown, query: HistoryQuery): Promise<ImportResult> {
+  await assertDatasetExists(ctx.db, datasetId)
+  const parsed = parseCollection(ctx, body, 'areas')
+  const { drafts, newActors, errors } = await resolveAreas(ctx.db, parsed, query, true)
+  errors.push(...overlapsWithin(drafts))
+  refuseIfInvalid([...parsed.errors, ...errors])
+  const contentHash = hashImport('history', query, body)
+
+  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+    const keys = [...new Set(drafts.map((draft) => draft.key).filter((key): key is string => key !== null))]
+    const stored = await controlRepository.listAreasByKey(tx, datasetId, keys)
+    const clashes: ProblemDetail[] = []
+    for (const draft of drafts) {
+      const clash = stored.find((area) => area.areaKey === draft.key && overlaps(area.validFrom, area.validTo, draft.validFrom!, draft.validTo ?? null))
+      if (clash) {
+        clashes.push({
+          index: draft.feature.index,
+          path: `/features/${draft.feature.index}/properties/${query.valid_from_property}`,
+          code: 'OVERLAPPING_INTERVALS',
+          reason: `area '${draft.key}' already holds from ${clash.validFrom.toISOString()} to ${clash.validTo?.toISOString() ?? 'open end'}, which overlaps this interval`,
+        })
+      }
+    }
+    refuseIfInvalid(clashes)
+    await actorsRepository.insertActors(tx, newActors)
+    const record = await importsRepository.insertImport(tx, {
+      datasetId,
+      kind: 'history',
+      contentHash,
+      validFrom: null,
+      options: query,
+      counts: { features: parsed.read, skipped: parsed.skipped, areas: drafts.length, inserted: drafts.length, actorsCreated: newActors.length },
+      notes: parsed.notes,
+      submittedBy: ctx.writer ?? null,
+      createdAt: now,
+    })
+    await controlRepository.insertGeometries(tx, drafts.map((draft) => draft.feature.geometry))
+    await controlRepository.insertAreas(
+      tx,
+      drafts.map((draft) => newArea(datasetId, draft, draft.validFrom!, draft.validTo ?? null, now, record.id)),
+    )
+    return record
+  })
+}
+
+/** Reference features, upserted by id: a changed feature supersedes the stored one; an unchanged one is left alone. */
+export async function importFeatures(ctx: ImportContext, datasetId: string, body: unknown, query: FeaturesQuery): Promise<ImportResult> {
+  await assertDatasetExists(ctx.db, datasetId)
+  const parsed = parseCollection(ctx, body, 'features')
+  const errors: ProblemDetail[] = []
+  const notes: ImportNote[] = [...parsed.notes]
+  const seen = new Map<string, number>()
+  const drafts: Omit<NewFeature, 'recorded_at' | 'import_id'>[] = []
+  for (const feature of parsed.features) {
+    const path = `/features/${feature.index}`
+    const id = feature.id ?? stringProperty(feature.properties, query.id_property)
+    if (!id || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+      errors.push({
+        index: feature.index,
+        path: id ? `${path}/id` : path,
+        code: 'INVALID_FEATURE_ID',
+        reason: id ? `id ${JSON.stringify(id)} is not a slug (lower-case letters, digits, - and _)` : `the feature needs an id (top-level id or properties.${query.id_property})`,
+      })
+      continue
+    }
+    if (seen.has(id)) {
+      errors.push({ index: feature.index, path: `${path}/id`, code: 'DUPLICATE_FEATURE_ID', reason: `id '${id}' is also used by feature ${seen.get(id)}` })
+      continue
+    }
+    seen.set(id, feature.index)
+    const kind = query.kind ?? stringProperty(feature.properties, query.kind_property)
+    if (!kind) {
+      errors.push({ index: feature.index, path: `${path}/properties/${query.kind_property}`, code: 'MISSING_KIND', reason: `the feature needs a kind (properties.${query.kind_property}) or the import a kind option` })
+      continue
+    }
+    let name = stringProperty(feature.properties, query.name_property)
+    if (!name) {
+      name = id
+      notes.push({ index: feature.index, path: `${path}/properties/${query.name_property}`, note: `no name: the id '${id}' is used` })
+    }
+    const { [query.kind_property]: _kind, [query.name_property]: _name, [query.owner_side_property]: ownerSide, ...properties } = feature.properties
+    drafts.push({
+      dataset_id: datasetId,
+      id,
+      kind: kind.toLowerCase(),
+      name,
+      owner_side: typeof ownerSide === 'string' && ownerSide.length > 0 ? ownerSide : null,
+      geometry: JSON.stringify(feature.geometry.geometry),
+      geometry_type: feature.geometry.geometry.type,
+      bbox: controlRepository.boxLiteral(feature.geometry.bbox),
+      geometry_hash: feature.geometry.hash,
+      properties: JSON.stringify(properties),
+    })
+  }
+  refuseIfInvalid([...parsed.errors, ...errors])
+  const contentHash = hashImport('features', query, body)
+
+  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+    const current = new Map((await featuresRepository.listCurrentFeatures(tx, datasetId, drafts.map((draft) => draft.id))).map((row) => [row.id, row]))
+    const changed = drafts.filter((draft) => {
+      const stored = current.get(draft.id)
+      return !stored || stored.geometry_hash !== draft.geometry_hash || stored.kind !== draft.kind || stored.name !== draft.name || stored.owner_side !== draft.owner_side || canonicalJson(stored.properties) !== canonicalJson(JSON.parse(draft.properties as string))
+    })
+    const replaced = changed.map((draft) => current.get(draft.id)).filter((row) => row !== undefined)
+    const record = await importsRepository.insertImport(tx, {
+      datasetId,
+      kind: 'features',
+      contentHash,
+      validFrom: null,
+      options: query,
+      counts: { features: parsed.read, skipped: parsed.skipped, inserted: changed.length - replaced.length, updated: replaced.length, unchanged: drafts.length - changed.length },
+      notes,
+      submittedBy: ctx.writer ?? null,
+      createdAt: now,
+    })
+    await featuresRepository.supersedeFeatures(tx, replaced.map((row) => row.row_id), now)
+    await featuresRepository.insertFeatures(tx, changed.map((draft) => ({ ...draft, recorded_at: now, import_id: record.id })))
+    return record
+  })
+}
+
+export async function getImport(db: Db, id: number): Promise<Import> {
+  const row = await importsRepository.findImport(db, id)
+  if (!row) throw new Errors.IMPORT_NOT_FOUND(String(id))
+  return importsRepository.toImport(row)
+}
+
+export async function listImports(db: Db, filter: { datasetId?: string; before?: number; limit: number }): Promise<Import[]> {
+  return (await importsRepository.listImports(db, filter)).map(importsRepository.toImport)
+}
+
+// ---- the steps every import shares ----
+
+async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
+  if ((await datasetsRepository.findRevision(db, datasetId)) === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
+}
+
+function parseCollection(ctx: ImportContext, body: unknown, kind: 'areas' | 'features'): ParsedCollection {
+  const parsed = parseFeatureCollection(body, kind, ctx.limits, ctx.progress)
+  if (parsed.tooLarge?.what === 'features') throw new Errors.TOO_MANY_FEATURES(parsed.tooLarge.count, parsed.tooLarge.limit)
+  if (parsed.tooLarge?.what === 'vertices') throw new Errors.TOO_MANY_VERTICES(`more than ${parsed.tooLarge.count - 1}`, parsed.tooLarge.limit)
+  return parsed
+}
+
+function refuseIfInvalid(errors: ProblemDetail[]): void {
+  if (errors.length === 0) return
+  errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+  throw withDetails(new Errors.INVALID_IMPORT(errors.length), errors)
+}
+
+function hashImport(kind: string, options: object, body: unknown): string {
+  return createHash('sha256').update(kind).update('\n').update(canonicalJson(options)).update('\n').update(canonicalJson(body)).digest('hex')
+}
+
+/**
+ * One transaction per import, holding the dataset's row lock: imports into one dataset run one at
+ * a time, and identical content found under the lock answers with the earlier import.
+ */
+async function runImport(ctx: ImportContext, datasetId: string, contentHash: string, write: (tx: Tx, now: Date) => Promise<import('../../db/schema.js').ImportRow>): Promise<ImportResult> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const dataset = await datasetsRepository.lockDataset(tx, datasetId)
+    if (!dataset) throw new Errors.DATASET_NOT_FOUND(datasetId)
+    const earlier = await importsRepository.findImportByHash(tx, datasetId, contentHash)
+    if (earlier) return { import: importsRepository.toImport(earlier), replayed: true, revision: dataset.revision }
+    // clock_timestamp(), not now(): taken after the lock, it orders knowledge time as the imports commit.
+    const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(tx)
+    const record = await write(tx, new Date(rows[0].now))
+    const revision = await datasetsRepository.bumpRevision(tx, datasetId)
+    return { import: importsRepository.toImport(record), replayed: false, revision }
+  })
+}
+
+async function resolveAreas(
+  db: Db,
+  parsed: ParsedCollection,
+  query: SnapshotQuery | HistoryQuery,
+  withIntervals: boolean,
+): Promise<{ drafts: AreaDraft[]; newActors: Actor[]; errors: ProblemDetail[] }> {
+  const actors = (await actorsRepository.listActors(db)).map(actorsRepository.toActor)
+  const resolver = new ActorResolver(actors, parseAliases(query.aliases))
+  const known = new Set(actors.map((actor) => actor.id))
+  const created = new Map<string, Actor>()
+  const errors: ProblemDetail[] = []
+  const drafts: AreaDraft[] = []
+
+  for (const feature of parsed.features) {
+    const path = `/features/${feature.index}/properties`
+    const statusValue = stringProperty(feature.properties, query.status_property)?.toLowerCase()
+    if (statusValue !== undefined && statusValue !== 'controlled' && statusValue !== 'contested') {
+      errors.push({ index: feature.index, path: `${path}/${query.status_property}`, code: 'INVALID_STATUS', reason: `status must be 'controlled' or 'contested', got ${JSON.stringify(statusValue)}` })
+      continue
+    }
+    const status = statusValue ?? 'controlled'
+    const name = query.actor ?? stringProperty(feature.properties, query.actor_property)
+    let actorId: string | null = null
+    if (name === undefined) {
+      if (status !== 'contested') {
+        errors.push({ index: feature.index, path: `${path}/${query.actor_property}`, code: 'MISSING_ACTOR', reason: `no actor: set properties.${query.actor_property}, the actor option, or status 'contested'` })
+        continue
+      }
+    } else {
+      actorId = resolver.resolve(name) ?? null
+      if (actorId === null && query.unknown_actors === 'create') {
+        actorId = slugify(name)
+        if (!known.has(actorId) && !created.has(actorId)) created.set(actorId, { id: actorId, name, aliases: [name], colour: null, side: actorId })
+      } else if (actorId === null) {
+        errors.push({ index: feature.index, path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`, code: 'UNKNOWN_ACTOR', reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/actors/{id}, map it with aliases, or import with unknown_actors=create` })
+        continue
+      } else if (!known.has(actorId) && !created.has(actorId)) {
+        errors.push({ index: feature.index, path: '/query/aliases', code: 'UNKNOWN_ACTOR', reason: `alias maps ${JSON.stringify(name)} to '${actorId}', which is not an actor` })
+        continue
+      }
+    }
+    const draft: AreaDraft = {
+      feature,
+      actorId,
+      status,
+      source: stringProperty(feature.properties, query.source_property) ?? null,
+      key: feature.id,
+    }
+    if (withIntervals) {
+      const history = query as HistoryQuery
+      const interval = readInterval(feature, history, errors)
+      if (!interval) continue
+      Object.assign(draft, interval)
+    }
+    drafts.push(draft)
+  }
+  return { drafts, newActors: [...created.values()], errors }
+}
+
+function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: ProblemDetail[]): { validFrom: Date; validTo: Date | null } | undefined {
+  const path = `/features/${feature.index}/properties`
+  const fromText = stringProperty(feature.properties, query.valid_from_property)
+  const toText = stringProperty(feature.properties, query.valid_to_property)
+  const validFrom = fromText === undefined ? undefined : parseInstant(fromText, 'start-of-day')
+  const validTo = toText === undefined ? null : parseInstant(toText, 'start-of-day')
+  if (validFrom === undefined) {
+    errors.push({ index: feature.index, path: `${path}/${query.valid_from_property}`, code: 'INVALID_DATE', reason: fromText === undefined ? 'missing start of the interval' : `${JSON.stringify(fromText)} is not a date or ISO 8601 instant` })
+    return undefined
+  }
+  if (validTo === undefined) {
+    errors.push({ index: feature.index, path: `${path}/${query.valid_to_property}`, code: 'INVALID_DATE', reason: `${JSON.stringify(toText)} is not a date or ISO 8601 instant` })
+    return undefined
+  }
+  if (validTo !== null && validTo <= validFrom) {
+    errors.push({ index: feature.index, path: `${path}/${query.valid_to_property}`, code: 'INVALID_INTERVAL', reason: `the interval ends (${validTo.toISOString()}) before or when it starts (${validFrom.toISOString()})` })
+    return undefined
+  }
+  return { validFrom, validTo }
+}
+
+function overlaps(aFrom: Date, aTo: Date | null, bFrom: Date, bTo: Date | null): boolean {
+  return (aTo === null || bFrom < aTo) && (bTo === null || aFrom < bTo)
+}
+
+/** Intervals given to one area key in the same file must not overlap: one place, one holder at a time. */
+function overlapsWithin(drafts: AreaDraft[]): ProblemDetail[] {
+  const byKey = new Map<string, AreaDraft[]>()
+  for (const draft of drafts) if (draft.key !== null) byKey.set(draft.key, [...(byKey.get(draft.key) ?? []), draft])
+  const errors: ProblemDetail[] = []
+  for (const [key, group] of byKey) {
+    group.sort((a, b) => a.validFrom!.getTime() - b.validFrom!.getTime())
+    for (let i = 1; i < group.length; i++) {
+      const previous = group[i - 1]
+      if (previous.validTo === null || previous.validTo! > group[i].validFrom!) {
+        errors.push({
+          index: group[i].feature.index,
+          path: `/features/${group[i].feature.index}`,
+          code: 'OVERLAPPING_INTERVALS',
+          reason: `area '${key}' is also given by feature ${previous.feature.index} for an interval that overlaps this one`,
+        })
+      }
+    }
+  }
+  return errors
+}
+
+function parseAliases(aliases: string | undefined): Record<string, string> {
+  if (!aliases) return {}
+  return Object.fromEntries(aliases.split(',').map((pair) => pair.split(':').map((part) => part.trim()) as [string, string]))
+}
+
+function newArea(datasetId: string, draft: AreaDraft, validFrom: Date, validTo: Date | null, now: Date, importId: number): NewControlArea {
+  return {
+    dataset_id: datasetId,
+    area_key: draft.key,
+    actor_id: draft.actorId,
+    status: draft.status,
+    valid_from: validFrom,
+    valid_to: validTo,
+    recorded_at: now,
+    geometry_hash: draft.feature.geometry.hash,
+    bbox: controlRepository.boxLiteral(draft.feature.geometry.bbox),
+    source: draft.source,
+    properties: JSON.stringify(
+      Object.fromEntries(Object.entries(draft.feature.properties).filter(([, value]) => value !== null && value !== undefined)),
+    ),
+    import_id: importId,
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { pendingMigrations } from '../../db/migrate.js'
+import { Errors } from '../../errors.js'
+import { problemResponses } from '../common/schemas.js'
+
+export default async function serviceRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>()
+
+  routes.get(
+    '/health',
+    { schema: { tags: ['service'], summary: 'Liveness: the process answers', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  )
+
+  routes.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['service'],
+        summary: 'Readiness: the database answers and every migration is applied',
+        response: { 200: z.object({ status: z.literal('ready'), engine: z.enum(['pglite', 'postgres']) }), ...problemResponses(503) },
+      },
+    },
+    async () => {
+      try {
+        await sql`SELECT 1`.execute(app.db)
+      } catch {
+        throw new Errors.NOT_READY('the database does not answer')
+      }
+      const pending = await pendingMigrations(app.db).catch(() => ['(migrations table missing)'])
+      if (pending.length > 0) throw new Errors.NOT_READY(`migrations not applied: ${pending.join(', ')}`)
+      return { status: 'ready' as const, engine: app.database.engine }
+    },
+  )
+}

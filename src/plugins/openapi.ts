@@ -1,0 +1,41 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+
+export const OPENAPI_INFO = {
+  title: 'Frontline API',
+  version: '1.0.0',
+  description:
+    'Dated territorial control: which armed actor holds which ground, since when, and what that means for the roads, ' +
+    'bases and cities around it. Coordinates are WGS84 [lon, lat]; instants are UTC; a bare date in a query means the ' +
+    'end of that day (the map published for it), in an import the start of it. Errors are RFC 9457 problem+json with a stable `code`.',
+}
+
+async function openapiPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      tags: [
+        { name: 'datasets', description: 'maps of one theatre from one source' },
+        { name: 'actors', description: 'armed actors and the sides they belong to' },
+        { name: 'imports', description: 'GeoJSON uploads: snapshots, histories, reference features' },
+        { name: 'control', description: 'who holds what at a date' },
+        { name: 'features', description: 'reference features: cities, outskirts, highways, bases' },
+        { name: 'analysis', description: 'fronts, distances, route severance, territorial change' },
+        { name: 'service', description: 'health and readiness' },
+      ],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from API_TOKENS' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}
+
+export default fp(openapiPlugin, { name: 'openapi' })

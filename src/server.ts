@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildApp } from './app.js'
+import { type Config, loadConfig } from './config.js'
+import { openDatabase } from './db/database.js'
+import { migrate } from './db/migrate.js'
+import * as datasetsRepository from './modules/datasets/datasets.repository.js'
+import { DEFAULT_DATASET_DIR, loadBundle } from './modules/imports/imports.bundle.js'
+
+/**
+ * Without API_TOKENS the service makes one token at first start, keeps it in DATA_DIR (mode 0600)
+ * and prints it that once: writes work out of the box and the token survives restarts.
+ */
+export function ensureTokens(config: Config, print: (line: string) => void): Config {
+  if (config.apiTokens.length > 0) return config
+  const file = join(config.DATA_DIR, 'api-token')
+  if (existsSync(file)) return { ...config, apiTokens: [readFileSync(file, 'utf8').trim()] }
+  mkdirSync(config.DATA_DIR, { recursive: true })
+  const token = randomBytes(24).toString('base64url')
+  writeFileSync(file, `${token}\n`, { mode: 0o600 })
+  print(`Generated an API token for writes (kept in ${file}): ${token}`)
+  return { ...config, apiTokens: [token] }
+}
+
+export async function start(config = loadConfig()): Promise<void> {
+  const withTokens = ensureTokens(config, (line) => process.stdout.write(`${line}\n`))
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite') })
+  await migrate(database.db)
+  const app = await buildApp({ config: withTokens, database, closeDatabase: true })
+
+  const embedded = database.engine === 'pglite'
+  const wanted = config.LOAD_DEFAULT_DATASET === 'always' || (config.LOAD_DEFAULT_DATASET === 'auto' && embedded)
+  if (wanted && existsSync(DEFAULT_DATASET_DIR) && !(await datasetsRepository.findDataset(database.db, 'aleppo-2024'))) {
+    app.log.info('loading the bundled dataset aleppo-2024')
+    const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
+    await loadBundle({ db: database.db, limits, writer: 'bundled' }, DEFAULT_DATASET_DIR, (line) => app.log.info(line))
+  }
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  await app.listen({ port: config.PORT, host: config.HOST })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  start().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { type Config, loadConfig } from '../src/config.js'
+import { type Database, openDatabase } from '../src/db/database.js'
+import { migrate } from '../src/db/migrate.js'
+
+export const TOKEN = 'test-token-0123456789'
+export const AUTH = { authorization: `Bearer ${TOKEN}` }
+
+/**
+ * A migrated database for one test file: in-memory PGlite by default, or a schema of its own on
+ * the PostgreSQL server named by DATABASE_URL (dropped at the end), so files can run in parallel.
+ */
+export async function openTestDatabase(t: Test): Promise<Database> {
+  const url = process.env.DATABASE_URL
+  const schema = url ? `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}` : undefined
+  const database = await openDatabase(url ? { databaseUrl: url, schema, poolSize: 5 } : { dataDir: 'memory://' })
+  await migrate(database.db)
+  t.teardown(async () => {
+    if (url && schema) {
+      const { sql } = await import('kysely')
+      await sql.raw(`DROP SCHEMA "${schema}" CASCADE`).execute(database.db)
+    }
+    await database.close()
+  })
+  return database
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ API_TOKENS: TOKEN, LOG_LEVEL: 'silent', ...overrides })
+}
+
+export async function buildTestApp(t: Test, overrides: Record<string, string> = {}, database?: Database): Promise<FastifyInstance> {
+  const db = database ?? (await openTestDatabase(t))
+  const app = await buildApp({ config: testConfig(overrides), database: db, logger: false })
+  t.teardown(() => app.close())
+  return app
+}
+
+export function fixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'))
+}
+
+export async function inject(app: FastifyInstance, options: InjectOptions) {
+  return app.inject(options)
+}
+
+/** Creates a dataset and the usual two-sided actors through the API. */
+export async function seed(app: FastifyInstance, dataset = 'test'): Promise<void> {
+  const put = async (url: string, payload: object) => {
+    const res = await app.inject({ method: 'PUT', url, headers: AUTH, payload })
+    if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+  }
+  await put(`/v1/datasets/${dataset}`, { name: `Test ${dataset}` })
+  await put('/v1/actors/hts', { name: 'Hayat Tahrir al-Sham', aliases: ['HTS'], side: 'opposition', colour: '#2e7d32' })
+  await put('/v1/actors/sna', { name: 'Syrian National Army', aliases: ['SNA'], side: 'opposition' })
+  await put('/v1/actors/saa', { name: 'Syrian Arab Army', aliases: ['SAA', 'Government'], side: 'government', colour: '#c62828' })
+}
+
+/** A square polygon [lon, lat] counter-clockwise, `size` degrees wide, lower-left corner at (lon, lat). */
+export function square(lon: number, lat: number, size: number): GeoJSON.Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+  }
+}
+
+export function area(geometry: unknown, properties: Record<string, unknown>, id?: string) {
+  return { type: 'Feature', ...(id ? { id } : {}), geometry, properties }
+}
+
+export function collection(features: unknown[]) {
+  return { type: 'FeatureCollection', features }
+}
+
+export async function importSnapshot(app: FastifyInstance, dataset: string, validFrom: string, body: unknown, query = '') {
+  return app.inject({ method: 'POST', url: `/v1/datasets/${dataset}/snapshots?valid_from=${validFrom}${query}`, headers: AUTH, payload: body as object })
+}
