@@ -1,6 +1,7 @@
 import Flatbush from 'flatbush'
 import { difference as turfDifference, featureCollection, multiPolygon, polygon, union as turfUnion } from '@turf/turf'
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson'
+import { analyzeTopology, dissolveClean } from './dissolve.js'
 import { EARTH_RADIUS_KM } from './geodesic.js'
 
 type Areal = Polygon | MultiPolygon
@@ -78,7 +79,10 @@ export function territoryChange(
 /** Area of the union of a prepared territory, km² (overlapping polygons counted once); memoised. */
 export function territoryAreaKm2(t: PreparedTerritory): number {
   if (t.memo.areaKm2 === undefined) {
-    t.memo.areaKm2 = areaKm2(unionPolygons(t.polygons.map((p) => ({ type: 'Polygon', coordinates: p }))))
+    // Polygons that do not overlap add up; only overlapping layers need the union.
+    t.memo.areaKm2 = analyzeTopology(t.polygons)
+      ? t.polygons.reduce((sum, p) => sum + areaKm2({ type: 'Polygon', coordinates: p }), 0)
+      : areaKm2(unionPolygons(t.polygons.map((p): Polygon => ({ type: 'Polygon', coordinates: p }))))
   }
   return t.memo.areaKm2
 }
@@ -110,46 +114,45 @@ function differenceAgainst(from: PreparedTerritory, i: number, other: PreparedTe
   const bb = from.bboxes.subarray(4 * i, 4 * i + 4)
   const near = other.index.search(bb[0], bb[1], bb[2], bb[3])
   if (near.length === 0) return p
-  // One clip with every neighbour as a subtrahend: polyclip sweeps them together, no union needed.
-  return clip('difference', p, near.map((j) => ({ type: 'Polygon', coordinates: other.polygons[j] }) as Polygon))
+  // Neighbours that only share edges and vertices with p take nothing from it: no clip at all.
+  if (analyzeTopology([from.polygons[i], ...near.map((j) => other.polygons[j])])) return p
+  // Otherwise one clip with every neighbour as a subtrahend: polyclip sweeps them together.
+  return clip('difference', p, near.map((j): Polygon => ({ type: 'Polygon', coordinates: other.polygons[j] })))
 }
 
 /**
- * Union of polygons. Groups whose bboxes touch nothing else are kept as they are; each group of
- * touching polygons is merged pairwise in a balanced tree (neighbours in space paired first), so
- * every polygon takes part in O(log n) clips instead of n as in a one-by-one fold.
+ * Union of polygons. Groups whose bboxes touch nothing else are kept as they are. A group of
+ * polygons that meet only along exactly shared edges (cells of one map) is dissolved by dropping
+ * those edges, in O(n log n); any other group goes to polyclip in one n-ary sweep, which measured
+ * 3.5× faster than a balanced tree of pairwise unions and far faster than a one-by-one fold.
  */
 export function unionPolygons(polys: readonly (Areal | null)[]): Areal | null {
+  const parts = polygonParts(polys)
+  if (parts.length === 0) return null
+  if (parts.length === 1) return { type: 'Polygon', coordinates: parts[0] }
+  const boxes = parts.map(ringsBBox)
+  const out: Position[][][] = []
+  for (const group of touchingGroups(boxes)) {
+    const members = group.map((k) => parts[k])
+    if (members.length === 1) { out.push(members[0]); continue }
+    const topo = analyzeTopology(members)
+    if (topo) { out.push(...dissolveClean(topo)); continue }
+    const [first, ...rest] = members.map((p): Polygon => ({ type: 'Polygon', coordinates: p }))
+    const u = clip('union', first, rest)
+    if (u) out.push(...(u.type === 'Polygon' ? [u.coordinates] : u.coordinates))
+  }
+  if (out.length === 0) return null
+  return out.length === 1 ? { type: 'Polygon', coordinates: out[0] } : { type: 'MultiPolygon', coordinates: out }
+}
+
+function polygonParts(polys: readonly (Areal | null)[]): Position[][][] {
   const parts: Position[][][] = []
   for (const g of polys) {
     if (!g) continue
     if (g.type === 'Polygon') { if (g.coordinates.length > 0) parts.push(g.coordinates) }
     else for (const p of g.coordinates) if (p.length > 0) parts.push(p)
   }
-  if (parts.length === 0) return null
-  if (parts.length === 1) return { type: 'Polygon', coordinates: parts[0] }
-  const boxes = parts.map(ringsBBox)
-  const groups = touchingGroups(boxes)
-  const out: Position[][][] = []
-  for (const g of groups) {
-    if (g.length === 1) { out.push(parts[g[0]]); continue }
-    let level: Areal[] = hilbertOrder(g.map((k) => boxes[k])).map((k) => ({ type: 'Polygon', coordinates: parts[g[k]] }))
-    while (level.length > 1) {
-      const next: Areal[] = []
-      for (let k = 0; k < level.length; k += 2) {
-        if (k + 1 === level.length) next.push(level[k])
-        else { const u = clip('union', level[k], [level[k + 1]]); if (u) next.push(u) }
-      }
-      level = next
-    }
-    if (level.length === 1) {
-      const u = level[0]
-      if (u.type === 'Polygon') out.push(u.coordinates)
-      else out.push(...u.coordinates)
-    }
-  }
-  if (out.length === 0) return null
-  return out.length === 1 ? { type: 'Polygon', coordinates: out[0] } : { type: 'MultiPolygon', coordinates: out }
+  return parts
 }
 
 /** a minus b; null when nothing is left. */
@@ -160,17 +163,6 @@ export function differencePolygons(a: Areal | null, b: Areal | null): Areal | nu
   const bb = ringsBBox(b.type === 'Polygon' ? b.coordinates : b.coordinates.flat())
   if (ba[0] > bb[2] || ba[2] < bb[0] || ba[1] > bb[3] || ba[3] < bb[1]) return a
   return clip('difference', a, [b])
-}
-
-/**
- * Positions of `boxes` in the order of their centres along a Hilbert curve, as flatbush sorts its
- * leaves; pairing consecutive items then merges neighbours, keeping intermediate unions compact.
- */
-function hilbertOrder(boxes: [number, number, number, number][]): number[] {
-  const index = new Flatbush(boxes.length)
-  for (const b of boxes) index.add(b[0], b[1], b[2], b[3])
-  index.finish()
-  return Array.from(index._indices.subarray(0, boxes.length))
 }
 
 /**

@@ -58,10 +58,10 @@ export function analyzeTopology(parts: readonly Position[][][]): CleanTopology |
   }
 
   // Every other contact between different rings must be a shared vertex with no overlap beyond it.
-  const contact = new Uint8Array(vertexId.length > 0 ? Math.max(...vertexIdRange(vertexId)) + 1 : 0)
+  const contact = new Uint8Array(vertexCount(vertexId))
   const c = g.coords
   let clean = true
-  joinPairs(g.segIndex, g.segIndex, 0, () => ({ dLon: 0, dLat: 0 }), (i, j) => {
+  joinPairs(g.segIndex, g.segIndex, 0, 0, (i, j) => {
     if (!clean || i >= j || segChain[i] === segChain[j]) return
     const ai = from[i], bi = to[i], aj = from[j], bj = to[j]
     if (ai === bi || aj === bj) return
@@ -98,10 +98,10 @@ export function analyzeTopology(parts: readonly Position[][][]): CleanTopology |
   return { g, vertexId, removed }
 }
 
-function vertexIdRange(ids: Int32Array): number[] {
+function vertexCount(ids: Int32Array): number {
   let max = -1
   for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i]
-  return [max]
+  return max + 1
 }
 
 /**
@@ -114,7 +114,7 @@ export function dissolveClean(t: CleanTopology): Position[][][] {
   const { g, vertexId, removed } = t
   const { segA, segB, segChain, chains, coords } = g
   const nSeg = segA.length
-  const nV = vertexId.length === 0 ? 0 : vertexIdRange(vertexId)[0] + 1
+  const nV = vertexCount(vertexId)
   const vx = new Float64Array(nV)
   const vy = new Float64Array(nV)
   for (let i = 0; i < vertexId.length; i++) { vx[vertexId[i]] = coords[2 * i]; vy[vertexId[i]] = coords[2 * i + 1] }

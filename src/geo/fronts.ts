@@ -1,7 +1,7 @@
 import type { MultiLineString, Position } from 'geojson'
 import { DEG_TO_RAD, EARTH_RADIUS_KM, haversineXYKm } from './geodesic.js'
 import {
-  fromFrameLon, frameShifts, joinPairs, kmToDegreeMargins, polygonsAt,
+  fromFrameLon, frameShifts, joinPairs, polygonsAt,
 } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
@@ -42,7 +42,7 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
   const shifts = frameShifts(a.bbox, b.bbox)
   for (let k = 0; k < shifts.length; k++) {
     const dx = shifts[k]
-    joinPairs(a.segIndex, b.segIndex, dx, (lat) => kmToDegreeMargins(toleranceKm, lat), (i, j) => {
+    joinPairs(a.segIndex, b.segIndex, dx, toleranceKm, (i, j) => {
       if (a.segPolygon[i] >= 0 && b.segPolygon[j] >= 0 && !a.segShared[i]) pairs.push(i, j, k)
     })
   }

@@ -71,9 +71,8 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
     }
     index.finish()
     const { coords, segA, segB, segPolygon } = areas
-    const eps = ON_SEGMENT_EPS_DEG
     const ts: number[] = []
-    joinPairs(index, areas.segIndex, 0, () => ({ dLon: eps, dLat: eps }), (r, j) => {
+    joinPairs(index, areas.segIndex, 0, 1e-7, (r, j) => {
       if (segPolygon[j] < 0) return
       const i = segOf[r]
       const qa = 2 * segA[j], qb = 2 * segB[j]

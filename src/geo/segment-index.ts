@@ -330,13 +330,6 @@ export function pointSegmentDist2(px: number, py: number, ax: number, ay: number
   return ex * ex + ey * ey
 }
 
-/** Degrees of latitude and (conservatively, at the highest latitude of a box) longitude spanned by `km`. */
-export function kmToDegreeMargins(km: number, maxAbsLat: number): { dLat: number; dLon: number } {
-  const dLat = km / (6371.0088 * DEG_TO_RAD)
-  const lat = Math.min(89.9, maxAbsLat + dLat)
-  return { dLat, dLon: Math.min(360, dLat / Math.cos(lat * DEG_TO_RAD)) }
-}
-
 /* ---------- traversals over two flatbush trees at once ---------- */
 
 // Flatbush packs its nodes level by level in `_boxes`; an entry at box position `pos` on level L > 0
@@ -492,24 +485,28 @@ function expandA(ta: TreeView, pa: number, la: number, tb: TreeView, pb: number,
 }
 
 /**
- * Calls `onPair(i, j)` for every item i of A and j of B whose boxes come within the given margins
- * (degrees, computed per node pair by `margins` so they can widen with latitude). A spatial join:
- * cost grows with the pairs found, not with |A|·|B|.
+ * Calls `onPair(i, j)` for every item i of A (shifted by `dxA` degrees of longitude) and j of B
+ * whose boxes come within `marginKm` of each other; the longitude margin widens with the latitude
+ * of each node so it never falls short. A spatial join: cost grows with the pairs found, not |A|·|B|.
  */
 export function joinPairs(
-  a: Flatbush, b: Flatbush, dxA: number,
-  margins: (maxAbsLat: number) => { dLon: number; dLat: number },
+  a: Flatbush, b: Flatbush, dxA: number, marginKm: number,
   onPair: (i: number, j: number) => void,
 ): void {
   const ta = view(a)
   const tb = view(b)
   const A = ta.boxes, B = tb.boxes
+  const dLat = marginKm / (6371.0088 * DEG_TO_RAD)
   const stack: number[] = [enc(ta.root, ta.rootLevel), enc(tb.root, tb.rootLevel)]
   const near = (pa: number, pb: number): boolean => {
     const ay0 = A[pa + 1], ay1 = A[pa + 3]
-    const m = margins(Math.max(Math.abs(ay0), Math.abs(ay1)))
-    return A[pa] + dxA - m.dLon <= B[pb + 2] && A[pa + 2] + dxA + m.dLon >= B[pb] &&
-      ay0 - m.dLat <= B[pb + 3] && ay1 + m.dLat >= B[pb + 1]
+    if (ay0 - dLat > B[pb + 3] || ay1 + dLat < B[pb + 1]) return false
+    let dLon = 0
+    if (dLat > 0) {
+      const lat = Math.min(89.9, Math.max(-ay0, ay1) + dLat)
+      dLon = Math.min(360, dLat / Math.cos(lat * DEG_TO_RAD))
+    }
+    return A[pa] + dxA - dLon <= B[pb + 2] && A[pa + 2] + dxA + dLon >= B[pb]
   }
   if (!near(ta.root, tb.root)) return
   while (stack.length > 0) {

@@ -1,3 +1,178 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { Errors } from '../../errors.js'
+import { conditional } from '../../plugins/caching.js'
+import { problemResponses } from '../common/schemas.js'
+import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
+import { GEOJSON_CONTENT_TYPE } from '../control/control.routes.js'
+import { getRevision } from '../datasets/datasets.service.js'
+import { AnalysisGate, Deadline } from './analysis.limits.js'
+import {
+  ChangesQuerySchema,
+  ChangesSchema,
+  DistanceQuerySchema,
+  DistanceSchema,
+  DistanceSeriesSchema,
+  FrontsQuerySchema,
+  FrontsSchema,
+  RouteQuerySchema,
+  RouteSchema,
+  RouteSeriesSchema,
+} from './analysis.schemas.js'
+import * as analysisService from './analysis.service.js'
+import type { AnalysisContext } from './analysis.service.js'
 
-export default async function analysisRoutes(_app: FastifyInstance): Promise<void> {}
+const analysisProblems = problemResponses(400, 404, 406, 422, 429, 503)
+
+/** A [start, end] range: bare dates are the maps published for those days (ends of the days). */
+function range(query: { start?: string; end?: string }): { start: Date; end: Date } | undefined {
+  if (query.start === undefined && query.end === undefined) return undefined
+  if (query.start === undefined || query.end === undefined) throw new Errors.INVALID_DATE('start and end go together: give both for a series, or neither')
+  const start = parseInstant(query.start, 'end-of-day')!
+  const end = parseInstant(query.end, 'end-of-day')!
+  if (start > end) throw new Errors.INVALID_DATE(`start (${start.toISOString()}) is after end (${end.toISOString()})`)
+  return { start, end }
+}
+
+export default async function analysisRoutes(app: FastifyInstance): Promise<void> {
+  const routes = app.withTypeProvider<ZodTypeProvider>()
+  const gate = new AnalysisGate(app.config.MAX_CONCURRENT_ANALYSES)
+
+  /**
+   * Runs an analysis through the gate and its time budget, with the answer cached by dataset
+   * revision and request (the revision changes with every import, so entries are never stale).
+   */
+  async function analyse<T>(request: FastifyRequest, reply: FastifyReply, datasetId: string, work: (ctx: AnalysisContext) => Promise<T>): Promise<T | undefined> {
+    const revision = await getRevision(app.db, datasetId)
+    if (conditional(request, reply, datasetId, revision)) return undefined
+    const key = `analysis:${datasetId}:${revision}:${request.url}`
+    const cached = app.cache.get(key) as T | undefined
+    if (cached !== undefined) {
+      reply.header('x-cache', 'hit')
+      return cached
+    }
+    const answer = await gate.run(() =>
+      work({ db: app.db, cache: app.cache, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS }),
+    )
+    app.cache.set(key, answer)
+    reply.header('x-cache', 'miss')
+    return answer
+  }
+
+  routes.get(
+    '/analysis/fronts',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Where the territories of two sides meet',
+        description:
+          "A MultiLineString per pair of sides with its length in km: the parts of one side's boundary facing the other's ground " +
+          '(within tolerance_km across gaps and slivers). Borders facing the sea, another country or unmapped ground are not front.',
+        querystring: FrontsQuerySchema,
+        response: { 200: FrontsSchema, ...analysisProblems },
+      },
+    },
+    async (request, reply) => {
+      const { at, knownAt } = queryInstants(request.query)
+      const sides = request.query.sides?.split(',') as [string, string] | undefined
+      const answer = await analyse(request, reply, request.query.dataset, (ctx) =>
+        analysisService.getFronts(ctx, { datasetId: request.query.dataset, at, knownAt }, sides, request.query.tolerance_km),
+      )
+      if (answer === undefined) return reply
+      return reply.type(GEOJSON_CONTENT_TYPE).send(answer)
+    },
+  )
+
+  routes.get(
+    '/analysis/distance',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Shortest geodesic distance between two territories or features, at a date or as a series',
+        description:
+          'REF is side:ID or actor:ID (all ground held outright at the date) or feature:ID. Answers distanceKm, the two nearest ' +
+          'points and a LineString between them; 0 with overlaps=true when they meet. With start, end and step (ISO 8601, ' +
+          'default P1D) it answers a series with the advance per step, as JSON or as CSV for Accept: text/csv. ' +
+          'Example: from=side:opposition&to=feature:aleppo-outskirts&start=2024-11-26&end=2024-11-28.',
+        querystring: DistanceQuerySchema,
+        response: { 200: DistanceSchema.or(DistanceSeriesSchema), ...analysisProblems },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request
+      const { at, knownAt } = queryInstants(query)
+      const series = range(query)
+      const wantsCsv = (request.headers.accept ?? '').includes('text/csv')
+      if (wantsCsv && !series) throw new Errors.NOT_ACCEPTABLE('application/json; text/csv is offered for series (start, end, step)')
+      if (series) {
+        const stepMs = parseDurationMs(query.step)
+        if (!stepMs) throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
+        const answer = await analyse(request, reply, query.dataset, (ctx) =>
+          analysisService.getDistanceSeries(ctx, { datasetId: query.dataset, knownAt, ...series, stepMs, step: query.step }, query.from, query.to),
+        )
+        if (answer === undefined) return reply
+        if (wantsCsv) return reply.type('text/csv; charset=utf-8').send(analysisService.distanceSeriesCsv(answer) as never)
+        return answer
+      }
+      const answer = await analyse(request, reply, query.dataset, (ctx) =>
+        analysisService.getDistance(ctx, { datasetId: query.dataset, at, knownAt }, query.from, query.to),
+      )
+      return answer ?? reply
+    },
+  )
+
+  routes.get(
+    '/analysis/route',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'A highway cut into stretches by who holds them, and whether its owner side can still travel it',
+        description:
+          'Segments with holder, side, fromKm, toKm and lengthKm; km per side; cut points; severed=true when the owner side cannot ' +
+          'travel end to end through its own ground (another side, contested ground or a shared boundary is a cut; unmapped ground is not). ' +
+          'With start and end: the intervals during which it was severed and the first date it was. Example: feature=m5&at=2024-11-28.',
+        querystring: RouteQuerySchema,
+        response: { 200: RouteSchema.or(RouteSeriesSchema), ...analysisProblems },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request
+      const { at, knownAt } = queryInstants(query)
+      const series = range({ start: query.start, end: query.end })
+      if (series) {
+        // A severance history starts with the first day's map: the start of the start day.
+        const start = parseInstant(query.start!, 'start-of-day')!
+        const answer = await analyse(request, reply, query.dataset, (ctx) =>
+          analysisService.getRouteSeries(ctx, { datasetId: query.dataset, knownAt, start, end: series.end }, query.feature, query.owner),
+        )
+        return answer ?? reply
+      }
+      const answer = await analyse(request, reply, query.dataset, (ctx) =>
+        analysisService.getRoute(ctx, { datasetId: query.dataset, at, knownAt }, query.feature, query.owner),
+      )
+      return answer ?? reply
+    },
+  )
+
+  routes.get(
+    '/analysis/changes',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'What changed hands between two dates',
+        description:
+          'Per actor and per side: km² held at each date, gained and lost; the gained and lost polygons as GeoJSON; and every reference ' +
+          'feature whose holder changed, with old and new holder. Example: start=2024-11-26&end=2024-11-28.',
+        querystring: ChangesQuerySchema,
+        response: { 200: ChangesSchema, ...analysisProblems },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request
+      const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
+      const span = range(query)!
+      const answer = await analyse(request, reply, query.dataset, (ctx) => analysisService.getChanges(ctx, { datasetId: query.dataset, knownAt, ...span }))
+      return answer ?? reply
+    },
+  )
+}

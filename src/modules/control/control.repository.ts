@@ -80,19 +80,22 @@ export async function listAreasTouching(db: Executor, datasetId: string, bbox: B
 }
 
 /** The instants at which the map changed: every start and end of an area. */
-export async function listChangeInstants(db: Executor, datasetId: string, knownAt?: Date): Promise<Date[]> {
+export async function listChangeInstants(db: Executor, datasetId: string, knownAt?: Date, touching?: Bbox): Promise<Date[]> {
+  const near = touching ? sql<boolean>`bbox && ${boxLiteral(touching)}::box` : sql<boolean>`true`
   const rows = await db
     .selectFrom('control_areas')
     .select('valid_from as instant')
     .where('dataset_id', '=', datasetId)
     .where(knownAtFilter(knownAt))
+    .where(near)
     .union(
       db
         .selectFrom('control_areas')
         .select(sql<Date>`valid_to`.as('instant'))
         .where('dataset_id', '=', datasetId)
         .where('valid_to', 'is not', null)
-        .where(knownAtFilter(knownAt)),
+        .where(knownAtFilter(knownAt))
+        .where(near),
     )
     .orderBy('instant')
     .execute()
@@ -222,4 +225,47 @@ function* batches<T>(rows: T[], weight: (row: T) => number): Generator<T[]> {
     total += weight(row)
   }
   if (batch.length > 0) yield batch
+}
+
+/** An area valid at a date without its geometry: enough to key a cache before loading shapes. */
+export interface AreaRef {
+  id: number
+  actorId: string | null
+  side: string | null
+  status: 'controlled' | 'contested'
+  geometryHash: string
+}
+
+export async function listAreaRefsAt(db: Executor, query: AreaQuery & { status?: 'controlled' | 'contested'; touching?: Bbox }): Promise<AreaRef[]> {
+  let select = db
+    .selectFrom('control_areas as a')
+    .leftJoin('actors as r', 'r.id', 'a.actor_id')
+    .select(['a.id', 'a.actor_id as actorId', 'r.side as side', 'a.status', 'a.geometry_hash as geometryHash'])
+    .where('a.dataset_id', '=', query.datasetId)
+    .where((eb) =>
+      query.knownAt
+        ? eb.and([eb('a.recorded_at', '<=', query.knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', query.knownAt)])])
+        : eb('a.superseded_at', 'is', null),
+    )
+    .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
+  if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
+  if (query.sides) select = select.where('r.side', 'in', query.sides)
+  if (query.status) select = select.where('a.status', '=', query.status)
+  if (query.touching) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.touching)}::box`)
+  return (await select.orderBy('a.id').execute()) as AreaRef[]
+}
+
+export async function listGeometries(db: Executor, hashes: string[]): Promise<Map<string, GeoJSON.Polygon | GeoJSON.MultiPolygon>> {
+  const found = new Map<string, GeoJSON.Polygon | GeoJSON.MultiPolygon>()
+  for (let i = 0; i < hashes.length; i += 1000) {
+    const rows = await db.selectFrom('geometries').select(['hash', 'geometry']).where('hash', 'in', hashes.slice(i, i + 1000)).execute()
+    for (const row of rows) found.set(row.hash, row.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon)
+  }
+  return found
+}
+
+/** Change instants within (start, end]: where a series over the range has to look again. */
+export async function listChangeInstantsBetween(db: Executor, datasetId: string, start: Date, end: Date, knownAt?: Date, touching?: Bbox): Promise<Date[]> {
+  const all = await listChangeInstants(db, datasetId, knownAt, touching)
+  return all.filter((instant) => instant > start && instant <= end)
 }

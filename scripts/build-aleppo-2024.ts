@@ -1,0 +1,1049 @@
+/**
+ * Builds the bundled dataset `data/aleppo-2024/`: the HTS-led offensive on Aleppo,
+ * 26 November – 1 December 2024, as six daily control maps of north-west Syria plus reference
+ * features (Aleppo, its outskirts, the M5 and M4 highways, bases, airports, towns and villages).
+ *
+ *   npx tsx scripts/build-aleppo-2024.ts [--ref <dir>] [--out <dir>]
+ *
+ * Inputs (read only): the reference geography in `../shared/data/reference-syria/` relative to the
+ * repository root (Syria's Natural Earth outline, GeoNames towns, OurAirports airfields). Override
+ * the folder with `--ref <dir>` or the environment variable `FRONTLINE_REFERENCE_DIR`; `--out <dir>`
+ * (or `FRONTLINE_ALEPPO_OUT`) writes somewhere other than `data/aleppo-2024/`.
+ *
+ * Everything below is an APPROXIMATE RECONSTRUCTION from public reporting (sources in the
+ * manifest), not surveyed boundaries. Front lines are arrays of named waypoints; a waypoint is a
+ * GeoNames town, an offset from one, or a hand-placed position whose comment says what it is.
+ *
+ * How the maps are made (so that daily files carry unchanged areas byte for byte):
+ *  - Syria's outline is split into stable pieces that do not change over the six days (the
+ *    government core, HTS's Idlib zone as of the March 2020 ceasefire, the SNA zones, the SDF
+ *    zones, the Tal Rifaat pocket, Sheikh Maqsoud) and a government "front zone" F (north-west
+ *    Syria between Idlib, Aleppo and northern Hama) where ground changed hands.
+ *  - Each day the ground taken by the opposition is the cumulative union of that day's drawn
+ *    advance polygons (so no area is lost again), cut out of the front zone; the rest of the front
+ *    zone stays with the government.
+ *  - Every boolean result is rounded to 5 decimals at once, so the two sides of a shared boundary
+ *    are written with the same vertices. Output is deterministic (no clocks, no randomness).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as turf from '@turf/turf'
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson'
+
+// ---------------------------------------------------------------------------------------------
+// paths
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`)
+  if (index >= 0 && process.argv[index + 1]) return process.argv[index + 1]
+  const inline = process.argv.find((arg) => arg.startsWith(`--${name}=`))
+  return inline ? inline.slice(name.length + 3) : undefined
+}
+
+const REF_DIR = resolve(argument('ref') ?? process.env.FRONTLINE_REFERENCE_DIR ?? join(REPO, '..', 'shared', 'data', 'reference-syria'))
+const OUT_DIR = resolve(argument('out') ?? process.env.FRONTLINE_ALEPPO_OUT ?? join(REPO, 'data', 'aleppo-2024'))
+
+// ---------------------------------------------------------------------------------------------
+// reference data
+
+type Area = Polygon | MultiPolygon
+type Pos = [number, number]
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T
+}
+
+interface GeoNamesProps { geonameid: number; name: string; asciiname: string; alternatenames: string; admin1_code: string; population: number }
+interface AirportProps { ident: string; name: string }
+
+const geonames = readJson<FeatureCollection<Point, GeoNamesProps>>(join(REF_DIR, 'geonames_cities500_syria.geojson')).features
+const airports = readJson<FeatureCollection<Point, AirportProps>>(join(REF_DIR, 'ourairports_syria_medium_large.geojson')).features
+const syriaFile = readJson<FeatureCollection<Polygon | MultiPolygon>>(join(REF_DIR, 'ne10m_country_syria.geojson'))
+
+const r5 = (x: number): number => Math.round(x * 1e5) / 1e5
+const p5 = (p: Position): Pos => [r5(p[0]), r5(p[1])]
+
+/** A GeoNames place by ASCII name (and admin1 code when the name repeats). */
+function place(asciiname: string, admin1?: string): Feature<Point, GeoNamesProps> {
+  const found = geonames.filter((f) => f.properties.asciiname === asciiname && (!admin1 || f.properties.admin1_code === admin1))
+  if (found.length !== 1) throw new Error(`GeoNames: ${found.length} matches for ${asciiname} ${admin1 ?? ''}`)
+  return found[0]
+}
+
+/** The position of a GeoNames place. */
+function G(asciiname: string, admin1?: string): Pos {
+  return p5(place(asciiname, admin1).geometry.coordinates)
+}
+
+/** A position `east` km east and `north` km north of a GeoNames place (a waypoint beside a town). */
+function near(asciiname: string, east: number, north: number, admin1?: string): Pos {
+  const [lon, lat] = G(asciiname, admin1)
+  return [r5(lon + east / (111.32 * Math.cos((lat * Math.PI) / 180))), r5(lat + north / 110.57)]
+}
+
+function airport(ident: string): Feature<Point, AirportProps> {
+  const found = airports.find((f) => f.properties.ident === ident)
+  if (!found) throw new Error(`OurAirports: no ${ident}`)
+  return found
+}
+
+// ---------------------------------------------------------------------------------------------
+// geometry helpers: every result is rounded to 5 decimals, cleaned and wound per RFC 7946
+
+/** Twice the signed planar area of a ring (positive = counter-clockwise). */
+function ringArea2(ring: Pos[]): number {
+  let sum = 0
+  for (let i = 0; i < ring.length - 1; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1]
+  return sum
+}
+
+/** Rounds, drops repeated vertices and degenerate rings, and winds exterior CCW / holes CW. */
+function cleanRing(ring: Position[], exterior: boolean): Pos[] | null {
+  const out: Pos[] = []
+  for (const position of ring) {
+    const p = p5(position)
+    const last = out[out.length - 1]
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) out.push(p)
+  }
+  if (out.length > 1 && out[0][0] === out[out.length - 1][0] && out[0][1] === out[out.length - 1][1]) out.pop()
+  // remove spikes (A B A) left by rounding
+  let changed = true
+  while (changed && out.length >= 3) {
+    changed = false
+    for (let i = 0; i < out.length; i++) {
+      const a = out[(i - 1 + out.length) % out.length]
+      const c = out[(i + 1) % out.length]
+      if (a[0] === c[0] && a[1] === c[1]) {
+        out.splice(i, 1)
+        changed = true
+        break
+      }
+    }
+  }
+  if (out.length < 3) return null
+  out.push([out[0][0], out[0][1]])
+  const a2 = ringArea2(out)
+  if (Math.abs(a2) < 2e-9) return null // < ~10 m²
+  if ((a2 > 0) !== exterior) out.reverse()
+  return out
+}
+
+function clean(geometry: Area | null | undefined): Area | null {
+  if (!geometry) return null
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
+  const out: Pos[][][] = []
+  for (const rings of polygons) {
+    const shell = cleanRing(rings[0], true)
+    if (!shell) continue
+    const holes = rings.slice(1).map((ring) => cleanRing(ring, false)).filter((ring): ring is Pos[] => ring !== null)
+    out.push([shell, ...holes])
+  }
+  if (out.length === 0) return null
+  return out.length === 1 ? { type: 'Polygon', coordinates: out[0] } : { type: 'MultiPolygon', coordinates: out }
+}
+
+const fc = (...geometries: Area[]): FeatureCollection<Area> => turf.featureCollection(geometries.map((g) => turf.feature(g)))
+
+function intersect(a: Area | null, b: Area | null): Area | null {
+  if (!a || !b) return null
+  return clean(turf.intersect(fc(a, b))?.geometry)
+}
+
+function difference(a: Area | null, b: Area | null): Area | null {
+  if (!a) return null
+  if (!b) return a
+  return clean(turf.difference(fc(a, b))?.geometry)
+}
+
+function union(list: (Area | null)[]): Area | null {
+  const present = list.filter((g): g is Area => g !== null)
+  if (present.length === 0) return null
+  if (present.length === 1) return present[0]
+  return clean(turf.union(fc(...present))?.geometry)
+}
+
+/** A closed polygon from waypoints (the first waypoint is repeated at the end). */
+function ring(points: Pos[]): Polygon {
+  const cleaned = clean({ type: 'Polygon', coordinates: [[...points, points[0]]] })
+  if (!cleaned || cleaned.type !== 'Polygon') throw new Error('degenerate drawn polygon')
+  return cleaned
+}
+
+const km2 = (g: Area | null): number => (g ? turf.area(turf.feature(g)) / 1e6 : 0)
+
+// ---------------------------------------------------------------------------------------------
+// hand-placed places (not in GeoNames cities500): approximate positions from public maps
+
+interface HandPlaced { id: string; name: string; name_ar: string; at: Pos; kind: 'village' | 'town' | 'district' | 'base' }
+
+const HAND: HandPlaced[] = [
+  { id: 'base-46', name: '46th Regiment base (Fawj 46)', name_ar: 'الفوج 46', at: [36.8775, 36.1825], kind: 'base' }, // between al-Atarib and Urum al-Sughra, north of the Aleppo–Bab al-Hawa road
+  { id: 'kafr-nouran', name: 'Kafr Nouran', name_ar: 'كفر نوران', at: [36.846, 36.16], kind: 'village' }, // east of al-Atarib, opposition-held front village
+  { id: 'urum-al-sughra', name: 'Urum al-Sughra', name_ar: 'أورم الصغرى', at: [36.911, 36.193], kind: 'village' },
+  { id: 'urum-al-kubra', name: 'Urum al-Kubra', name_ar: 'أورم الكبرى', at: [36.927, 36.153], kind: 'village' },
+  { id: 'anjara', name: 'Anjara', name_ar: 'عنجارة', at: [36.925, 36.213], kind: 'village' },
+  { id: 'sheikh-ali', name: 'Sheikh Ali', name_ar: 'الشيخ علي', at: [36.95, 36.222], kind: 'village' },
+  { id: 'qubtan-al-jabal', name: 'Qubtan al-Jabal', name_ar: 'قبتان الجبل', at: [36.975, 36.258], kind: 'village' },
+  { id: 'sheikh-aqil', name: 'Sheikh Aqil', name_ar: 'الشيخ عقيل', at: [36.972, 36.287], kind: 'village' },
+  { id: 'kafr-naha', name: 'Kafr Naha', name_ar: 'كفر ناها', at: [36.967, 36.168], kind: 'village' },
+  { id: 'khan-al-asal', name: 'Khan al-Asal', name_ar: 'خان العسل', at: [37.037, 36.172], kind: 'village' }, // on the Aleppo–al-Atarib road, west of Rashideen
+  { id: 'khan-tuman', name: 'Khan Tuman', name_ar: 'خان طومان', at: [37.038, 36.108], kind: 'village' }, // beside the M5 south-west of Aleppo
+  { id: 'al-zahraa', name: 'Al-Zahraa', name_ar: 'الزهراء', at: [36.982, 36.368], kind: 'town' }, // twin town of Nubl
+  { id: 'sarmada', name: 'Sarmada', name_ar: 'سرمدا', at: [36.7236, 36.1789], kind: 'town' }, // near Bab al-Hawa
+  { id: 'sheikh-maqsoud', name: 'Sheikh Maqsoud', name_ar: 'الشيخ مقصود', at: [37.155, 36.229], kind: 'district' }, // Kurdish-majority district of northern Aleppo
+]
+const hand = (id: string): Pos => {
+  const found = HAND.find((h) => h.id === id)
+  if (!found) throw new Error(`no hand-placed ${id}`)
+  return found.at
+}
+
+// ---------------------------------------------------------------------------------------------
+// the stable pieces (lines as of the March 2020 ceasefire, 26 Nov 2024)
+
+// Tri-points where three holders meet; shared by the polygons on either side.
+const T1: Pos = [36.948, 36.31] // HTS (Darat Izza) / SNA (Afrin) / government (Sheikh Aqil hills)
+const AFRIN_GOV_1: Pos = [36.958, 36.33] // Afrin–government line, first vertex north of T1
+const AFRIN_GOV_2: Pos = [36.96, 36.36] // Afrin–government line, south-west of al-Zahraa
+const POCKET_SW: Pos = [36.965, 36.4] // SNA / SDF Tal Rifaat pocket / government, north-west of Nubl
+const POCKET_SE: Pos = [37.16, 36.44] // SNA (Mare') / SDF pocket / government
+const T2: Pos = [37.58, 36.37] // SNA (al-Bab) / SDF (Manbij, al-Arimah) / government (Tadef)
+
+/**
+ * HTS-held Idlib zone on 26 Nov (front of the March 2020 ceasefire). Listed from the tri-point
+ * with Afrin southward along the front, then back north through Turkey and Afrin (cut away later).
+ */
+const HTS_FRONT_2020: Pos[] = [
+  T1,
+  [36.958, 36.295], // west of Sheikh Aqil (government)
+  [36.965, 36.275], // Jabal Sheikh Aqil slopes, HTS-held
+  [36.962, 36.255], // west of Qubtan al-Jabal (government)
+  [36.945, 36.238],
+  [36.915, 36.22], // west of Anjara (government)
+  [36.89, 36.205],
+  [36.86, 36.19], // west of the 46th Regiment base (government)
+  [36.855, 36.175],
+  [36.86, 36.16], // east of Kafr Nouran (HTS)
+  [36.875, 36.14], // east of al-Atarib (HTS)
+  [36.89, 36.115],
+  [36.88, 36.08], // west of Kafr Halab (government)
+  [36.86, 36.04],
+  [36.83, 36.0], // east of Taftanaz (HTS)
+  [36.8, 35.96],
+  [36.785, 35.92],
+  near('Sarmin', 4.7, -1.7), // between Sarmin (HTS) and Saraqib (government)
+  [36.75, 35.865], // Nayrab (Idlib) / Afes
+  [36.72, 35.84],
+  [36.68, 35.8], // M4 east of Ariha
+  [36.65, 35.77],
+  [36.62, 35.73],
+  [36.58, 35.7],
+  [36.53, 35.685], // southern Jabal al-Zawiya: Kansafra / al-Bara (HTS), Kafranbel (government)
+  [36.48, 35.68],
+  [36.42, 35.67],
+  [36.36, 35.655],
+  [36.3, 35.65], // across the Ghab plain
+  [36.25, 35.68],
+  [36.2, 35.72], // Jabal al-Akrad (Kabani front)
+  [36.17, 35.76],
+  [36.14, 35.79],
+  [36.09, 35.87], // Turkey (Hatay), outside Syria
+]
+const HTS_CORE_DRAWN = ring([
+  ...HTS_FRONT_2020,
+  [36.0, 36.1], // Turkey
+  [36.2, 36.45], // Turkey
+  [36.4, 36.55], // Turkey
+  [36.85, 36.45], // Afrin (SNA, cut away)
+  [36.93, 36.36], // Afrin (SNA, cut away)
+])
+
+/** SNA zone of Afrin, Azaz, al-Bab and Jarabulus (Olive Branch and Euphrates Shield areas). */
+const SNA_NORTH_DRAWN = ring([
+  [36.55, 36.345], // Turkey, west of Atmeh
+  [36.62, 36.335], // Afrin–Idlib line near Atmeh / Deir Ballut
+  [36.7, 36.33],
+  [36.79, 36.325],
+  [36.83, 36.315], // south of Qal'at Sim'an
+  [36.87, 36.305], // north of Darat Izza (HTS)
+  [36.91, 36.305],
+  T1,
+  AFRIN_GOV_1,
+  AFRIN_GOV_2, // west of al-Zahraa and Nubl (government)
+  POCKET_SW,
+  [36.975, 36.43], // Afrin / Tal Rifaat pocket (SDF) line
+  [36.985, 36.46],
+  [37.0, 36.5],
+  [37.0, 36.53],
+  [37.05, 36.545], // north of Menagh airbase (SDF)
+  [37.1, 36.535],
+  [37.15, 36.51],
+  [37.165, 36.48], // west of Mare' (SNA)
+  POCKET_SE,
+  [37.22, 36.44],
+  [37.3, 36.4],
+  [37.4, 36.37],
+  [37.47, 36.355],
+  [37.5, 36.355],
+  [37.545, 36.36], // between al-Bab (SNA) and Tadef (government)
+  T2,
+  [37.62, 36.4],
+  [37.66, 36.46], // west of al-Arimah (SDF)
+  [37.68, 36.52],
+  [37.7, 36.58],
+  [37.8, 36.62], // Sajur river
+  [37.9, 36.64],
+  [38.0, 36.66],
+  [38.06, 36.67], // Sajur–Euphrates confluence
+  [38.04, 36.75], // Euphrates, SNA on the west bank
+  [38.03, 36.83], // Euphrates at the Turkish border (Jarabulus)
+  [38.03, 37.1], // Turkey
+  [36.5, 37.1], // Turkey
+  [36.3, 36.6], // Turkey
+])
+
+/** SNA zone Tal Abyad – Ras al-Ayn (Peace Spring), down to the M4. */
+const SNA_PEACE_SPRING_DRAWN = ring([
+  [38.85, 36.95], // Turkey
+  [38.85, 36.62],
+  [38.92, 36.52],
+  [39.2, 36.5],
+  [39.6, 36.52],
+  [39.9, 36.55],
+  [40.15, 36.62], // west of Tall Tamr (SDF)
+  [40.2, 36.95], // Turkey
+])
+
+/** SDF-held Tal Rifaat pocket (with Menagh airbase), between Afrin, Azaz and Nubl. */
+const POCKET_DRAWN = ring([
+  POCKET_SW,
+  [36.99, 36.405], // north of Nubl (government)
+  [37.03, 36.4], // Deir Jamal (SDF) to the north
+  [37.08, 36.385],
+  [37.13, 36.39],
+  [37.155, 36.415],
+  POCKET_SE,
+  [37.2, 36.6], // SNA, cut away
+  [36.95, 36.6], // SNA, cut away
+  [36.94, 36.45], // SNA, cut away
+])
+
+/** SDF: Manbij, Kobani, Raqqa, Hasakah and the left bank of the Euphrates in Deir ez-Zor. */
+const SDF_EAST_DRAWN = ring([
+  T2,
+  [37.66, 36.35], // south of al-Arimah
+  [37.8, 36.355],
+  [37.95, 36.37],
+  [38.05, 36.38],
+  [38.12, 36.33], // Tishreen dam area
+  [38.1, 36.25], // Lake Assad, al-Khafsah (government) to the west
+  [38.1, 36.1],
+  [38.15, 35.98], // Maskanah (government) to the west
+  [38.25, 35.85],
+  [38.45, 35.7], // south of al-Tabqa (SDF)
+  [38.75, 35.68],
+  [39.1, 35.7],
+  [39.45, 35.73],
+  [39.56, 35.775], // north of Ma'dan (government)
+  [39.7, 35.69],
+  [39.78, 35.65],
+  [39.86, 35.6], // Euphrates between al-Tibni (government) and al-Kasrah (SDF)
+  [39.95, 35.52],
+  [40.13, 35.375], // Euphrates at Deir ez-Zor city (government)
+  [40.32, 35.2],
+  [40.47, 35.05], // Euphrates between al-Busayrah (SDF) and al-Mayadin (government)
+  [40.6, 34.93],
+  [40.78, 34.74],
+  [40.86, 34.6], // Euphrates at Hajin (SDF)
+  [40.93, 34.5], // Euphrates between al-Bukamal (government) and al-Susah (SDF)
+  [41.0, 34.43],
+  [41.6, 34.3], // Iraq
+  [43.0, 35.5], // Iraq
+  [43.0, 37.6], // Turkey / Iraq
+  [38.0, 37.6], // Turkey
+  [37.6, 36.8], // Turkey
+  [37.6, 36.45], // SNA, cut away
+])
+
+/** SDF-held Sheikh Maqsoud and Ashrafiyeh in northern Aleppo. */
+const SHEIKH_MAQSOUD_DRAWN = ring([
+  [37.136, 36.222], // Ashrafiyeh, south-west
+  [37.146, 36.214],
+  [37.158, 36.216],
+  [37.167, 36.224],
+  [37.166, 36.236],
+  [37.152, 36.243], // Sheikh Maqsoud, north
+  [37.139, 36.236],
+])
+
+/** The government front zone: where ground changed hands 27 Nov – 1 Dec (plus a margin). */
+const FRONT_ZONE = ring([
+  [35.95, 36.0],
+  [36.0, 35.62],
+  [36.35, 35.55],
+  [36.45, 35.3],
+  [36.6, 35.27],
+  [36.95, 35.3],
+  [37.1, 35.45],
+  [37.4, 35.58],
+  [37.66, 35.65],
+  [37.68, 36.05], // west of Dayr Hafir (government, outside the zone)
+  [37.67, 36.3],
+  [37.67, 36.6],
+  [36.9, 36.7],
+  [36.4, 36.45],
+])
+
+// ---------------------------------------------------------------------------------------------
+// the advances, day by day. Each polygon starts on a vertex of a stable boundary (the Afrin line),
+// runs along that day's front through government ground, rejoins the 2020 front at one of its
+// vertices, and closes through ground the opposition already held (where it is cut away).
+
+const CLOSE_WEST: Pos[] = [[36.6, 36.2], [36.85, 36.4]] // inside the Idlib zone, then Afrin
+
+/** 27 Nov: base 46, Urum al-Sughra, Urum al-Kubra, Anjara, Sheikh Ali, Qubtan al-Jabal, Sheikh Aqil, Kafr Naha. */
+const HTS_27 = ring([
+  AFRIN_GOV_1,
+  [36.975, 36.325],
+  [37.005, 36.305],
+  [37.025, 36.285], // east of Sheikh Aqil
+  [37.03, 36.265], // east of Qubtan al-Jabal, towards Anadan
+  [37.022, 36.245],
+  [37.005, 36.225], // east of Sheikh Ali
+  [36.99, 36.2],
+  [36.985, 36.18], // east of Kafr Naha
+  [36.975, 36.155],
+  [36.95, 36.14],
+  [36.925, 36.13], // south of Urum al-Kubra
+  [36.9, 36.125],
+  [36.89, 36.115], // back on the 2020 front
+  [36.8, 36.1],
+  ...CLOSE_WEST,
+])
+
+/**
+ * 28 Nov: Khan al-Asal, Kafr Dael, Mansoura, Kafr Joum, Kafr Halab, Khan Tuman and al-Zerbah:
+ * the M5 is cut between al-Zerbah and Khan Tuman; the Saraqib front opens (Dadikh, Kafr Battikh,
+ * Tarnaba) and the M4–M5 junction south-east of Saraqib is taken; Saraqib itself still held.
+ */
+const HTS_28 = ring([
+  AFRIN_GOV_1,
+  [36.98, 36.33],
+  [37.01, 36.315],
+  [37.04, 36.295], // west of Anadan (government)
+  [37.055, 36.275],
+  [37.06, 36.255],
+  [37.058, 36.235],
+  [37.055, 36.215], // Mansoura
+  [37.055, 36.195],
+  [37.056, 36.178], // east of Khan al-Asal, ~0.6 km from the Rashideen edge of the city
+  [37.053, 36.16],
+  [37.05, 36.14],
+  [37.058, 36.125],
+  [37.062, 36.113], // across the M5 at Khan Tuman
+  [37.055, 36.095],
+  [37.035, 36.075],
+  [37.005, 36.055], // south-east of al-Zerbah
+  [36.98, 36.035],
+  [36.95, 36.015],
+  [36.925, 36.005], // back west of the M5
+  [36.9, 35.995],
+  [36.87, 35.99],
+  [36.84, 35.95],
+  [36.82, 35.915],
+  [36.805, 35.885],
+  near('Saraqib', -1.5, 0.8), // western edge of Saraqib
+  near('Saraqib', -1.2, -0.8),
+  near('Saraqib', 0.8, -0.6), // southern neighbourhoods of Saraqib
+  near('Saraqib', 2.9, -0.3), // M5 north of the M4–M5 junction
+  near('Saraqib', 3.8, -1.6),
+  [36.84, 35.83],
+  [36.82, 35.81], // Dadikh / Kafr Battikh area
+  [36.78, 35.8],
+  [36.73, 35.795],
+  [36.68, 35.8], // back on the 2020 front
+  [36.5, 35.85],
+  ...CLOSE_WEST,
+])
+
+/** 29 Nov: Anadan, Haritan, Kafr Hamra; fighters in New Aleppo, al-Hamdaniyeh, al-Zahraa, Rashideen; Saraqib falls. */
+const HTS_29 = ring([
+  AFRIN_GOV_1,
+  [36.985, 36.333],
+  [37.02, 36.325],
+  [37.06, 36.31],
+  [37.1, 36.295], // north of Haritan
+  [37.125, 36.28],
+  [37.13, 36.262], // Layramoun
+  [37.128, 36.245],
+  [37.13, 36.225], // al-Zahraa / Aleppo University
+  [37.132, 36.205],
+  [37.128, 36.185], // al-Hamdaniyeh
+  [37.12, 36.165],
+  [37.115, 36.148],
+  [37.11, 36.13], // Aleppo's south-western edge (military academies)
+  [37.1, 36.11],
+  [37.085, 36.09],
+  [37.07, 36.06],
+  [37.05, 36.035], // north of al-Hader (government)
+  [37.02, 36.01],
+  [36.99, 35.975],
+  [36.96, 35.94],
+  [36.93, 35.905],
+  [36.9, 35.87],
+  [36.88, 35.84], // east of Saraqib and the M5
+  [36.86, 35.81],
+  [36.83, 35.79],
+  [36.79, 35.775],
+  [36.74, 35.765],
+  [36.65, 35.77], // back on the 2020 front
+  [36.5, 35.85],
+  ...CLOSE_WEST,
+])
+
+/** Lines shared by the 30 Nov and 1 Dec advances. */
+const NORTH_OF_ALEPPO: Pos[] = [
+  AFRIN_GOV_2,
+  [37.0, 36.345], // south of al-Zahraa and Nubl (government, then SNA)
+  [37.06, 36.33],
+  [37.12, 36.31],
+  [37.16, 36.285],
+]
+const EAST_OF_IDLIB: Pos[] = [
+  [37.25, 36.12],
+  [37.22, 36.05],
+  [37.2, 35.95],
+  [37.22, 35.85],
+  [37.22, 35.72], // east of Abu al-Duhur airbase
+  [37.15, 35.6],
+  [37.0, 35.48], // south-east of Sinjar and al-Tamanaah
+]
+const CLOSE_GHAB: Pos[] = [[36.42, 35.67], [36.3, 35.8], ...CLOSE_WEST] // rejoin the 2020 front in the Ghab
+
+/**
+ * 30 Nov: most of Aleppo city with the citadel and the airport (north-eastern districts still held
+ * by the government, Sheikh Maqsoud by the SDF); all of Idlib province: Maarat al-Numan, Abu al-Duhur,
+ * Khan Shaykhun; Morek in northern Hama.
+ */
+const HTS_30 = ring([
+  ...NORTH_OF_ALEPPO,
+  [37.175, 36.262],
+  [37.19, 36.245],
+  [37.2, 36.232],
+  [37.215, 36.218], // Hanano / Haydariyeh (government) to the north-east
+  [37.24, 36.205],
+  [37.265, 36.2],
+  [37.27, 36.17], // east of Aleppo International Airport and Nayrab airbase
+  ...EAST_OF_IDLIB,
+  [36.85, 35.42],
+  near('Murak', 6.3, -1.8),
+  near('Murak', 0.9, -2.3), // south of Morek
+  near('Murak', -3.6, -1.2),
+  [36.62, 35.39], // north of Kafr Zita (government)
+  [36.58, 35.44],
+  [36.53, 35.5],
+  [36.48, 35.57],
+  [36.44, 35.62],
+  ...CLOSE_GHAB,
+])
+
+/**
+ * 1 Dec: the north-eastern districts of Aleppo and the Sheikh Najjar industrial city; the front in
+ * northern Hama north of Suran, Taybat al-Imam and Halfaya (which fell on 2–3 Dec); Kafr Zita.
+ */
+const HTS_01 = ring([
+  ...NORTH_OF_ALEPPO,
+  [37.2, 36.29],
+  [37.25, 36.295], // Sheikh Najjar
+  [37.29, 36.27],
+  [37.3, 36.22],
+  [37.285, 36.175],
+  ...EAST_OF_IDLIB,
+  [36.88, 35.4],
+  [36.8, 35.33],
+  near('Suran', -0.7, 2.2, '10'), // north of Suran (government)
+  [36.7, 35.31], // north of Taybat al-Imam (government)
+  [36.66, 35.32],
+  [36.62, 35.335], // north of Halfaya (government)
+  [36.58, 35.35],
+  [36.52, 35.4], // north-east of Kurnaz (government)
+  [36.5, 35.45],
+  [36.46, 35.53],
+  [36.43, 35.6],
+  ...CLOSE_GHAB,
+])
+
+/** 30 Nov: SNA "Dawn of Freedom" takes Tadef south of al-Bab. */
+const SNA_30 = ring([
+  [37.4, 36.37],
+  [37.43, 36.335],
+  [37.48, 36.32],
+  [37.53, 36.33], // south of Tadef
+  [37.57, 36.34],
+  T2,
+  [37.5, 36.42], // al-Bab (SNA)
+])
+
+/**
+ * 1 Dec: the SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat
+ * (entering it the same day), taking the ground between Afrin, Azaz, al-Bab and Aleppo with Nubl
+ * and al-Zahraa.
+ */
+const SNA_01 = ring([
+  [36.9, 36.45], // Afrin
+  [36.93, 36.34], // Afrin
+  [37.0, 36.32], // HTS, cut away
+  [37.1, 36.29],
+  [37.2, 36.27],
+  [37.3, 36.25], // south of Sheikh Najjar
+  [37.4, 36.215],
+  [37.48, 36.18],
+  [37.55, 36.15],
+  [37.63, 36.16], // south-east of Kuweires airbase
+  [37.645, 36.25],
+  [37.62, 36.33],
+  T2,
+  [37.5, 36.42], // al-Bab (SNA)
+  [37.2, 36.5], // Mare' (SNA)
+  [36.98, 36.5], // Afrin
+])
+
+// ---------------------------------------------------------------------------------------------
+// reference features
+
+const SOURCE_GEONAMES = 'GeoNames cities500 (geonames.org), CC BY 4.0'
+const SOURCE_HAND = 'hand-placed from public maps (approximate)'
+
+/** Aleppo's built-up area ("the outskirts" in reporting), drawn by hand, counter-clockwise. */
+const OUTSKIRTS: Pos[] = [
+  [37.08, 36.156], // al-Rashideen south / military academies
+  [37.1, 36.144],
+  [37.125, 36.136], // al-Ramouseh south-west
+  [37.15, 36.132], // al-Ramouseh
+  [37.172, 36.135], // Sheikh Saeed
+  [37.196, 36.145],
+  [37.213, 36.162], // al-Nayrab camp, west of the airport
+  [37.217, 36.182],
+  [37.225, 36.2], // Karm al-Tahhan / Sheikh Lutfi
+  [37.232, 36.218], // Masaken Hanano east
+  [37.228, 36.237], // al-Haydariyeh east
+  [37.214, 36.254], // Ain al-Tal / Jandoul
+  [37.193, 36.265],
+  [37.17, 36.27], // north of Bani Zaid
+  [37.15, 36.266], // north of Sheikh Maqsoud
+  [37.13, 36.265], // al-Layramoun industrial area
+  [37.112, 36.268],
+  [37.098, 36.26], // al-Zahraa association, north-west
+  [37.088, 36.247],
+  [37.08, 36.23], // al-Zahraa association, west
+  [37.072, 36.213], // New Aleppo north-west
+  [37.066, 36.197], // New Aleppo west / Rashideen 5
+  [37.063, 36.18], // Rashideen 4 west
+  [37.068, 36.166],
+]
+
+/** M5 from Damascus to Aleppo through GeoNames town positions plus intermediate points. */
+const M5: Pos[] = [
+  G('Damascus'),
+  G('Harasta'),
+  [36.42, 33.6],
+  [36.5, 33.66],
+  G('Al Qutayfah'),
+  [36.65, 33.84],
+  [36.69, 33.93],
+  G('An Nabk'),
+  G("Dayr `Atiyah"),
+  G('Qarah'),
+  [36.75, 34.28],
+  G("Hisya'"),
+  [36.74, 34.56],
+  [36.735, 34.68],
+  G('Homs'),
+  G('Tallbisah'),
+  G('Ar Rastan'),
+  [36.75, 35.03],
+  G('Hamah'),
+  [36.755, 35.22],
+  G('Suran', '10'),
+  G('Murak'),
+  G('Khan Shaykhun'),
+  [36.665, 35.54],
+  near("Ma`arrat an Nu`man", 0.7, 0), // east edge of Ma'arrat an-Nu'man
+  [36.72, 35.72],
+  [36.77, 35.78],
+  [36.805, 35.83],
+  near('Saraqib', 2.0, -1.0), // M4–M5 junction south-east of Saraqib
+  near('Saraqib', 2.9, 1.2), // east edge of Saraqib
+  [36.86, 35.91],
+  [36.9, 35.97],
+  [36.945, 36.02],
+  G('Az Zarbah'),
+  [37.01, 36.09],
+  [37.05, 36.115], // Khan Tuman junction
+  [37.095, 36.137],
+  [37.14, 36.155], // al-Ramouseh
+  [37.155, 36.18],
+  G('Aleppo'),
+]
+
+/** M4 from Latakia through Jisr al-Shughur and Ariha to the M5 at Saraqib. */
+const M4: Pos[] = [
+  G('Latakia'),
+  [35.87, 35.56],
+  G('Al Bahluliyah'),
+  [36.05, 35.69],
+  [36.14, 35.74],
+  [36.22, 35.78],
+  G('Jisr ash Shughur'),
+  G('Muhambal'),
+  [36.54, 35.8],
+  G('Ariha'),
+  [36.7, 35.835],
+  [36.78, 35.845],
+  near('Saraqib', 0.4, -1.3), // south of Saraqib
+  near('Saraqib', 2.0, -1.0), // M4–M5 junction
+]
+
+interface TownSpec { id: string; ascii: string; admin1?: string; name: string; name_ar: string; kind: 'city' | 'town' | 'village' }
+
+const TOWNS: TownSpec[] = [
+  { id: 'saraqib', ascii: 'Saraqib', name: 'Saraqib', name_ar: 'سراقب', kind: 'town' },
+  { id: 'maarat-al-numan', ascii: "Ma`arrat an Nu`man", name: "Ma'arrat an-Nu'man", name_ar: 'معرة النعمان', kind: 'town' },
+  { id: 'khan-shaykhun', ascii: 'Khan Shaykhun', name: 'Khan Shaykhun', name_ar: 'خان شيخون', kind: 'town' },
+  { id: 'al-atarib', ascii: 'Al Atarib', name: 'Al-Atarib', name_ar: 'الأتارب', kind: 'town' },
+  { id: 'darat-izza', ascii: 'Darat `Izzah', name: 'Darat Izza', name_ar: 'دارة عزة', kind: 'town' },
+  { id: 'al-zerbah', ascii: 'Az Zarbah', name: 'Al-Zerbah (Az-Zarbah)', name_ar: 'الزربة', kind: 'village' },
+  { id: 'al-hader', ascii: 'Al Hadir', name: 'Al-Hader', name_ar: 'الحاضر', kind: 'village' },
+  { id: 'haritan', ascii: 'Huraytan', name: 'Haritan (Huraytan)', name_ar: 'حريتان', kind: 'town' },
+  { id: 'tal-rifaat', ascii: 'Tall Rif`at', name: 'Tal Rifaat', name_ar: 'تل رفعت', kind: 'town' },
+  { id: 'nubl', ascii: 'Nubl', name: 'Nubl', name_ar: 'نبل', kind: 'town' },
+  { id: 'mare', ascii: 'Mari`', name: "Mare'", name_ar: 'مارع', kind: 'town' },
+  { id: 'azaz', ascii: 'I`zaz', name: 'Azaz', name_ar: 'أعزاز', kind: 'town' },
+  { id: 'afrin', ascii: '`Afrin', name: 'Afrin', name_ar: 'عفرين', kind: 'town' },
+  { id: 'al-bab', ascii: 'Al Bab', name: 'Al-Bab', name_ar: 'الباب', kind: 'town' },
+  { id: 'tadef', ascii: 'Tadif', name: 'Tadef', name_ar: 'تادف', kind: 'town' },
+  { id: 'jarabulus', ascii: 'Jarabulus', name: 'Jarabulus', name_ar: 'جرابلس', kind: 'town' },
+  { id: 'manbij', ascii: 'Manbij', name: 'Manbij', name_ar: 'منبج', kind: 'town' },
+  { id: 'dayr-hafir', ascii: 'Dayr Hafir', name: 'Dayr Hafir', name_ar: 'دير حافر', kind: 'town' },
+  { id: 'as-safirah', ascii: 'As Safirah', name: 'As-Safirah', name_ar: 'السفيرة', kind: 'town' },
+  { id: 'idlib', ascii: 'Idlib', name: 'Idlib', name_ar: 'إدلب', kind: 'city' },
+  { id: 'sarmin', ascii: 'Sarmin', name: 'Sarmin', name_ar: 'سرمين', kind: 'town' },
+  { id: 'taftanaz', ascii: 'Taftanaz', name: 'Taftanaz', name_ar: 'تفتناز', kind: 'town' },
+  { id: 'ariha', ascii: 'Ariha', name: 'Ariha', name_ar: 'أريحا', kind: 'town' },
+  { id: 'jisr-al-shughur', ascii: 'Jisr ash Shughur', name: 'Jisr al-Shughur', name_ar: 'جسر الشغور', kind: 'town' },
+  { id: 'kafranbel', ascii: 'Kafranbel', name: 'Kafranbel', name_ar: 'كفرنبل', kind: 'town' },
+  { id: 'abu-al-duhur', ascii: 'Abu az Zuhur', name: 'Abu al-Duhur', name_ar: 'أبو الظهور', kind: 'town' },
+  { id: 'at-tamanaah', ascii: 'At Tamani`ah', name: "At-Tamana'ah", name_ar: 'التمانعة', kind: 'town' },
+  { id: 'morek', ascii: 'Murak', name: 'Morek', name_ar: 'مورك', kind: 'town' },
+  { id: 'kafr-zita', ascii: 'Kafr Zayta', name: 'Kafr Zita', name_ar: 'كفرزيتا', kind: 'town' },
+  { id: 'halfaya', ascii: 'Halfaya', name: 'Halfaya', name_ar: 'حلفايا', kind: 'town' },
+  { id: 'taybat-al-imam', ascii: 'Tayyibat al Imam', name: 'Taybat al-Imam', name_ar: 'طيبة الإمام', kind: 'town' },
+  { id: 'suran', ascii: 'Suran', admin1: '10', name: 'Suran', name_ar: 'صوران', kind: 'town' },
+  { id: 'mhardeh', ascii: 'Muhradah', name: 'Mhardeh', name_ar: 'محردة', kind: 'town' },
+  { id: 'hama', ascii: 'Hamah', name: 'Hama', name_ar: 'حماة', kind: 'city' },
+  { id: 'ar-rastan', ascii: 'Ar Rastan', name: 'Ar-Rastan', name_ar: 'الرستن', kind: 'town' },
+  { id: 'homs', ascii: 'Homs', name: 'Homs', name_ar: 'حمص', kind: 'city' },
+  { id: 'damascus', ascii: 'Damascus', name: 'Damascus', name_ar: 'دمشق', kind: 'city' },
+  { id: 'latakia', ascii: 'Latakia', name: 'Latakia', name_ar: 'اللاذقية', kind: 'city' },
+]
+
+// ---------------------------------------------------------------------------------------------
+// build
+
+function buildFeatures(): FeatureCollection {
+  const features: Feature[] = []
+  const aleppo = place('Aleppo')
+  features.push({
+    type: 'Feature',
+    id: 'aleppo',
+    properties: { kind: 'city', name: 'Aleppo', name_ar: 'حلب', geonames_id: aleppo.properties.geonameid, source: SOURCE_GEONAMES, note: 'city centre (GeoNames point, beside the citadel)' },
+    geometry: { type: 'Point', coordinates: G('Aleppo') },
+  })
+  const outskirts = clean({ type: 'Polygon', coordinates: [[...OUTSKIRTS, OUTSKIRTS[0]]] })
+  features.push({
+    type: 'Feature',
+    id: 'aleppo-outskirts',
+    properties: {
+      kind: 'outskirts',
+      name: 'Aleppo outskirts (built-up edge of the city)',
+      name_ar: 'أطراف مدينة حلب',
+      source: 'hand-drawn from public maps (approximate)',
+      note: 'the built-up area of Aleppo city that reporting calls its outskirts; western edge at New Aleppo, al-Rashideen, al-Hamdaniyeh and the al-Zahraa association; the airport lies just outside to the east',
+      area_km2: Math.round(km2(outskirts) * 10) / 10,
+    },
+    geometry: outskirts!,
+  })
+  features.push({
+    type: 'Feature',
+    id: 'm5',
+    properties: {
+      kind: 'highway', name: 'M5 Damascus–Aleppo highway', name_ar: 'الطريق الدولي M5 دمشق–حلب', owner_side: 'government',
+      source: 'hand-drawn through GeoNames town positions (approximate)',
+      note: 'Damascus – Homs – Hama – Khan Shaykhun – Maarat al-Numan – Saraqib – al-Zerbah – Aleppo',
+    },
+    geometry: { type: 'LineString', coordinates: M5 } satisfies LineString,
+  })
+  features.push({
+    type: 'Feature',
+    id: 'm4',
+    properties: {
+      kind: 'highway', name: 'M4 Latakia–Saraqib highway', name_ar: 'الطريق الدولي M4 اللاذقية–سراقب', owner_side: 'government',
+      source: 'hand-drawn through GeoNames town positions (approximate)',
+      note: 'Latakia – Jisr al-Shughur – Ariha – Saraqib (joins the M5); the Jisr al-Shughur – Ariha stretch was HTS-held since 2020',
+    },
+    geometry: { type: 'LineString', coordinates: M4 } satisfies LineString,
+  })
+  for (const h of HAND) {
+    features.push({
+      type: 'Feature',
+      id: h.id,
+      properties: { kind: h.kind, name: h.name, name_ar: h.name_ar, source: SOURCE_HAND },
+      geometry: { type: 'Point', coordinates: h.at },
+    })
+  }
+  const osap = airport('OSAP')
+  features.push({
+    type: 'Feature',
+    id: 'aleppo-airport',
+    properties: { kind: 'airport', name: 'Aleppo International Airport', name_ar: 'مطار حلب الدولي', icao: 'OSAP', source: 'OurAirports (OSAP), public domain' },
+    geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
+  })
+  features.push({
+    type: 'Feature',
+    id: 'nayrab-airbase',
+    properties: {
+      kind: 'airport', name: 'Nayrab military airbase', name_ar: 'مطار النيرب العسكري', source: 'OurAirports (OSAP), public domain',
+      note: 'the military side of Aleppo International Airport; shares its runways, so the OSAP position is used',
+    },
+    geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
+  })
+  features.push({
+    type: 'Feature',
+    id: 'kuweires-airbase',
+    properties: { kind: 'airport', name: 'Kuweires military airbase', name_ar: 'مطار كويرس العسكري', source: SOURCE_HAND },
+    geometry: { type: 'Point', coordinates: [37.583, 36.187] },
+  })
+  const os57 = airport('OS57')
+  features.push({
+    type: 'Feature',
+    id: 'abu-al-duhur-airbase',
+    properties: { kind: 'airport', name: 'Abu al-Duhur military airbase', name_ar: 'مطار أبو الظهور العسكري', icao: 'OS57', source: 'OurAirports (OS57), public domain' },
+    geometry: { type: 'Point', coordinates: p5(os57.geometry.coordinates) },
+  })
+  for (const t of TOWNS) {
+    const f = place(t.ascii, t.admin1)
+    features.push({
+      type: 'Feature',
+      id: t.id,
+      properties: { kind: t.kind, name: t.name, name_ar: t.name_ar, geonames_id: f.properties.geonameid, source: SOURCE_GEONAMES },
+      geometry: { type: 'Point', coordinates: p5(f.geometry.coordinates) },
+    })
+  }
+  return { type: 'FeatureCollection', features }
+}
+
+interface Piece { id: string; actor: string; status: 'controlled' | 'contested'; source: string; note: string; geometry: Area | null }
+
+const DAYS = ['2024-11-26', '2024-11-27', '2024-11-28', '2024-11-29', '2024-11-30', '2024-12-01'] as const
+type Day = (typeof DAYS)[number]
+
+const SRC = {
+  lines2020: 'frontline-2020-lines',
+  reuters28: 'reuters-2024-11-28',
+  sofx28: 'sofx-2024-11-28',
+  syrianObserver27: 'syrian-observer-2024-11-27',
+  mediaLine27: 'media-line-2024-11-27',
+  afp28: 'afp-sohr-2024-11-28',
+  syriaRevisited: 'syria-revisited-2024-11-29',
+  trt29: 'trt-world-2024-11-29',
+  yahoo29: 'yahoo-news-2024-11-29',
+  politico30: 'politico-2024-11-30',
+  albawaba30: 'al-bawaba-2024-11-30',
+  anews30: 'anews-2024-11-30',
+  cnn01: 'devdiscourse-cnn-2024-12-01',
+  sabah01: 'daily-sabah-2024-12-01',
+  anews01: 'anews-2024-12-01',
+  mint01: 'livemint-2024-12-01',
+} as const
+
+const DAY_SOURCES: Record<Day, string[]> = {
+  '2024-11-26': [SRC.lines2020],
+  '2024-11-27': [SRC.syrianObserver27, SRC.mediaLine27, SRC.reuters28],
+  '2024-11-28': [SRC.sofx28, SRC.reuters28, SRC.afp28, SRC.syriaRevisited, SRC.trt29],
+  '2024-11-29': [SRC.trt29, SRC.yahoo29, SRC.politico30],
+  '2024-11-30': [SRC.politico30, SRC.albawaba30, SRC.anews30, SRC.cnn01],
+  '2024-12-01': [SRC.cnn01, SRC.sabah01, SRC.anews01, SRC.mint01],
+}
+
+const DAY_NOTES: Record<Day, string> = {
+  '2024-11-26': 'lines before the offensive (March 2020 ceasefire lines)',
+  '2024-11-27': 'first day of the HTS-led offensive: the 46th Regiment base and about a dozen villages west of Aleppo taken',
+  '2024-11-28': 'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
+  '2024-11-29': 'fighters enter western Aleppo (New Aleppo, al-Hamdaniyeh, al-Zahraa); Saraqib falls',
+  '2024-11-30': 'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
+  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; front in northern Hama; SNA takes Kuweires and encircles and enters Tal Rifaat',
+}
+
+function main(): void {
+  const syriaGeometry = syriaFile.features[0].geometry
+  const syria = clean(syriaGeometry)!
+
+  const sheikhMaqsoud = intersect(SHEIKH_MAQSOUD_DRAWN, syria)
+  const snaNorth = intersect(SNA_NORTH_DRAWN, syria)
+  const snaPeaceSpring = difference(intersect(SNA_PEACE_SPRING_DRAWN, syria), snaNorth)
+  const pocket = difference(intersect(POCKET_DRAWN, syria), snaNorth)
+  const sdfEast = difference(difference(difference(intersect(SDF_EAST_DRAWN, syria), snaNorth), snaPeaceSpring), pocket)
+  const htsCore = difference(difference(intersect(HTS_CORE_DRAWN, syria), snaNorth), pocket)
+  const nonGovernment = union([sheikhMaqsoud, snaNorth, snaPeaceSpring, pocket, sdfEast, htsCore])
+  const government = difference(syria, nonGovernment)
+  const governmentCore = difference(government, FRONT_ZONE)
+  const frontZone = intersect(government, FRONT_ZONE)
+
+  const htsDrawn: Record<Day, Polygon | null> = { '2024-11-26': null, '2024-11-27': HTS_27, '2024-11-28': HTS_28, '2024-11-29': HTS_29, '2024-11-30': HTS_30, '2024-12-01': HTS_01 }
+  const snaDrawn: Record<Day, Polygon | null> = { '2024-11-26': null, '2024-11-27': null, '2024-11-28': null, '2024-11-29': null, '2024-11-30': SNA_30, '2024-12-01': SNA_01 }
+
+  // Sanity: every drawn advance must lie in the front zone where it meets government ground.
+  for (const day of DAYS) {
+    for (const drawn of [htsDrawn[day], snaDrawn[day]]) {
+      const outside = km2(difference(intersect(drawn, government), FRONT_ZONE))
+      if (outside > 0.01) throw new Error(`${day}: a drawn advance leaves the front zone by ${outside.toFixed(3)} km²`)
+    }
+  }
+
+  const stable = (id: string, actor: string, source: string, note: string, geometry: Area | null): Piece => ({ id, actor, status: 'controlled', source, note, geometry })
+  const pieces = {
+    govCore: stable('saa-core', 'saa', SRC.lines2020, 'government-held Syria outside the north-west front zone (coarse: control elsewhere, e.g. the south, the al-Tanf area, government pockets in the north-east, is not modelled in detail)', governmentCore),
+    hts: stable('hts-idlib', 'hts', SRC.lines2020, 'Idlib zone held by HTS and allied factions (Fateh Mubin operations room) since the March 2020 ceasefire', htsCore),
+    snaNorth: stable('sna-north', 'sna', SRC.lines2020, 'Turkish-backed SNA zone: Afrin, Azaz, al-Bab, Jarabulus', snaNorth),
+    snaPeaceSpring: stable('sna-peace-spring', 'sna', SRC.lines2020, 'Turkish-backed SNA zone Tal Abyad – Ras al-Ayn', snaPeaceSpring),
+    sdfEast: stable('sdf-east', 'sdf', SRC.lines2020, 'SDF: Manbij, Kobani and north-east Syria east of the Euphrates', sdfEast),
+    sheikhMaqsoud: stable('sdf-sheikh-maqsoud', 'sdf', SRC.lines2020, 'SDF-held Sheikh Maqsoud and Ashrafiyeh in northern Aleppo', sheikhMaqsoud),
+  }
+
+  const manifestSnapshots: object[] = []
+  let htsCumulative: Area | null = null
+  let snaCumulative: Area | null = null
+  const log: string[] = []
+  for (const day of DAYS) {
+    htsCumulative = union([htsCumulative, htsDrawn[day]])
+    snaCumulative = union([snaCumulative, snaDrawn[day]])
+    const htsGain = intersect(frontZone, htsCumulative)
+    const remaining = htsCumulative ? difference(frontZone, htsCumulative) : frontZone
+    const snaGain = snaCumulative ? intersect(remaining, snaCumulative) : null
+    const govFront = snaCumulative ? difference(remaining, snaCumulative) : remaining
+    const sources = DAY_SOURCES[day].join(',')
+
+    const list: Piece[] = [
+      pieces.govCore,
+      { id: 'saa-front', actor: 'saa', status: 'controlled', source: sources, note: 'government-held ground in the north-west front zone', geometry: govFront },
+      pieces.hts,
+      { id: 'hts-offensive', actor: 'hts', status: 'controlled', source: sources, note: 'ground taken since 27 Nov by the HTS-led offensive "Deterrence of Aggression"', geometry: htsGain },
+      pieces.snaNorth,
+      pieces.snaPeaceSpring,
+      { id: 'sna-dawn-of-freedom', actor: 'sna', status: 'controlled', source: sources, note: 'ground taken since 30 Nov by the SNA operation "Dawn of Freedom"', geometry: snaGain },
+      day < '2024-12-01'
+        ? stable('sdf-tal-rifaat', 'sdf', SRC.lines2020, 'SDF-held Tal Rifaat pocket with Menagh airbase', pocket)
+        : stable('sna-tal-rifaat', 'sna', [SRC.sabah01, SRC.anews01].join(','), 'Tal Rifaat pocket: encircled and entered by the SNA on 1 Dec (the SDF completed its withdrawal on 2 Dec)', pocket),
+      pieces.sdfEast,
+      pieces.sheikhMaqsoud,
+    ]
+    const features = list
+      .filter((piece) => piece.geometry !== null)
+      .map((piece) => ({
+        type: 'Feature' as const,
+        id: piece.id,
+        properties: { actor: piece.actor, status: piece.status, source: piece.source, note: piece.note },
+        geometry: piece.geometry!,
+      }))
+    const file = `snapshots/${day}.geojson`
+    writeJson(join(OUT_DIR, file), { type: 'FeatureCollection', features })
+    manifestSnapshots.push({ validFrom: day, file, sources: DAY_SOURCES[day], note: DAY_NOTES[day] })
+    log.push(`${day}: ${features.map((f) => `${f.id} ${km2(f.geometry).toFixed(0)} km²`).join(', ')}`)
+  }
+
+  writeJson(join(OUT_DIR, 'features.geojson'), buildFeatures())
+  writeJson(join(OUT_DIR, 'actors.json'), ACTORS)
+  writeJson(join(OUT_DIR, 'manifest.json'), manifest(manifestSnapshots))
+  console.log(`reference: ${REF_DIR}\nwritten:   ${OUT_DIR}`)
+  console.log(`Syria ${km2(syria).toFixed(0)} km²; front zone ${km2(frontZone).toFixed(0)} km²`)
+  for (const line of log) console.log(line)
+}
+
+// ---------------------------------------------------------------------------------------------
+// actors and manifest
+
+const ACTORS = [
+  { id: 'hts', name: 'Hayat Tahrir al-Sham', aliases: ['HTS', "Hay'at Tahrir al-Sham", 'Tahrir al-Sham', 'هيئة تحرير الشام', 'Fateh Mubin operations room', 'Military Operations Command'], colour: '#1a9850', side: 'opposition' },
+  { id: 'sna', name: 'Syrian National Army', aliases: ['SNA', 'Turkish-backed Syrian National Army', 'الجيش الوطني السوري'], colour: '#91cf60', side: 'opposition' },
+  { id: 'saa', name: 'Syrian Arab Army', aliases: ['SAA', 'Syrian Arab Armed Forces', 'Syrian government forces', 'الجيش العربي السوري'], colour: '#d73027', side: 'government' },
+  { id: 'ru', name: 'Russian forces', aliases: ['Russia', 'Russian Armed Forces', 'القوات الروسية'], colour: '#7f0000', side: 'government' },
+  { id: 'sdf', name: 'Syrian Democratic Forces', aliases: ['SDF', 'QSD', 'قوات سوريا الديمقراطية'], colour: '#fdae61', side: 'sdf' },
+]
+
+function manifest(snapshots: object[]): object {
+  return {
+    id: 'aleppo-2024',
+    name: 'Aleppo offensive, 26 November – 1 December 2024',
+    description:
+      'Daily control maps of north-west Syria during the offensive launched on 27 November 2024 by Hayat Tahrir al-Sham (HTS) and allied factions from Idlib: ' +
+      'on its first two days it took the 46th Regiment base and a string of villages west of Aleppo, cut the Damascus–Aleppo M5 highway and advanced about 10 km, ' +
+      'to within about 1 km of the outskirts of Aleppo, while the army, backed by Russian air power and allied militias, tried to regain ground. It was the largest rebel ' +
+      'advance in the north since the March 2020 Turkey–Russia ceasefire, which had left much of Idlib under HTS control. Fighters entered western Aleppo on 29 November ' +
+      'and held most of the city by 30 November (the SDF kept Sheikh Maqsoud); Saraqib, Maarat al-Numan and Khan Shaykhun fell on 29–30 November and the front reached ' +
+      'northern Hama; from 30 November the Turkish-backed SNA advanced from al-Bab ("Dawn of Freedom") and took Kuweires and the Tal Rifaat area. ' +
+      'Reference features: Aleppo and its outskirts, the M5 and M4 highways, the 46th Regiment base, airports and airbases, towns and villages.',
+    licence: 'CC BY 4.0 (our own reconstruction). Derived from Natural Earth (public domain), GeoNames (CC BY 4.0), OurAirports (public domain); see attribution.',
+    sourceUrl: null,
+    timeSpan: { start: '2024-11-26', end: '2024-12-01' },
+    disclaimer:
+      'Approximate reconstruction from public reporting, not surveyed boundaries. The lines were drawn by hand from news reports and general knowledge of the ' +
+      'March 2020 ceasefire lines; villages not in GeoNames, the 46th Regiment base, Kuweires airbase, the Aleppo outskirts polygon and the highways are hand-placed ' +
+      'and may be off by a few kilometres. Each daily map shows the situation as reported for that day; areas outside north-west Syria are coarse.',
+    sources: SOURCES,
+    attribution: [
+      'GeoNames (geonames.org), CC BY 4.0',
+      'Natural Earth (naturalearthdata.com), public domain',
+      'OurAirports (ourairports.com), public domain',
+    ],
+    actors: 'actors.json',
+    features: 'features.geojson',
+    snapshots,
+  }
+}
+
+const SOURCES = [
+  { id: SRC.lines2020, title: 'Lines of the March 2020 Turkey–Russia ceasefire in Idlib and northern Syria, reconstructed from general knowledge', publisher: 'Frontline (own reconstruction)', date: '2024-11-26', url: null, used_for: 'the 26 Nov map and every area that did not change hands' },
+  { id: SRC.syrianObserver27, title: 'Dozens killed, prisoners taken as opposition factions advance in northwestern Syria', publisher: 'The Syrian Observer (+963 Media)', date: '2024-11-27', url: 'https://syrianobserver.com/syrian-actors/dozens-killed-prisoners-taken-as-opposition-factions-advance-in-northwestern-syria.html', used_for: 'villages and the 46th Regiment base taken on 27 Nov (Sheikh Aqil, Qubtan al-Jabal, Anjara, Urum al-Sughra, Kafr Basin)' },
+  { id: SRC.mediaLine27, title: 'Opposition forces capture key villages near Aleppo; Assad’s army retaliates', publisher: 'The Media Line', date: '2024-11-27', url: 'https://themedialine.org/headlines/opposition-forces-capture-key-villages-near-aleppo-assads-army-retaliates/', used_for: 'first-day fighting at Qubtan al-Jabal and Sheikh Aqil near the 46th Regiment; Atarib and Darat Izza opposition-held' },
+  { id: SRC.reuters28, title: 'Syrian rebels launch attack against army in Aleppo province', publisher: 'Reuters (via The Star)', date: '2024-11-28', url: 'https://www.thestar.com.my/news/world/2024/11/28/syrian-rebels-launch-attack-against-army-in-aleppo-province', used_for: 'offensive launched 27 Nov; first advance since March 2020; rebels a few km from Nubl and al-Zahraa' },
+  { id: SRC.sofx28, title: 'Fierce fighting in northern Syria as jihadist offensive kills over 200', publisher: 'SOFX', date: '2024-11-28', url: 'https://sofx.com/fierce-fighting-in-northern-syria-as-jihadist-offensive-kills-over-200', used_for: 'base and villages captured, M5 severed, advance of about 10 km to within 1 km of the outskirts of Aleppo' },
+  { id: SRC.afp28, title: 'Syria jihadists, allies cut key highway linking Damascus to Aleppo: monitor', publisher: 'AFP (via LBCI)', date: '2024-11-28', url: 'https://www.lbcgroup.tv/news/middleeastnews/820241/syria-jihadists-allies-cut-key-highway-linking-damascus-to-aleppo-moni/en', used_for: 'M5 cut and the M4–M5 junction held (SOHR)' },
+  { id: SRC.syriaRevisited, title: '"Western Aleppo is Liberated" and Awaiting the Counter-Attack', publisher: 'Syria Revisited (Substack)', date: '2024-11-29', url: 'https://syriarevisited.substack.com/p/western-aleppo-is-liberated-and-awaiting', used_for: 'day-two gains: Khan al-Asal, Kafr Dael, Mansoura, Kafr Joum, al-Zerbah (M5 cut), Kafr Halab; Saraqib front (Dadikh, Tarnaba, Kafr Battikh)' },
+  { id: SRC.trt29, title: 'Opposition forces in Syria move within 1 km of Aleppo outer neighbourhoods', publisher: 'TRT World', date: '2024-11-29', url: 'https://www.trtworld.com/article/18237844', used_for: 'within 1 km of the outer neighbourhoods (New Aleppo) on 28 Nov' },
+  { id: SRC.yahoo29, title: 'Syrian rebels claim to have captured Aleppo in major blow to Assad regime', publisher: 'Yahoo News (syndicated)', date: '2024-11-29', url: 'https://ca.news.yahoo.com/syrian-rebels-enter-aleppo-claim-152839216.html', used_for: 'fighting in al-Rashideen and al-Hamdaniyeh on the western edge of Aleppo on 29 Nov' },
+  { id: SRC.politico30, title: 'Syrian rebels take control of half of Aleppo', publisher: 'Politico Europe', date: '2024-11-30', url: 'https://www.politico.eu/article/syrian-rebels-take-control-half-aleppo-mideaast-war-lebanon-gaza-israel/', used_for: 'rebels inside Aleppo on 29 Nov; more than half of the city held (SOHR)' },
+  { id: SRC.albawaba30, title: 'Syrian opposition captures Aleppo', publisher: 'Al Bawaba', date: '2024-11-30', url: 'https://www.albawaba.me/news/syrian-opposition-captures-aleppo-1595206', used_for: 'Aleppo International Airport, Maarat al-Numan and Morek taken on 30 Nov' },
+  { id: SRC.anews30, title: 'Opposition forces seize Aleppo International Airport in Syria', publisher: 'A News', date: '2024-11-30', url: 'https://www.anews.com.tr/middle-east/2024/11/30/opposition-forces-seize-aleppo-international-airport-in-syria', used_for: 'airport taken on 30 Nov; Khan Shaykhun taken that evening, all of Idlib province held' },
+  { id: SRC.cnn01, title: 'Rebels recapture Aleppo in setback for Assad', publisher: 'Devdiscourse (citing CNN)', date: '2024-12-01', url: 'https://www.devdiscourse.com/article/international/3177304-rebels-recapture-aleppo-in-setback-for-assad', used_for: 'north-eastern districts of Aleppo still government-held on 30 Nov; Kurdish forces in the north of the city' },
+  { id: SRC.sabah01, title: 'Syrian opposition besieges Tal Rifaat in ops against PKK/YPG', publisher: 'Daily Sabah', date: '2024-12-01', url: 'https://www.dailysabah.com/politics/war-on-terror/syrian-opposition-besieges-tal-rifaat-in-ops-against-pkkypg', used_for: 'SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat on 1 Dec' },
+  { id: SRC.anews01, title: 'Syrian National Army reaches center of Tel Rifaat', publisher: 'A News', date: '2024-12-01', url: 'https://www.anews.com.tr/middle-east/2024/12/01/syrian-national-army-reaches-center-of-tel-rifaat', used_for: 'SNA in the centre of Tal Rifaat on 1 Dec; Dawn of Freedom launched after the Aleppo offensive' },
+  { id: SRC.mint01, title: 'Syria rebels seize Aleppo airport, tighten grip on Hama as President Bashar al-Assad’s forces retreat', publisher: 'Mint', date: '2024-12-01', url: 'https://www.livemint.com/news/world/syria-rebels-seize-aleppo-airport-tighten-grip-on-hama-president-bashar-al-assad-russia-iran-hezbollah-forces-retreat/amp-11733028153607.html', used_for: 'airport held and advance towards Hama on 1 Dec' },
+]
+
+// ---------------------------------------------------------------------------------------------
+// output
+
+/** Pretty JSON; a FeatureCollection is written one feature per line (small, readable diffs). */
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const collection = value as { type?: string; features?: unknown[] }
+  const text = collection.type === 'FeatureCollection' && Array.isArray(collection.features)
+    ? `{"type":"FeatureCollection","features":[\n${collection.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`
+    : `${JSON.stringify(value, null, 2)}\n`
+  writeFileSync(path, text)
+}
+
+main()
