@@ -551,11 +551,17 @@ const HTS_30 = ring([
 ])
 
 /**
- * 1 Dec: the north-eastern districts of Aleppo and the Sheikh Najjar industrial city; the front in
- * northern Hama north of Suran, Taybat al-Imam and Halfaya (which fell on 2–3 Dec); Kafr Zita.
+ * 1 Dec: the north-eastern districts of Aleppo and the Sheikh Najjar industrial city; Nubl and
+ * al-Zahraa, left by pro-government militias, up to the Tal Rifaat pocket; the front in northern
+ * Hama north of Suran, Taybat al-Imam and Halfaya (which fell on 2–3 Dec); Kafr Zita.
  */
 const HTS_01 = ring([
-  ...NORTH_OF_ALEPPO,
+  AFRIN_GOV_2,
+  [36.955, 36.42], // Afrin (SNA), cut away
+  [37.05, 36.45], // Tal Rifaat pocket, cut away
+  [37.08, 36.385], // on the pocket's southern edge
+  [37.11, 36.345], // east of Nubl and al-Zahraa
+  [37.15, 36.31],
   [37.2, 36.29],
   [37.25, 36.295], // Sheikh Najjar
   [37.29, 36.27],
@@ -589,8 +595,7 @@ const SNA_30 = ring([
 
 /**
  * 1 Dec: the SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat
- * (entering it the same day), taking the ground between Afrin, Azaz, al-Bab and Aleppo with Nubl
- * and al-Zahraa.
+ * (entering it the same day), taking the ground between the pocket, al-Bab and Aleppo.
  */
 const SNA_01 = ring([
   [36.9, 36.45], // Afrin
@@ -620,22 +625,22 @@ const SOURCE_HAND = 'hand-placed from public maps (approximate)'
 /** Aleppo's built-up area ("the outskirts" in reporting), drawn by hand, counter-clockwise. */
 const OUTSKIRTS: Pos[] = [
   [37.08, 36.156], // al-Rashideen south / military academies
-  [37.1, 36.144],
-  [37.125, 36.136], // al-Ramouseh south-west
-  [37.15, 36.132], // al-Ramouseh
-  [37.172, 36.135], // Sheikh Saeed
-  [37.196, 36.145],
-  [37.213, 36.162], // al-Nayrab camp, west of the airport
-  [37.217, 36.182],
-  [37.225, 36.2], // Karm al-Tahhan / Sheikh Lutfi
-  [37.232, 36.218], // Masaken Hanano east
-  [37.228, 36.237], // al-Haydariyeh east
-  [37.214, 36.254], // Ain al-Tal / Jandoul
-  [37.193, 36.265],
-  [37.17, 36.27], // north of Bani Zaid
-  [37.15, 36.266], // north of Sheikh Maqsoud
-  [37.13, 36.265], // al-Layramoun industrial area
-  [37.112, 36.268],
+  [37.1, 36.142],
+  [37.125, 36.132], // al-Ramouseh south-west
+  [37.15, 36.127], // al-Ramouseh
+  [37.172, 36.129], // Sheikh Saeed
+  [37.198, 36.14],
+  [37.215, 36.158], // al-Nayrab camp, west of the airport
+  [37.219, 36.182],
+  [37.228, 36.2], // Karm al-Tahhan / Sheikh Lutfi
+  [37.236, 36.218], // Masaken Hanano east
+  [37.233, 36.238], // al-Haydariyeh east
+  [37.218, 36.257], // Ain al-Tal / Jandoul
+  [37.195, 36.269],
+  [37.17, 36.274], // north of Bani Zaid
+  [37.15, 36.27], // north of Sheikh Maqsoud
+  [37.13, 36.268], // al-Layramoun industrial area
+  [37.112, 36.27],
   [37.098, 36.26], // al-Zahraa association, north-west
   [37.088, 36.247],
   [37.08, 36.23], // al-Zahraa association, west
@@ -867,6 +872,7 @@ const SRC = {
   sabah01: 'daily-sabah-2024-12-01',
   anews01: 'anews-2024-12-01',
   mint01: 'livemint-2024-12-01',
+  enab05: 'enab-baladi-2024-12-05',
 } as const
 
 const DAY_SOURCES: Record<Day, string[]> = {
@@ -875,7 +881,7 @@ const DAY_SOURCES: Record<Day, string[]> = {
   '2024-11-28': [SRC.sofx28, SRC.reuters28, SRC.afp28, SRC.syriaRevisited, SRC.trt29],
   '2024-11-29': [SRC.trt29, SRC.yahoo29, SRC.politico30],
   '2024-11-30': [SRC.politico30, SRC.albawaba30, SRC.anews30, SRC.cnn01],
-  '2024-12-01': [SRC.cnn01, SRC.sabah01, SRC.anews01, SRC.mint01],
+  '2024-12-01': [SRC.cnn01, SRC.sabah01, SRC.anews01, SRC.mint01, SRC.enab05],
 }
 
 const DAY_NOTES: Record<Day, string> = {
@@ -884,7 +890,7 @@ const DAY_NOTES: Record<Day, string> = {
   '2024-11-28': 'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
   '2024-11-29': 'fighters enter western Aleppo (New Aleppo, al-Hamdaniyeh, al-Zahraa); Saraqib falls',
   '2024-11-30': 'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
-  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; front in northern Hama; SNA takes Kuweires and encircles and enters Tal Rifaat',
+  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama; SNA takes Kuweires and encircles and enters Tal Rifaat',
 }
 
 function main(): void {
@@ -1030,6 +1036,7 @@ const SOURCES = [
   { id: SRC.cnn01, title: 'Rebels recapture Aleppo in setback for Assad', publisher: 'Devdiscourse (citing CNN)', date: '2024-12-01', url: 'https://www.devdiscourse.com/article/international/3177304-rebels-recapture-aleppo-in-setback-for-assad', used_for: 'north-eastern districts of Aleppo still government-held on 30 Nov; Kurdish forces in the north of the city' },
   { id: SRC.sabah01, title: 'Syrian opposition besieges Tal Rifaat in ops against PKK/YPG', publisher: 'Daily Sabah', date: '2024-12-01', url: 'https://www.dailysabah.com/politics/war-on-terror/syrian-opposition-besieges-tal-rifaat-in-ops-against-pkkypg', used_for: 'SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat on 1 Dec' },
   { id: SRC.anews01, title: 'Syrian National Army reaches center of Tel Rifaat', publisher: 'A News', date: '2024-12-01', url: 'https://www.anews.com.tr/middle-east/2024/12/01/syrian-national-army-reaches-center-of-tel-rifaat', used_for: 'SNA in the centre of Tal Rifaat on 1 Dec; Dawn of Freedom launched after the Aleppo offensive' },
+  { id: SRC.enab05, title: 'Return of limited number of residents to Nubl and Zahra in Aleppo', publisher: 'Enab Baladi', date: '2024-12-05', url: 'https://english.enabbaladi.net/archives/2024/12/return-of-limited-number-of-residents-to-nubl-and-zahra-in-aleppo/', used_for: 'Nubl and al-Zahraa held by the "Deterrence of Aggression" factions after their residents left (the day of capture, drawn on 1 Dec, is approximate)' },
   { id: SRC.mint01, title: 'Syria rebels seize Aleppo airport, tighten grip on Hama as President Bashar al-Assad’s forces retreat', publisher: 'Mint', date: '2024-12-01', url: 'https://www.livemint.com/news/world/syria-rebels-seize-aleppo-airport-tighten-grip-on-hama-president-bashar-al-assad-russia-iran-hezbollah-forces-retreat/amp-11733028153607.html', used_for: 'airport held and advance towards Hama on 1 Dec' },
 ]
 

@@ -86,8 +86,8 @@ function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: 
 let footX = 0
 let footY = 0
 
-/** Squared distance in the local plane (lon scaled by k) from p to segment s; the foot goes to footX/footY. */
-function foot(px: number, py: number, sx0: number, sy0: number, sx1: number, sy1: number, k: number): number {
+/** Foot of the perpendicular from p on segment s in the local plane (lon scaled by k), into footX/footY. */
+function foot(px: number, py: number, sx0: number, sy0: number, sx1: number, sy1: number, k: number): void {
   const dx = (sx1 - sx0) * k
   const dy = sy1 - sy0
   const len2 = dx * dx + dy * dy
@@ -95,16 +95,13 @@ function foot(px: number, py: number, sx0: number, sy0: number, sx1: number, sy1
   t = t < 0 ? 0 : t > 1 ? 1 : t
   footX = t === 1 ? sx1 : sx0 + (sx1 - sx0) * t
   footY = t === 1 ? sy1 : sy0 + (sy1 - sy0) * t
-  const ex = (footX - px) * k
-  const ey = footY - py
-  return ex * ex + ey * ey
 }
 
 /**
  * Closest points of two straight lon/lat segments in one longitude frame. Crossing segments meet at
  * distance 0; otherwise the closest pair involves an endpoint of one of them, so the four
- * endpoint-to-segment feet are compared in a plane scaled at the mean latitude and the winner is
- * measured by haversine.
+ * endpoint-to-segment feet (found in a plane scaled at the mean latitude) are measured by haversine
+ * and the shortest wins; comparing them in the plane would ignore converging meridians.
  */
 export function segmentToSegment(
   ax0: number, ay0: number, ax1: number, ay1: number,
@@ -125,14 +122,18 @@ export function segmentToSegment(
     }
   }
   const k = Math.cos((ay0 + ay1 + by0 + by1) * 0.25 * DEG_TO_RAD)
-  let best = foot(ax0, ay0, bx0, by0, bx1, by1, k)
+  foot(ax0, ay0, bx0, by0, bx1, by1, k)
+  let best = haversineXYKm(ax0, ay0, footX, footY)
   let fx = ax0, fy = ay0, tx = footX, ty = footY
-  let d = foot(ax1, ay1, bx0, by0, bx1, by1, k)
+  foot(ax1, ay1, bx0, by0, bx1, by1, k)
+  let d = haversineXYKm(ax1, ay1, footX, footY)
   if (d < best) { best = d; fx = ax1; fy = ay1; tx = footX; ty = footY }
-  d = foot(bx0, by0, ax0, ay0, ax1, ay1, k)
+  foot(bx0, by0, ax0, ay0, ax1, ay1, k)
+  d = haversineXYKm(footX, footY, bx0, by0)
   if (d < best) { best = d; fx = footX; fy = footY; tx = bx0; ty = by0 }
-  d = foot(bx1, by1, ax0, ay0, ax1, ay1, k)
-  if (d < best) { fx = footX; fy = footY; tx = bx1; ty = by1 }
-  out.km = haversineXYKm(fx, fy, tx, ty)
+  foot(bx1, by1, ax0, ay0, ax1, ay1, k)
+  d = haversineXYKm(footX, footY, bx1, by1)
+  if (d < best) { best = d; fx = footX; fy = footY; tx = bx1; ty = by1 }
+  out.km = best
   out.fx = fx; out.fy = fy; out.tx = tx; out.ty = ty
 }
