@@ -24,6 +24,8 @@
  *    zone stays with the government.
  *  - Every boolean result is rounded to 5 decimals at once, so the two sides of a shared boundary
  *    are written with the same vertices. Output is deterministic (no clocks, no randomness).
+ *
+ * Check the result with `npx tsx scripts/check-aleppo-2024.ts` (facts, tiling, RFC 7946).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -890,7 +892,7 @@ const DAY_NOTES: Record<Day, string> = {
   '2024-11-28': 'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
   '2024-11-29': 'fighters enter western Aleppo (New Aleppo, al-Hamdaniyeh, al-Zahraa); Saraqib falls',
   '2024-11-30': 'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
-  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama; SNA takes Kuweires and encircles and enters Tal Rifaat',
+  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama just north of Suran, Taybat al-Imam and Halfaya (taken 2–3 Dec); SNA takes Kuweires and encircles and enters Tal Rifaat',
 }
 
 function main(): void {

@@ -25,7 +25,7 @@ export function ensureTokens(config: Config, print: (line: string) => void): Con
 
 export async function start(config = loadConfig()): Promise<void> {
   const withTokens = ensureTokens(config, (line) => process.stdout.write(`${line}\n`))
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite') })
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolSize: config.DATABASE_POOL_SIZE })
   await migrate(database.db)
   const app = await buildApp({ config: withTokens, database, closeDatabase: true })
 

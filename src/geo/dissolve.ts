@@ -1,5 +1,5 @@
 import type { Polygon, Position } from 'geojson'
-import { buildPreparedGeometry, fromFrameLon, joinPairs, polygonsAt } from './segment-index.js'
+import { buildPreparedGeometry, joinPairs, polygonsAt } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
 /**
@@ -18,7 +18,9 @@ export interface CleanTopology {
 
 /** Checks that polygons meet only along exactly shared edges and vertices and do not overlap. */
 export function analyzeTopology(parts: readonly Position[][][]): CleanTopology | null {
-  const g = buildPreparedGeometry(parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })))
+  // No longitude wrap: shells built here are emitted as they are, and RFC 7946 wants polygons
+  // split at ±180 rather than rings that jump across it.
+  const g = buildPreparedGeometry(parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })), false)
   if (!g.segIndex) return { g, vertexId: new Int32Array(0), removed: new Uint8Array(0) }
   const vertexId = assignVertexIds(g.coords)
   const nSeg = g.segA.length
@@ -108,7 +110,7 @@ function vertexCount(ids: Int32Array): number {
  * Union of a clean topology: drop the edges two polygons share, then walk what is left into
  * rings, turning as far left as possible at vertices where several rings meet so that rings
  * touching at a point stay separate. Counter-clockwise rings are shells; each clockwise ring is a
- * hole of the smallest shell around it. Coordinates come back as [lon, lat] in [-180, 180].
+ * hole of the smallest shell around it. Coordinates come back as given.
  */
 export function dissolveClean(t: CleanTopology): Position[][][] {
   const { g, vertexId, removed } = t
@@ -174,8 +176,7 @@ export function dissolveClean(t: CleanTopology): Position[][][] {
     const shell = shells.find((s) => x >= s.bbox[0] && x <= s.bbox[2] && y >= s.bbox[1] && y <= s.bbox[3] && inRing(s.ring, x, y))
     if (shell) shell.holes.push(h)
   }
-  const back = (r: Position[]): Position[] => r.map((p) => [fromFrameLon(p[0]), p[1]])
-  return shells.map((s) => [back(s.ring), ...s.holes.map(back)])
+  return shells.map((s) => [s.ring, ...s.holes])
 }
 
 function assignVertexIds(coords: Float64Array): Int32Array {

@@ -1,8 +1,6 @@
 import type { MultiLineString, Position } from 'geojson'
 import { DEG_TO_RAD, EARTH_RADIUS_KM, haversineXYKm } from './geodesic.js'
-import {
-  fromFrameLon, frameShifts, joinPairs, polygonsAt,
-} from './segment-index.js'
+import { fromFrameLon, frameShifts, joinPairs, polygonsAt } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
 export interface FrontOptions {
@@ -28,7 +26,8 @@ const ACROSS_KM = 1e-4
  * a's polygon reaches b, or when the point already lies inside b (layers that overlap). Looking only
  * outward is what keeps ends exact: squares sharing an edge give exactly that edge, squares meeting
  * at one corner give no front, and edges facing the sea, a border or unheld ground give none.
- * Edges shared by two of a's own polygons are interior to a and never front.
+ * Edges shared by two of a's own polygons are interior to a and never front. Lines run with a's
+ * ground on their left.
  */
 export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: FrontOptions = {}): FrontLines {
   const toleranceKm = options.toleranceKm ?? 0.1
@@ -94,6 +93,8 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
         if (outwardClip(ax + dx, ay, bx + dx, by, chain.interiorLeft,
           b.coords[qa], b.coords[qa + 1], b.coords[qb], b.coords[qb + 1], toleranceKm, clip)) {
           ivs.push(clip.t0, clip.t1)
+          // A neighbour's edge lying along the whole segment (shared topology) settles it.
+          if (clip.t0 <= T_EPS && clip.t1 >= 1 - T_EPS) { ivs.length = 0; ivs.push(0, 1); break }
         }
       }
       const merged = mergeIntervals(ivs)
@@ -119,14 +120,14 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
         }
       }
     }
-    lengthKm += assemble(a, chain.segStart, chain.segEnd, pieces, lines)
+    lengthKm += assemble(a, chain.segStart, chain.segEnd, chain.interiorLeft, pieces, lines)
   }
   return { geometry: { type: 'MultiLineString', coordinates: joinAtEnds(lines) }, lengthKm }
 }
 
 /**
- * Joins lines where one ends exactly where another starts. a's rings all run with its interior on
- * the same hand, so the pieces of one front met by neighbouring cells of a follow end to start.
+ * Joins lines where one ends exactly where another starts: every line has a's ground on its left,
+ * so the pieces of one front drawn from neighbouring cells of a follow end to start.
  */
 function joinAtEnds(lines: Position[][]): Position[][] {
   if (lines.length < 2) return lines
@@ -192,9 +193,12 @@ function pushPiece(pieces: number[], s: number, t0: number, t1: number): void {
   pieces.push(s, t0, t1)
 }
 
-/** Sorts and unions [t0, t1] pairs in place order; returns a new flat list. */
+const NONE: number[] = []
+
+/** Sorts and unions [t0, t1] pairs; returns a new flat list (never to be mutated by callers). */
 function mergeIntervals(ivs: number[]): number[] {
-  if (ivs.length <= 2) return ivs.slice()
+  if (ivs.length === 0) return NONE
+  if (ivs.length === 2) return [ivs[0], ivs[1]]
   const order: number[] = []
   for (let i = 0; i < ivs.length; i += 2) order.push(i)
   order.sort((p, q) => ivs[p] - ivs[q])
@@ -236,20 +240,12 @@ function outwardClip(
   const s1 = px1 * ux + py1 * uy, h1 = px1 * nx + py1 * ny
   // b's edge lying on a's own line is rounding-level off it; accept 1 µm on the inner side.
   const hMin = -1e-9
-  let u0 = 0
-  let u1 = 1
   const ds = s1 - s0
   const dh = h1 - h0
-  const edges: [number, number][] = [[-ds, s0], [ds, len - s0], [-dh, h0 - hMin], [dh, toleranceKm - h0]]
-  for (const [p, q] of edges) {
-    if (p === 0) {
-      if (q < 0) return false
-    } else {
-      const r = q / p
-      if (p < 0) { if (r > u1) return false; if (r > u0) u0 = r }
-      else { if (r < u0) return false; if (r < u1) u1 = r }
-    }
-  }
+  clipRange[0] = 0
+  clipRange[1] = 1
+  if (!clipEdge(-ds, s0) || !clipEdge(ds, len - s0) || !clipEdge(-dh, h0 - hMin) || !clipEdge(dh, toleranceKm - h0)) return false
+  const u0 = clipRange[0], u1 = clipRange[1]
   const sa = s0 + ds * u0
   const sb = s0 + ds * u1
   out.t0 = Math.max(0, Math.min(sa, sb) / len)
@@ -257,8 +253,29 @@ function outwardClip(
   return true
 }
 
-/** Turns a ring's covered pieces into lines (joining across vertices and the ring's seam); returns km. */
-function assemble(a: PreparedGeometry, segStart: number, segEnd: number, pieces: number[], lines: Position[][]): number {
+const clipRange = new Float64Array(2)
+
+/** One Liang–Barsky boundary p·u ≤ q narrowing clipRange; false when nothing is left. */
+function clipEdge(p: number, q: number): boolean {
+  if (p === 0) return q >= 0
+  const r = q / p
+  if (p < 0) {
+    if (r > clipRange[1]) return false
+    if (r > clipRange[0]) clipRange[0] = r
+  } else {
+    if (r < clipRange[0]) return false
+    if (r < clipRange[1]) clipRange[1] = r
+  }
+  return true
+}
+
+/**
+ * Turns a ring's covered pieces into lines (joining across vertices and the ring's seam), each
+ * running with a's ground on its left; returns their km.
+ */
+function assemble(
+  a: PreparedGeometry, segStart: number, segEnd: number, interiorLeft: boolean, pieces: number[], lines: Position[][],
+): number {
   if (pieces.length === 0) return 0
   const at = (s: number, t: number): Position => {
     const p = 2 * a.segA[s], q = 2 * a.segB[s]
@@ -294,6 +311,7 @@ function assemble(a: PreparedGeometry, segStart: number, segEnd: number, pieces:
   let km = 0
   for (const l of ringLines) {
     const coords = l.coords.map((p) => [fromFrameLon(p[0]), p[1]])
+    if (!interiorLeft) coords.reverse()
     for (let i = 1; i < l.coords.length; i++) {
       km += haversineXYKm(l.coords[i - 1][0], l.coords[i - 1][1], l.coords[i][0], l.coords[i][1])
     }

@@ -3,7 +3,7 @@ import type { LineString, MultiLineString, Position } from 'geojson'
 import { areaIndicesAt, areaRef } from './area-index.js'
 import type { AreaRef, PreparedAreas } from './area-index.js'
 import { haversineXYKm, unwrapLon } from './geodesic.js'
-import { fromFrameLon, joinPairs, ON_SEGMENT_EPS_DEG, toFrameLon } from './segment-index.js'
+import { fromFrameLon, frameShifts, joinPairs, ON_SEGMENT_EPS_DEG, toFrameLon } from './segment-index.js'
 
 /** A stretch of a route with one set of holders. */
 export interface RouteSegment {
@@ -64,24 +64,37 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
   const cuts: number[] = []
   const segOf: number[] = []
   for (let p = 0; p < parts.length; p++) for (let i = partStart[p]; i < partStart[p + 1] - 1; i++) segOf.push(i)
-  if (areas.segIndex && segOf.length > 0) {
+  // A route unwrapped across ±180 may run past 180 (or below -180) while the areas it meets sit
+  // on the other side of their frame: compare in every longitude shift that brings them together.
+  let shifts: number[] = [0]
+  if (areas.segIndex && areas.bbox && segOf.length > 0) {
     const index = new Flatbush(segOf.length)
     for (const i of segOf) {
       index.add(Math.min(xs[i], xs[i + 1]), Math.min(ys[i], ys[i + 1]), Math.max(xs[i], xs[i + 1]), Math.max(ys[i], ys[i + 1]))
     }
     index.finish()
+    shifts = frameShifts([index.minX, index.minY, index.maxX, index.maxY], areas.bbox)
     const { coords, segA, segB, segPolygon } = areas
     const ts: number[] = []
-    joinPairs(index, areas.segIndex, 0, 1e-7, (r, j) => {
-      if (segPolygon[j] < 0) return
-      const i = segOf[r]
-      const qa = 2 * segA[j], qb = 2 * segB[j]
-      ts.length = 0
-      intersectParams(xs[i], ys[i], xs[i + 1], ys[i + 1], coords[qa], coords[qa + 1], coords[qb], coords[qb + 1], ts)
-      for (const t of ts) cuts.push(i + t)
-    })
+    for (const dx of shifts) {
+      joinPairs(index, areas.segIndex, dx, 1e-7, (r, j) => {
+        if (segPolygon[j] < 0) return
+        const i = segOf[r]
+        const qa = 2 * segA[j], qb = 2 * segB[j]
+        ts.length = 0
+        intersectParams(xs[i] + dx, ys[i], xs[i + 1] + dx, ys[i + 1], coords[qa], coords[qa + 1], coords[qb], coords[qb + 1], ts)
+        for (const t of ts) cuts.push(i + t)
+      })
+    }
   }
   cuts.sort((p, q) => p - q)
+  const heldAt = (x: number, y: number): number[] => {
+    for (const dx of shifts) {
+      const held = areaIndicesAt(areas, x + dx, y)
+      if (held.length > 0) return held
+    }
+    return []
+  }
 
   const segments: RouteSegment[] = []
   let c = 0
@@ -119,7 +132,7 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
       const g0 = keep[k], g1 = keep[k + 1]
       const coordsOut = pieceCoords(xs, ys, g0, g1)
       const [mx, my] = samplePoint(coordsOut)
-      const held = areaIndicesAt(areas, mx, my)
+      const held = heldAt(mx, my)
       const key = held.join(',')
       const fromKm = kmAt(g0), toKm = kmAt(g1)
       if (open && key === openKey) {

@@ -103,9 +103,12 @@ function signedAreaDeg2(coords: Float64Array, from: number, to: number): number 
   return s / 2
 }
 
-/** Builds the segment structure of geometries; `sources[i]` tags the polygons of `geometries[i]`. */
-export function buildPreparedGeometry(geometries: readonly Geometry[]): PreparedGeometry {
-  const wrap = needsWrap(geometries)
+/**
+ * Builds the segment structure of geometries; polygons of `geometries[i]` get `source` i.
+ * `allowWrap: false` keeps longitudes as given, for callers that emit geometry built from the frame.
+ */
+export function buildPreparedGeometry(geometries: readonly Geometry[], allowWrap = true): PreparedGeometry {
+  const wrap = allowWrap && needsWrap(geometries)
   let nVerts = 0
   let nSegs = 0
   for (const g of geometries) {
@@ -401,8 +404,9 @@ const encLevel = (e: number): number => e % 64
 
 /**
  * Lower bound, as the haversine of the central angle, of the great-circle distance between any point
- * of box A (shifted by `dxA` degrees of longitude) and any point of box B:
+ * of box A and any point of box B (degrees):
  * hav(d) = hav(Δφ) + cos φ1 cos φ2 hav(Δλ) ≥ hav(gapφ) + cos²(φmax) hav(gapλ).
+ * Valid for longitude gaps up to 180°; larger gaps are the short way round in another frame shift.
  */
 export function boxLowerBoundHav(
   ax0: number, ay0: number, ax1: number, ay1: number,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -51,9 +52,61 @@ export class LruCache<V = unknown> {
   }
 }
 
+/**
+ * A response body kept in the cache with its compressed forms, each made once on first demand:
+ * compressing a 3 MB map on every request would cost more than answering it.
+ */
+export class CachedBody {
+  #gzip?: Buffer
+  #br?: Buffer
+  constructor(readonly text: string) {}
+
+  encoded(encoding: 'br' | 'gzip'): Buffer {
+    if (encoding === 'br') {
+      // quality 5: most of brotli's gain at a small part of the cost of its default 11
+      this.#br ??= brotliCompressSync(this.text, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } })
+      return this.#br
+    }
+    this.#gzip ??= gzipSync(this.text)
+    return this.#gzip
+  }
+}
+
+/** Sends a cached body, already compressed when the client accepts br or gzip and it is worth it. */
+export function sendCachedBody(request: FastifyRequest, reply: FastifyReply, body: CachedBody, contentType: string): FastifyReply {
+  reply.type(contentType).header('Vary', 'Accept-Encoding')
+  const accepted = request.headers['accept-encoding'] ?? ''
+  const encoding = body.text.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
+  if (!encoding) return reply.send(body.text)
+  return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
+}
+
+/**
+ * Dataset revisions as last read, for at most `ttlMs`: every read needs the revision for its ETag
+ * and cache keys, and a query per request would dominate repeated reads. Writes through this
+ * process clear it at once; writes through another process are seen within `ttlMs`.
+ */
+export class RevisionCache {
+  readonly #entries = new Map<string, { revision: number; readAt: number }>()
+  constructor(readonly ttlMs: number) {}
+
+  async get(datasetId: string, load: () => Promise<number>): Promise<number> {
+    const entry = this.#entries.get(datasetId)
+    if (entry && Date.now() - entry.readAt < this.ttlMs) return entry.revision
+    const revision = await load()
+    this.#entries.set(datasetId, { revision, readAt: Date.now() })
+    return revision
+  }
+
+  clear(): void {
+    this.#entries.clear()
+  }
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     cache: LruCache
+    revisions: RevisionCache
   }
 }
 
@@ -75,8 +128,15 @@ export function conditional(request: FastifyRequest, reply: FastifyReply, datase
   return false
 }
 
-async function cachingPlugin(app: FastifyInstance, options: { maxEntries: number }): Promise<void> {
+async function cachingPlugin(app: FastifyInstance, options: { maxEntries: number; revisionTtlMs: number }): Promise<void> {
   app.decorate('cache', new LruCache(options.maxEntries))
+  app.decorate('revisions', new RevisionCache(options.revisionTtlMs))
+  // Any write may change a revision (an actor's change touches every dataset): forget them all
+  // before the write's answer goes out, so a client reading after its own write sees it.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') app.revisions.clear()
+    return payload
+  })
 }
 
 export default fp(cachingPlugin, { name: 'caching' })

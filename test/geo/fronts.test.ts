@@ -113,6 +113,12 @@ t.test('frontLines', async (t) => {
     t.same(f.geometry.coordinates, [[[1, 0.25], [1, 0.75]]])
   })
 
+  t.test('lines keep a on their left even when a ring is wound clockwise', async (t) => {
+    const clockwise: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] }
+    const f = frontLines(side(area('a', 'x', clockwise)), side(area('b', 'y', square(1, 0, 1))))
+    t.same(f.geometry.coordinates, [[[1, 0], [1, 1]]])
+  })
+
   t.test('is empty against an empty territory', async (t) => {
     t.same(frontLines(side(area('a', 'x', square(0, 0, 1))), side()), { geometry: { type: 'MultiLineString', coordinates: [] }, lengthKm: 0 })
   })

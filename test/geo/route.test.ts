@@ -89,6 +89,12 @@ t.test('segmentRoute', async (t) => {
     t.equal(r.segments[0].geometry.coordinates[1][0], 180)
   })
 
+  t.test('a road crossing ±180 into ground mapped only west of it', async (t) => {
+    const r = segmentRoute(line([179.5, 0.5], [-179.5, 0.5]), prepareAreas([area('w', 'opp', square(-180, 0, 1))]))
+    t.same(summary(r.segments), [[], ['w']])
+    t.ok(...within(r.segments[1].lengthKm, r.lengthKm / 2, 1e-9))
+  })
+
   t.test('where plain Turf lineSplit fails: a road along a boundary', async (t) => {
     const west = square(0, 0, 1), east = square(1, 0, 1)
     const road = lineString([[1, -0.5], [1, 0.2], [1, 0.7], [1, 1.5]])

@@ -43,7 +43,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
    * revision and request (the revision changes with every import, so entries are never stale).
    */
   async function analyse<T>(request: FastifyRequest, reply: FastifyReply, datasetId: string, work: (ctx: AnalysisContext) => Promise<T>): Promise<T | undefined> {
-    const revision = await getRevision(app.db, datasetId)
+    const revision = await app.revisions.get(datasetId, () => getRevision(app.db, datasetId))
     if (conditional(request, reply, datasetId, revision)) return undefined
     const key = `analysis:${datasetId}:${revision}:${request.url}`
     const cached = app.cache.get(key) as T | undefined

@@ -70,6 +70,49 @@ export async function listAreasAt(db: Executor, query: AreaQuery): Promise<Store
   return (await select.orderBy('a.id').execute()) as StoredArea[]
 }
 
+/** An area for the map: its geometry left as the JSON text the database holds, to be embedded as is. */
+export type AreaText = Omit<StoredArea, 'geometry'> & { geometryText: string; bbox: string }
+
+/** Like listAreasAt, without parsing geometry: a map answer embeds the stored text directly. */
+export async function listAreaTextsAt(db: Executor, query: AreaQuery): Promise<AreaText[]> {
+  let select = db
+    .selectFrom('control_areas as a')
+    .innerJoin('geometries as g', 'g.hash', 'a.geometry_hash')
+    .leftJoin('actors as r', 'r.id', 'a.actor_id')
+    .select([
+      'a.id',
+      'a.area_key as areaKey',
+      'a.actor_id as actorId',
+      'r.side as side',
+      'a.status',
+      'a.valid_from as validFrom',
+      'a.valid_to as validTo',
+      'a.geometry_hash as geometryHash',
+      sql<string>`g.geometry::text`.as('geometryText'),
+      'g.area_km2 as areaKm2',
+      'a.bbox',
+      'a.source',
+      'a.properties',
+    ])
+    .where('a.dataset_id', '=', query.datasetId)
+    .where((eb) =>
+      query.knownAt
+        ? eb.and([eb('a.recorded_at', '<=', query.knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', query.knownAt)])])
+        : eb('a.superseded_at', 'is', null),
+    )
+    .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
+  if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
+  if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
+  if (query.sides) select = select.where('r.side', 'in', query.sides)
+  return (await select.orderBy('a.id').execute()) as AreaText[]
+}
+
+/** PostgreSQL prints a box as (x1,y1),(x2,y2) with the upper-right corner first. */
+export function parseBox(text: string): Bbox {
+  const [x1, y1, x2, y2] = text.replace(/[()]/g, '').split(',').map(Number)
+  return [Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)]
+}
+
 /** Every area, of any time, whose bbox meets `bbox`: the material of a place's history. */
 export async function listAreasTouching(db: Executor, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
   return (await selectAreas(db, datasetId, knownAt)

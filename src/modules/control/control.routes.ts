@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { conditional } from '../../plugins/caching.js'
+import { CachedBody, conditional, sendCachedBody } from '../../plugins/caching.js'
 import { GeoJsonFeatureCollectionSchema, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
 import { queryInstants } from '../common/time.js'
 import { getRevision } from '../datasets/datasets.service.js'
@@ -28,21 +28,22 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { at, knownAt } = queryInstants(request.query)
       const datasetId = request.query.dataset
-      const revision = await getRevision(app.db, datasetId)
+      const revision = await app.revisions.get(datasetId, () => getRevision(app.db, datasetId))
       if (conditional(request, reply, datasetId, revision)) return reply
       const key = `control:${datasetId}:${revision}:${at.toISOString()}:${knownAt?.toISOString()}:${request.query.bbox}:${request.query.actor}:${request.query.side}`
-      const map = await app.cache.getOrSet(key, () =>
-        controlService.getControlMap(app.db, {
+      const body = await app.cache.getOrSet(key, async () => {
+        const map = await controlService.getControlMap(app.db, {
           datasetId,
           at,
           knownAt,
           bbox: request.query.bbox ? parseBbox(request.query.bbox) : undefined,
           actorIds: splitCsv(request.query.actor),
           sides: splitCsv(request.query.side),
-        }),
-      )
-      // Already serialised (and cached) as text: bypass the response schema.
-      return reply.type(GEOJSON_CONTENT_TYPE).send(map.body as never)
+        })
+        return new CachedBody(map.body)
+      })
+      // Already serialised (and compressed) once for this revision: no response schema on the way out.
+      return sendCachedBody(request, reply, body, GEOJSON_CONTENT_TYPE)
     },
   )
 

@@ -17,20 +17,21 @@ export interface MapQuery {
 }
 
 /**
- * The control map at `at` as a GeoJSON FeatureCollection, serialised once here: large maps are
- * cached as text by the caller and never pass through a response schema.
+ * The control map at `at` as a GeoJSON FeatureCollection, serialised here: each geometry is the
+ * JSON text the database holds, embedded without a parse and re-serialisation (a map of 100k
+ * vertices would otherwise cost more in JSON than in the query). The caller caches the text.
  */
 export async function getControlMap(db: Db, query: MapQuery): Promise<{ revision: number; body: string; count: number }> {
   const revision = await getRevision(db, query.datasetId)
-  let areas = await controlRepository.listAreasAt(db, query)
+  let areas = await controlRepository.listAreaTextsAt(db, query)
   if (query.bbox) {
     // The index matches bounding boxes; keep only areas whose shape really meets the box.
     const [minLon, minLat, maxLon, maxLat] = query.bbox
     const box = bboxPolygon(query.bbox)
     areas = areas.filter((area) => {
-      const [aMinLon, aMinLat, aMaxLon, aMaxLat] = geometryBbox(area.geometry)
+      const [aMinLon, aMinLat, aMaxLon, aMaxLat] = controlRepository.parseBox(area.bbox)
       const inside = aMinLon >= minLon && aMaxLon <= maxLon && aMinLat >= minLat && aMaxLat <= maxLat
-      return inside || booleanIntersects(box, area.geometry)
+      return inside || booleanIntersects(box, JSON.parse(area.geometryText))
     })
   }
   const sources = [...new Set(areas.map((area) => area.source).filter((source): source is string => source !== null))].sort()
@@ -44,7 +45,12 @@ export async function getControlMap(db: Db, query: MapQuery): Promise<{ revision
     numberReturned: areas.length,
     sources,
   })
-  const features = areas.map((area) => JSON.stringify(toFeature(area)))
+  const features = areas.map((area) => {
+    const { geometryText, bbox: _bbox, ...rest } = area
+    const feature = JSON.stringify(toFeature({ ...rest, geometry: null as never }))
+    // toFeature puts geometry right after id: splice the stored text in place of the null.
+    return feature.replace('"geometry":null', () => `"geometry":${geometryText}`)
+  })
   return { revision, count: areas.length, body: `${head.slice(0, -1)},"features":[${features.join(',')}]}` }
 }
 
@@ -123,20 +129,6 @@ export function holdingSpan(intervals: { validFrom: Date; validTo: Date | null }
   }
   if (current && current.from <= at && (current.to === null || current.to > at)) return current
   return undefined
-}
-
-function geometryBbox(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon): Bbox {
-  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity]
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
-  for (const polygon of polygons) {
-    for (const [lon, lat] of polygon[0]) {
-      if (lon < minLon) minLon = lon
-      if (lon > maxLon) maxLon = lon
-      if (lat < minLat) minLat = lat
-      if (lat > maxLat) maxLat = lat
-    }
-  }
-  return [minLon, minLat, maxLon, maxLat]
 }
 
 export function round(value: number, digits: number): number {

@@ -25,11 +25,6 @@ export interface ReferenceFeature {
 }
 
 export function toReferenceFeature(row: FeatureRow): ReferenceFeature {
-  const [a, b] = row.bbox.replace(/[()]/g, '').split(',').map(Number).reduce<number[][]>((pairs, value, i) => {
-    if (i % 2 === 0) pairs.push([value])
-    else pairs[pairs.length - 1].push(value)
-    return pairs
-  }, [])
   return {
     id: row.id,
     kind: row.kind,
@@ -37,8 +32,7 @@ export function toReferenceFeature(row: FeatureRow): ReferenceFeature {
     ownerSide: row.owner_side,
     geometry: row.geometry as Geometry,
     properties: row.properties,
-    // PostgreSQL prints a box as (upper right),(lower left)
-    bbox: [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])],
+    bbox: controlRepository.parseBox(row.bbox),
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { bbox as turfBbox } from '@turf/turf'
 import type { Geometry } from 'geojson'
 import { areaKm2 } from '../../geo/changes.js'
@@ -13,6 +14,38 @@ const CRS84_NAMES = new Set(['urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:o
 const AREA_TYPES: readonly GeometryType[] = ['Polygon', 'MultiPolygon']
 const FEATURE_TYPES: readonly GeometryType[] = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']
 const MAX_REPORTED_ERRORS = 1000
+
+/**
+ * Geometries already validated, by a hash of their text as received, bounded by the vertices they
+ * hold (~16 bytes each) so the memory stays bounded whatever is imported.
+ */
+class ValidatedGeometries {
+  readonly #entries = new Map<string, { record: GeometryRecord; notes: string[] }>()
+  #vertices = 0
+  constructor(readonly maxVertices: number) {}
+
+  get(key: string) {
+    const entry = this.#entries.get(key)
+    if (entry) {
+      this.#entries.delete(key)
+      this.#entries.set(key, entry)
+    }
+    return entry
+  }
+
+  set(key: string, entry: { record: GeometryRecord; notes: string[] }): void {
+    if (entry.record.vertexCount > this.maxVertices / 10) return
+    this.#entries.set(key, entry)
+    this.#vertices += entry.record.vertexCount
+    for (const [oldest, value] of this.#entries) {
+      if (this.#vertices <= this.maxVertices) break
+      this.#entries.delete(oldest)
+      this.#vertices -= value.record.vertexCount
+    }
+  }
+}
+
+const validated = new ValidatedGeometries(2_000_000)
 
 export interface ImportLimits {
   maxFeatures: number
@@ -100,6 +133,19 @@ export function parseFeatureCollection(body: unknown, kind: CollectionKind, limi
       result.notes.push({ index, path: `${path}/geometry`, note: 'feature has no geometry: skipped' })
       continue
     }
+    const rawKey = `${kind}:${createHash('sha1').update(JSON.stringify(geometry)).digest('base64url')}`
+    const known = validated.get(rawKey)
+    if (known && known.record.vertexCount <= limits.maxVerticesPerFeature) {
+      // Daily snapshots repeat most polygons verbatim: their validation is not done twice.
+      for (const note of known.notes) result.notes.push({ index, path: `${path}/geometry`, note })
+      vertices += known.record.vertexCount
+      if (vertices > limits.maxVerticesPerImport) {
+        result.tooLarge = { what: 'vertices', count: vertices, limit: limits.maxVerticesPerImport }
+        return result
+      }
+      result.features.push({ index, id: typeof id === 'string' || typeof id === 'number' ? String(id) : null, geometry: known.record, properties: (properties ?? {}) as Record<string, unknown> })
+      continue
+    }
     const normalised = normalizeGeometry(geometry, { allowed, maxVertices: limits.maxVerticesPerFeature })
     if (normalised.errors.length > 0) {
       // Every problem with the geometry's type (missing, unknown, not allowed here) is reported at /type.
@@ -120,10 +166,12 @@ export function parseFeatureCollection(body: unknown, kind: CollectionKind, limi
       result.tooLarge = { what: 'vertices', count: vertices, limit: limits.maxVerticesPerImport }
       return result
     }
+    const record = measureGeometry(normalised.geometry, normalised.vertexCount)
+    validated.set(rawKey, { record, notes: normalised.notes })
     result.features.push({
       index,
       id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
-      geometry: measureGeometry(normalised.geometry, normalised.vertexCount),
+      geometry: record,
       properties: (properties ?? {}) as Record<string, unknown>,
     })
   }
