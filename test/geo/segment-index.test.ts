@@ -4,7 +4,7 @@ import { analyzeTopology, dissolveClean } from '../../src/geo/dissolve.js'
 import {
   boxLowerBoundHav, buildPreparedGeometry, frameShifts, joinPairs, polygonsAt,
 } from '../../src/geo/segment-index.js'
-import { greatCircleKm, prng, R_KM, rect, square } from './shapes.js'
+import { greatCircleKm, prng, R_KM, square } from './shapes.js'
 
 const havToKm = (h: number) => 2 * R_KM * Math.asin(Math.min(1, Math.sqrt(h)))
 
@@ -12,7 +12,7 @@ t.test('boxLowerBoundHav', async (t) => {
   t.test('never exceeds the distance between any two points of boxes less than 180° of longitude apart', async (t) => {
     const rnd = prng(11)
     let checked = 0
-    for (let trial = 0; trial < 300; trial++) {
+    for (let trial = 0; trial < 200; trial++) {
       const box = (x: number) => {
         const y = rnd() * 160 - 80
         return [x, y, x + rnd() * 5, Math.min(89, y + rnd() * 5)]
@@ -20,13 +20,13 @@ t.test('boxLowerBoundHav', async (t) => {
       const a = box(rnd() * 40 - 20), b = box(a[0] + rnd() * 340 - 170)
       const bound = havToKm(boxLowerBoundHav(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]))
       let min = Infinity
-      for (let i = 0; i <= 10; i++) for (let j = 0; j <= 10; j++) for (let k = 0; k <= 10; k++) for (let l = 0; l <= 10; l++) {
-        min = Math.min(min, greatCircleKm([a[0] + ((a[2] - a[0]) * i) / 10, a[1] + ((a[3] - a[1]) * j) / 10], [b[0] + ((b[2] - b[0]) * k) / 10, b[1] + ((b[3] - b[1]) * l) / 10]))
+      for (let i = 0; i <= 8; i++) for (let j = 0; j <= 8; j++) for (let k = 0; k <= 8; k++) for (let l = 0; l <= 8; l++) {
+        min = Math.min(min, greatCircleKm([a[0] + ((a[2] - a[0]) * i) / 8, a[1] + ((a[3] - a[1]) * j) / 8], [b[0] + ((b[2] - b[0]) * k) / 8, b[1] + ((b[3] - b[1]) * l) / 8]))
       }
       if (bound > min * (1 + 1e-12)) t.fail(`bound ${bound} > sampled minimum ${min} for ${a} / ${b}`)
       checked++
     }
-    t.equal(checked, 300)
+    t.equal(checked, 200)
   })
   t.test('is exact along a meridian and 0 for overlapping boxes', async (t) => {
     t.ok(Math.abs(havToKm(boxLowerBoundHav(0, 0, 1, 1, 0, 2, 1, 3)) - greatCircleKm([0, 1], [0, 2])) < 1e-9)
@@ -102,8 +102,7 @@ t.test('analyzeTopology', async (t) => {
     t.equal(out.length, 1)
     t.equal(out[0].length, 2)
     const corners = (r: number[][]) => r.filter((p, i) => i < r.length - 1).map((p) => p.join(',')).sort()
-    t.same(corners(out[0][1]).filter((c) => ['1,1', '2,1', '2,2', '1,2'].includes(c)).length, 4)
+    t.same(corners(out[0][1]), ['1,1', '1,2', '2,1', '2,2'], 'the hole is the missing cell')
     t.same(out[0][0][0], out[0][0][out[0][0].length - 1], 'closed')
-    t.equal(rect(0, 0, 3).length, 5)
   })
 })

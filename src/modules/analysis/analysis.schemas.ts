@@ -15,7 +15,8 @@ export const FrontsQuerySchema = z.object({
     .string()
     .regex(/^[a-z0-9_-]+,[a-z0-9_-]+$/, 'two sides, comma-separated, e.g. opposition,government')
     .optional()
-    .describe('the two sides whose front to draw; default: every pair of sides holding ground at `at`'),
+    .describe('the two sides whose front to draw; default: every pair of sides holding ground at `at`')
+    .meta({ example: 'opposition,government' }),
   tolerance_km: z.coerce.number().min(0).max(10).default(0.1).describe('how wide a gap or sliver between two territories still counts as their front, km'),
 })
 
@@ -38,8 +39,8 @@ export const FrontsSchema = z
 
 export const DistanceQuerySchema = z.object({
   dataset: DatasetParamSchema,
-  from: RefSchema.describe('side:ID, actor:ID (all ground held at the date) or feature:ID'),
-  to: RefSchema.describe('side:ID, actor:ID or feature:ID, e.g. feature:aleppo-outskirts'),
+  from: RefSchema.describe('side:ID, actor:ID (all ground held at the date) or feature:ID').meta({ examples: ['side:opposition', 'actor:hts'] }),
+  to: RefSchema.describe('side:ID, actor:ID or feature:ID, e.g. feature:aleppo-outskirts').meta({ example: 'feature:aleppo-outskirts' }),
   at: AtParamSchema.optional(),
   known_at: KnownAtParamSchema.optional(),
   start: InstantParamSchema.optional().describe('with end and step: a series. Bare dates mean the end of each day'),
@@ -83,7 +84,7 @@ export const DistanceSeriesSchema = z.object({
 
 export const RouteQuerySchema = z.object({
   dataset: DatasetParamSchema,
-  feature: SlugSchema.describe('a LineString or MultiLineString feature, e.g. m5'),
+  feature: SlugSchema.describe('a LineString or MultiLineString feature, e.g. m5').meta({ example: 'm5' }),
   owner: SlugSchema.optional().describe("the side that must travel the route; default: the feature's owner_side"),
   at: AtParamSchema.optional(),
   known_at: KnownAtParamSchema.optional(),
@@ -132,8 +133,8 @@ export const RouteSeriesSchema = z.object({
 
 export const ChangesQuerySchema = z.object({
   dataset: DatasetParamSchema,
-  start: InstantParamSchema.describe('the earlier date (bare date: the map published for it)'),
-  end: InstantParamSchema.describe('the later date'),
+  start: InstantParamSchema.describe('the earlier date (bare date: the map published for it)').meta({ example: '2024-11-26' }),
+  end: InstantParamSchema.describe('the later date').meta({ example: '2024-11-28' }),
   known_at: KnownAtParamSchema.optional(),
 })
 

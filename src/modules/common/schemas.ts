@@ -10,10 +10,10 @@ export const InstantParamSchema = z
   .string()
   .refine(isInstant, 'not a date: use YYYY-MM-DD or an ISO 8601 instant such as 2024-11-28T06:00Z')
 
-export const DatasetParamSchema = SlugSchema.describe('dataset id, e.g. aleppo-2024')
+export const DatasetParamSchema = SlugSchema.describe('dataset id, e.g. aleppo-2024').meta({ example: 'aleppo-2024' })
 export const AtParamSchema = InstantParamSchema.describe(
   'the date or instant to answer for (UTC). A bare date means the end of that day: the map published for it. Default: now',
-)
+).meta({ examples: ['2024-11-28', '2024-11-28T06:00:00Z'] })
 export const KnownAtParamSchema = InstantParamSchema.describe(
   'answer as the service knew it at this instant (knowledge time); default: current knowledge',
 )
