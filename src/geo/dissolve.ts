@@ -1,5 +1,5 @@
 import type { Polygon, Position } from 'geojson'
-import { buildPreparedGeometry, joinPairs, polygonsAt } from './segment-index.js'
+import { buildPreparedGeometry, polygonsAt, selfJoinPairs } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
 /**
@@ -20,7 +20,7 @@ export interface CleanTopology {
 export function analyzeTopology(parts: readonly Position[][][]): CleanTopology | null {
   // No longitude wrap: shells built here are emitted as they are, and RFC 7946 wants polygons
   // split at ±180 rather than rings that jump across it.
-  const g = buildPreparedGeometry(parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })), false)
+  const g = buildPreparedGeometry(parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })), { allowWrap: false, markShared: false })
   if (!g.segIndex) return { g, vertexId: new Int32Array(0), removed: new Uint8Array(0) }
   const vertexId = assignVertexIds(g.coords)
   const nSeg = g.segA.length
@@ -63,8 +63,8 @@ export function analyzeTopology(parts: readonly Position[][][]): CleanTopology |
   const contact = new Uint8Array(vertexCount(vertexId))
   const c = g.coords
   let clean = true
-  joinPairs(g.segIndex, g.segIndex, 0, 0, (i, j) => {
-    if (!clean || i >= j || segChain[i] === segChain[j]) return
+  selfJoinPairs(g.segIndex, (i, j) => {
+    if (!clean || segChain[i] === segChain[j]) return
     const ai = from[i], bi = to[i], aj = from[j], bj = to[j]
     if (ai === bi || aj === bj) return
     if ((ai === aj && bi === bj) || (ai === bj && bi === aj)) {

@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush'
 import type { Geometry, Position } from 'geojson'
-import { DEG_TO_RAD } from './geodesic.js'
+import { DEG_TO_RAD, EARTH_RADIUS_KM } from './geodesic.js'
 
 /** [minLon, minLat, maxLon, maxLat] in degrees, in the frame of the structure it belongs to. */
 export type FrameBBox = readonly [number, number, number, number]
@@ -103,16 +103,22 @@ function signedAreaDeg2(coords: Float64Array, from: number, to: number): number 
   return s / 2
 }
 
-/**
- * Builds the segment structure of geometries; polygons of `geometries[i]` get `source` i.
- * `allowWrap: false` keeps longitudes as given, for callers that emit geometry built from the frame.
- */
-export function buildPreparedGeometry(geometries: readonly Geometry[], allowWrap = true): PreparedGeometry {
-  const wrap = allowWrap && needsWrap(geometries)
+export interface BuildOptions {
+  /** false keeps longitudes as given, for callers that emit geometry built from the frame */
+  allowWrap?: boolean
+  /** false skips `segShared` (left all 0), for callers that find shared edges themselves */
+  markShared?: boolean
+}
+
+/** Builds the segment structure of geometries; polygons of `geometries[i]` get `source` i. */
+export function buildPreparedGeometry(geometries: readonly Geometry[], options: BuildOptions = {}): PreparedGeometry {
+  const wrap = options.allowWrap !== false && needsWrap(geometries)
   let nVerts = 0
   let nSegs = 0
   for (const g of geometries) {
-    countGeometry(g, (verts, segs) => { nVerts += verts; nSegs += segs })
+    const [verts, segs] = countGeometry(g)
+    nVerts += verts
+    nSegs += segs
   }
   const coords = new Float64Array(nVerts * 2)
   const segA = new Uint32Array(nSegs)
@@ -196,7 +202,9 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], allowWrap
     segIndex.finish()
     bbox = [segIndex.minX, segIndex.minY, segIndex.maxX, segIndex.maxY]
   }
-  const segShared = markSharedSegments(coords, segA.subarray(0, nUsed), segB.subarray(0, nUsed), segPolygon)
+  const segShared = options.markShared === false
+    ? new Uint8Array(nUsed)
+    : markSharedSegments(coords, segA.subarray(0, nUsed), segB.subarray(0, nUsed), segPolygon)
   let polyIndex: Flatbush | null = null
   if (polygons.length > 0) {
     polyIndex = new Flatbush(polygons.length, NODE_SIZE)
@@ -267,18 +275,28 @@ function samePoint(coords: Float64Array, i: number, j: number): boolean {
   return coords[2 * i] === coords[2 * j] && coords[2 * i + 1] === coords[2 * j + 1]
 }
 
-function countGeometry(g: Geometry, add: (verts: number, segs: number) => void): void {
-  const ring = (r: Position[]): void => { if (r.length > 0) add(r.length, r.length) }
-  const line = (l: Position[]): void => { if (l.length > 0) add(l.length, Math.max(1, l.length - 1)) }
+/** Upper bounds of [vertices, segments] of a geometry (rings may repeat their first vertex). */
+function countGeometry(g: Geometry): [number, number] {
+  let verts = 0
+  let segs = 0
   switch (g.type) {
-    case 'Point': add(1, 1); break
-    case 'MultiPoint': add(g.coordinates.length, g.coordinates.length); break
-    case 'LineString': line(g.coordinates); break
-    case 'MultiLineString': g.coordinates.forEach(line); break
-    case 'Polygon': g.coordinates.forEach(ring); break
-    case 'MultiPolygon': for (const p of g.coordinates) p.forEach(ring); break
-    case 'GeometryCollection': for (const c of g.geometries) countGeometry(c, add); break
+    case 'Point': return [1, 1]
+    case 'MultiPoint': return [g.coordinates.length, g.coordinates.length]
+    case 'LineString': return [g.coordinates.length, Math.max(1, g.coordinates.length - 1)]
+    case 'MultiLineString':
+      for (const l of g.coordinates) { verts += l.length; segs += Math.max(1, l.length - 1) }
+      return [verts, segs]
+    case 'Polygon':
+      for (const r of g.coordinates) { verts += r.length; segs += r.length }
+      return [verts, segs]
+    case 'MultiPolygon':
+      for (const p of g.coordinates) for (const r of p) { verts += r.length; segs += r.length }
+      return [verts, segs]
+    case 'GeometryCollection':
+      for (const c of g.geometries) { const [v, s] = countGeometry(c); verts += v; segs += s }
+      return [verts, segs]
   }
+  return [0, 0]
 }
 
 /**
@@ -500,7 +518,7 @@ export function joinPairs(
   const ta = view(a)
   const tb = view(b)
   const A = ta.boxes, B = tb.boxes
-  const dLat = marginKm / (6371.0088 * DEG_TO_RAD)
+  const dLat = marginKm / (EARTH_RADIUS_KM * DEG_TO_RAD)
   const stack: number[] = [enc(ta.root, ta.rootLevel), enc(tb.root, tb.rootLevel)]
   const near = (pa: number, pb: number): boolean => {
     const ay0 = A[pa + 1], ay1 = A[pa + 3]
@@ -529,6 +547,48 @@ export function joinPairs(
       const start = tb.indices[pb >> 2]
       const end = Math.min(start + tb.nodeSize4, tb.levelBounds[lb - 1])
       for (let c = start; c < end; c += 4) if (near(pa, c)) stack.push(ea, enc(c, lb - 1))
+    }
+  }
+}
+
+/**
+ * Calls `onPair(i, j)` once for every pair i < j of items of one tree whose boxes touch: the
+ * self-join `joinPairs(t, t, …)` would visit each pair twice and every item with itself.
+ */
+export function selfJoinPairs(tree: Flatbush, onPair: (i: number, j: number) => void): void {
+  const t = view(tree)
+  const B = t.boxes
+  const touch = (p: number, q: number): boolean =>
+    B[p] <= B[q + 2] && B[p + 2] >= B[q] && B[p + 1] <= B[q + 3] && B[p + 3] >= B[q + 1]
+  const children = (p: number, level: number): [number, number] => {
+    const start = t.indices[p >> 2]
+    return [start, Math.min(start + t.nodeSize4, t.levelBounds[level - 1])]
+  }
+  // Stack of entry pairs; an entry paired with itself stands for all pairs within its subtree.
+  const stack: number[] = [enc(t.root, t.rootLevel), enc(t.root, t.rootLevel)]
+  while (stack.length > 0) {
+    const eb = stack.pop()!
+    const ea = stack.pop()!
+    const pa = encPos(ea), la = encLevel(ea), pb = encPos(eb), lb = encLevel(eb)
+    if (pa === pb) {
+      if (la === 0) continue
+      const [start, end] = children(pa, la)
+      for (let c = start; c < end; c += 4) {
+        for (let d = c; d < end; d += 4) if (touch(c, d)) stack.push(enc(c, la - 1), enc(d, la - 1))
+      }
+      continue
+    }
+    if (la === 0 && lb === 0) {
+      const i = t.indices[pa >> 2], j = t.indices[pb >> 2]
+      onPair(Math.min(i, j), Math.max(i, j))
+      continue
+    }
+    if (expandA(t, pa, la, t, pb, lb)) {
+      const [start, end] = children(pa, la)
+      for (let c = start; c < end; c += 4) if (touch(c, pb)) stack.push(enc(c, la - 1), eb)
+    } else {
+      const [start, end] = children(pb, lb)
+      for (let c = start; c < end; c += 4) if (touch(pa, c)) stack.push(ea, enc(c, lb - 1))
     }
   }
 }

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Polygon } from 'geojson'
 import { analyzeTopology, dissolveClean } from '../../src/geo/dissolve.js'
 import {
-  boxLowerBoundHav, buildPreparedGeometry, frameShifts, joinPairs, polygonsAt,
+  boxLowerBoundHav, buildPreparedGeometry, frameShifts, joinPairs, polygonsAt, selfJoinPairs,
 } from '../../src/geo/segment-index.js'
 import { greatCircleKm, prng, R_KM, square } from './shapes.js'
 
@@ -51,6 +51,27 @@ t.test('joinPairs', async (t) => {
     const none: [number, number][] = []
     joinPairs(a.segIndex!, b.segIndex!, 0, 0.01, (i, j) => none.push([i, j]))
     t.same(none, [], 'not within 10 m')
+  })
+})
+
+t.test('selfJoinPairs', async (t) => {
+  t.test('reports each touching pair once, as a brute-force scan does', async (t) => {
+    const rnd = prng(21)
+    const pts: number[][] = []
+    for (let i = 0; i < 400; i++) pts.push([rnd() * 10, rnd() * 10])
+    const g = buildPreparedGeometry([{ type: 'LineString', coordinates: pts }])
+    const box = (s: number) => {
+      const a = pts[g.segA[s]], b = pts[g.segB[s]]
+      return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])]
+    }
+    const want: string[] = []
+    for (let i = 0; i < g.segA.length; i++) for (let j = i + 1; j < g.segA.length; j++) {
+      const p = box(i), q = box(j)
+      if (p[0] <= q[2] && p[2] >= q[0] && p[1] <= q[3] && p[3] >= q[1]) want.push(`${i},${j}`)
+    }
+    const got: string[] = []
+    selfJoinPairs(g.segIndex!, (i, j) => got.push(`${i},${j}`))
+    t.same(got.sort(), want.sort())
   })
 })
 

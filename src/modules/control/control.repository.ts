@@ -1,7 +1,7 @@
-import { sql } from 'kysely'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
 import { knownAt as knownAtFilter } from '../../db/knowledge.js'
-import type { NewControlArea } from '../../db/schema.js'
+import type { NewControlArea, Tables } from '../../db/schema.js'
 import type { Bbox } from '../common/schemas.js'
 export type { Bbox }
 
@@ -34,6 +34,15 @@ export function boxLiteral([minLon, minLat, maxLon, maxLat]: Bbox): string {
   return `(${minLon},${minLat}),(${maxLon},${maxLat})`
 }
 
+/** Rows of aliased control_areas `a` as known at `knownAt` (current knowledge when absent). */
+function knownRows(knownAt: Date | undefined) {
+  return (eb: ExpressionBuilder<Tables & { a: Tables['control_areas'] }, 'a'>) =>
+    knownAt
+      ? eb.and([eb('a.recorded_at', '<=', knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', knownAt)])])
+      : eb('a.superseded_at', 'is', null)
+}
+
+/** Areas of a dataset with their holder's side and measured geometry; the caller picks the geometry form. */
 function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined) {
   return db
     .selectFrom('control_areas as a')
@@ -48,58 +57,24 @@ function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined)
       'a.valid_from as validFrom',
       'a.valid_to as validTo',
       'a.geometry_hash as geometryHash',
-      'g.geometry',
       'g.area_km2 as areaKm2',
       'a.source',
       'a.properties',
     ])
     .where('a.dataset_id', '=', datasetId)
-    .where((eb) =>
-      knownAt
-        ? eb.and([eb('a.recorded_at', '<=', knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', knownAt)])])
-        : eb('a.superseded_at', 'is', null),
-    )
-}
-
-/** The areas valid at `at`, optionally within a bbox and for some actors or sides. */
-export async function listAreasAt(db: Executor, query: AreaQuery): Promise<StoredArea[]> {
-  let select = selectAreas(db, query.datasetId, query.knownAt).where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
-  if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
-  if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
-  if (query.sides) select = select.where('r.side', 'in', query.sides)
-  return (await select.orderBy('a.id').execute()) as StoredArea[]
+    .where(knownRows(knownAt))
 }
 
 /** An area for the map: its geometry left as the JSON text the database holds, to be embedded as is. */
 export type AreaText = Omit<StoredArea, 'geometry'> & { geometryText: string; bbox: string }
 
-/** Like listAreasAt, without parsing geometry: a map answer embeds the stored text directly. */
+/**
+ * The areas valid at `at`, optionally within a bbox and for some actors or sides, geometry as
+ * stored text: a map answer embeds it without parsing it.
+ */
 export async function listAreaTextsAt(db: Executor, query: AreaQuery): Promise<AreaText[]> {
-  let select = db
-    .selectFrom('control_areas as a')
-    .innerJoin('geometries as g', 'g.hash', 'a.geometry_hash')
-    .leftJoin('actors as r', 'r.id', 'a.actor_id')
-    .select([
-      'a.id',
-      'a.area_key as areaKey',
-      'a.actor_id as actorId',
-      'r.side as side',
-      'a.status',
-      'a.valid_from as validFrom',
-      'a.valid_to as validTo',
-      'a.geometry_hash as geometryHash',
-      sql<string>`g.geometry::text`.as('geometryText'),
-      'g.area_km2 as areaKm2',
-      'a.bbox',
-      'a.source',
-      'a.properties',
-    ])
-    .where('a.dataset_id', '=', query.datasetId)
-    .where((eb) =>
-      query.knownAt
-        ? eb.and([eb('a.recorded_at', '<=', query.knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', query.knownAt)])])
-        : eb('a.superseded_at', 'is', null),
-    )
+  let select = selectAreas(db, query.datasetId, query.knownAt)
+    .select([sql<string>`g.geometry::text`.as('geometryText'), 'a.bbox'])
     .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
   if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
   if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
@@ -116,6 +91,7 @@ export function parseBox(text: string): Bbox {
 /** Every area, of any time, whose bbox meets `bbox`: the material of a place's history. */
 export async function listAreasTouching(db: Executor, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
   return (await selectAreas(db, datasetId, knownAt)
+    .select('g.geometry')
     .where(sql<boolean>`a.bbox && ${boxLiteral(bbox)}::box`)
     .orderBy('a.valid_from')
     .orderBy('a.id')
@@ -285,11 +261,7 @@ export async function listAreaRefsAt(db: Executor, query: AreaQuery & { status?:
     .leftJoin('actors as r', 'r.id', 'a.actor_id')
     .select(['a.id', 'a.actor_id as actorId', 'r.side as side', 'a.status', 'a.geometry_hash as geometryHash'])
     .where('a.dataset_id', '=', query.datasetId)
-    .where((eb) =>
-      query.knownAt
-        ? eb.and([eb('a.recorded_at', '<=', query.knownAt), eb.or([eb('a.superseded_at', 'is', null), eb('a.superseded_at', '>', query.knownAt)])])
-        : eb('a.superseded_at', 'is', null),
-    )
+    .where(knownRows(query.knownAt))
     .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
   if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
   if (query.sides) select = select.where('r.side', 'in', query.sides)
