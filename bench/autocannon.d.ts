@@ -1,6 +1,6 @@
 // The part of autocannon 8's API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
-  interface Histogram {
+  export interface Histogram {
     average: number
     mean: number
     stddev: number
@@ -13,13 +13,13 @@ declare module 'autocannon' {
     p97_5: number
     p99: number
   }
-  interface RawRequest {
+  export interface RawRequest {
     method?: string
     path?: string
     headers?: Record<string, string>
     body?: string
   }
-  interface Options {
+  export interface Options {
     url: string
     connections?: number
     duration?: number
@@ -29,7 +29,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     requests?: (RawRequest & { setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest })[]
   }
-  interface Result {
+  export interface Result {
     requests: Histogram & { total: number }
     latency: Histogram
     throughput: Histogram

@@ -22,8 +22,7 @@ import * as actorsRepository from '../actors/actors.repository.js'
 import * as controlRepository from '../control/control.repository.js'
 import { round } from '../control/control.service.js'
 import { getRevision } from '../datasets/datasets.service.js'
-import { type FeatureHolder } from '../features/features.schemas.js'
-import { getFeature, holdersAt, listFeatures, type ReferenceFeature } from '../features/features.service.js'
+import { getFeature, holdingShares, listFeatures, majorityHolder, type ReferenceFeature } from '../features/features.service.js'
 import type { Deadline } from './analysis.limits.js'
 
 export interface AnalysisContext {
@@ -337,7 +336,7 @@ export async function getChanges(ctx: AnalysisContext, range: { datasetId: strin
   const sideOfActor = new Map([...before.areas, ...after.areas].map((area) => [area.holder, area.side ?? area.holder ?? '']))
   const actors = compare('actor', (area) => area.holder).map(({ id, ...row }) => ({ actor: id, side: sideOfActor.get(id) ?? id, ...row }))
   const sides = compare('side', (area) => area.side ?? area.holder).map(({ id, ...row }) => ({ side: id, ...row }))
-  const featuresChanged = await changedFeatures(ctx, range)
+  const featuresChanged = await changedFeatures(ctx, range, before, after)
   return {
     dataset: range.datasetId,
     revision,
@@ -352,26 +351,21 @@ export async function getChanges(ctx: AnalysisContext, range: { datasetId: strin
 }
 
 /** Reference features whose majority holder differs between start and end: the villages and bases that changed hands. */
-async function changedFeatures(ctx: AnalysisContext, range: { datasetId: string; knownAt?: Date; start: Date; end: Date }) {
+async function changedFeatures(ctx: AnalysisContext, range: { datasetId: string; knownAt?: Date }, before: PreparedAreas, after: PreparedAreas) {
   const changed = []
-  let after: string | undefined
+  let after_: string | undefined
+  const ref = (area: AreaInput | null) => (area ? { actor: area.holder, side: area.side, status: area.status } : null)
   do {
-    const page = await listFeatures(ctx.db, { dataset: range.datasetId, known_at: range.knownAt?.toISOString(), limit: 1000, after })
+    const page = await listFeatures(ctx.db, { dataset: range.datasetId, known_at: range.knownAt?.toISOString(), limit: 1000, after: after_ })
     for (const feature of page.features) {
       ctx.deadline.check()
-      const touching = await controlRepository.listAreasTouching(ctx.db, range.datasetId, feature.bbox, range.knownAt)
-      const from = topHolder(holdersAt(feature.geometry as Geometry, touching, range.start))
-      const to = topHolder(holdersAt(feature.geometry as Geometry, touching, range.end))
+      const from = ref(majorityHolder(holdingShares(feature.geometry as Geometry, before)))
+      const to = ref(majorityHolder(holdingShares(feature.geometry as Geometry, after)))
       if (from?.actor !== to?.actor || from?.status !== to?.status) changed.push({ id: feature.id, name: feature.name, kind: feature.kind, from, to })
     }
-    after = page.features.length === 1000 ? page.features.at(-1)!.id : undefined
-  } while (after)
+    after_ = page.features.length === 1000 ? page.features.at(-1)!.id : undefined
+  } while (after_)
   return changed
-}
-
-function topHolder(holders: FeatureHolder[]) {
-  const top = holders.find((holder) => holder.share > 0.5)
-  return top ? { actor: top.actor, side: top.side, status: top.status } : null
 }
 
 function roundPosition(position: Position): Position {

@@ -1,9 +1,9 @@
-import { area as turfArea, booleanPointInPolygon, featureCollection, feature as turfFeature, intersect } from '@turf/turf'
-import type { Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Position } from 'geojson'
+import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, featureCollection, feature as turfFeature, intersect } from '@turf/turf'
+import type { Geometry, Position } from 'geojson'
 import type { Db } from '../../db/database.js'
 import type { FeatureRow } from '../../db/schema.js'
 import { Errors } from '../../errors.js'
-import { prepareAreas } from '../../geo/area-index.js'
+import { type AreaInput, areasAt, type PreparedAreas, prepareAreas } from '../../geo/area-index.js'
 import { segmentRoute } from '../../geo/route.js'
 import { type Bbox, parseBbox, splitCsv } from '../common/schemas.js'
 import { parseInstant } from '../common/time.js'
@@ -90,41 +90,46 @@ export async function getFeatureControl(
 
 const validAt = (area: StoredArea, at: Date) => area.validFrom <= at && (area.validTo === null || area.validTo > at)
 
+/** How much of a geometry each holder holds: by count of points, by length of lines, by area of polygons. */
+export interface HoldingShares {
+  unit: 'points' | 'km' | 'km2'
+  whole: number
+  shares: { area: AreaInput; amount: number }[]
+}
+
 /**
- * The holders of a geometry among the areas valid at `at`, with the share each holds: by count of
- * points, by length of lines (geodesic km), by area of polygons (km²).
+ * The holders of a geometry among prepared areas (one date's map), with the amount each holds:
+ * points by indexed point-in-polygon, lines cut by the route engine (geodesic km), polygons
+ * clipped against the areas whose bounding boxes meet theirs (km²).
  */
-export function holdersAt(geometry: Geometry, touching: StoredArea[], at: Date): FeatureHolder[] {
-  const areas = touching.filter((area) => validAt(area, at))
-  const key = (area: StoredArea) => `${area.actorId}|${area.status}`
-  const totals = new Map<string, { area: StoredArea; amount: number }>()
-  const add = (area: StoredArea, amount: number) => {
-    const entry = totals.get(key(area)) ?? { area, amount: 0 }
+export function holdingShares(geometry: Geometry, prepared: PreparedAreas): HoldingShares {
+  const totals = new Map<string, { area: AreaInput; amount: number }>()
+  const add = (area: AreaInput, amount: number) => {
+    const key = `${area.holder}|${area.status}`
+    const entry = totals.get(key) ?? { area, amount: 0 }
     entry.amount += amount
-    totals.set(key(area), entry)
+    totals.set(key, entry)
   }
-  let whole = 0
-  let unit: 'points' | 'km' | 'km2' = 'points'
+  let whole: number
+  let unit: HoldingShares['unit']
   switch (geometry.type) {
     case 'Point':
     case 'MultiPoint': {
+      unit = 'points'
       const points: Position[] = geometry.type === 'Point' ? [geometry.coordinates] : geometry.coordinates
       whole = points.length
-      for (const point of points) {
-        for (const area of areas) if (booleanPointInPolygon(point, area.geometry)) add(area, 1)
-      }
+      for (const point of points) for (const area of areasAt(prepared, point)) add(area, 1)
       break
     }
     case 'LineString':
     case 'MultiLineString': {
       unit = 'km'
-      const prepared = prepareAreas(areas.map((area) => ({ key: String(area.id), holder: area.actorId, side: area.side, status: area.status, geometry: area.geometry })))
-      const route = segmentRoute(geometry as LineString | MultiLineString, prepared)
+      const route = segmentRoute(geometry, prepared)
       whole = route.lengthKm
-      const byId = new Map(areas.map((area) => [String(area.id), area]))
+      const byKey = new Map(prepared.areas.map((area) => [area.key, area]))
       for (const segment of route.segments) {
         // On a shared boundary the stretch counts for each holder: shares may then add up past 1.
-        for (const holder of segment.holders) add(byId.get(holder.key)!, segment.lengthKm)
+        for (const holder of segment.holders) add(byKey.get(holder.key)!, segment.lengthKm)
       }
       break
     }
@@ -132,8 +137,11 @@ export function holdersAt(geometry: Geometry, touching: StoredArea[], at: Date):
     case 'MultiPolygon': {
       unit = 'km2'
       whole = turfArea(geometry) / 1e6
-      for (const area of areas) {
-        const overlap = intersect(featureCollection([turfFeature(geometry as Polygon | MultiPolygon), turfFeature(area.geometry)]))
+      const [minLon, minLat, maxLon, maxLat] = turfBbox(geometry)
+      for (const area of prepared.areas) {
+        const [aMinLon, aMinLat, aMaxLon, aMaxLat] = turfBbox(area.geometry)
+        if (aMaxLon < minLon || aMinLon > maxLon || aMaxLat < minLat || aMinLat > maxLat) continue
+        const overlap = intersect(featureCollection([turfFeature(geometry), turfFeature(area.geometry)]))
         if (overlap) add(area, turfArea(overlap) / 1e6)
       }
       break
@@ -141,34 +149,47 @@ export function holdersAt(geometry: Geometry, touching: StoredArea[], at: Date):
     default:
       throw new Errors.WRONG_GEOMETRY_TYPE(`feature geometry ${geometry.type} is not supported`)
   }
-  return [...totals.values()]
-    .sort((a, b) => b.amount - a.amount)
-    .map(({ area, amount }) => {
-      const holder: FeatureHolder = {
-        actor: area.actorId,
-        side: area.side,
-        status: area.status,
-        share: whole > 0 ? round(Math.min(1, amount / whole), 4) : 0,
+  return { unit, whole, shares: [...totals.values()].sort((a, b) => b.amount - a.amount) }
+}
+
+export function toAreaInput(area: StoredArea): AreaInput {
+  return { key: String(area.id), holder: area.actorId, side: area.side, status: area.status, geometry: area.geometry }
+}
+
+/** The holders of a geometry at `at`, from the areas touching it over all time (for since/until of points). */
+export function holdersAt(geometry: Geometry, touching: StoredArea[], at: Date): FeatureHolder[] {
+  const { unit, whole, shares } = holdingShares(geometry, prepareAreas(touching.filter((area) => validAt(area, at)).map(toAreaInput)))
+  return shares.map(({ area, amount }) => {
+    const holder: FeatureHolder = {
+      actor: area.holder,
+      side: area.side,
+      status: area.status,
+      share: whole > 0 ? round(Math.min(1, amount / whole), 4) : 0,
+    }
+    if (unit === 'km') holder.lengthKm = round(amount, 3)
+    if (unit === 'km2') holder.areaKm2 = round(amount, 3)
+    if (unit === 'points') {
+      const span = holdingSpan(
+        touching.filter((other) => other.actorId === area.holder && other.status === area.status && coversAnyPoint(other, geometry)),
+        at,
+      )
+      if (span) {
+        holder.since = span.from.toISOString()
+        holder.until = span.to?.toISOString() ?? null
       }
-      if (unit === 'km') holder.lengthKm = round(amount, 3)
-      if (unit === 'km2') holder.areaKm2 = round(amount, 3)
-      if (unit === 'points') {
-        const span = holdingSpan(
-          touching.filter((other) => other.actorId === area.actorId && other.status === area.status && coversAnyPoint(other, geometry)),
-          at,
-        )
-        if (span) {
-          holder.since = span.from.toISOString()
-          holder.until = span.to?.toISOString() ?? null
-        }
-      }
-      return holder
-    })
+    }
+    return holder
+  })
 }
 
 function coversAnyPoint(area: StoredArea, geometry: Geometry): boolean {
   const points: Position[] = geometry.type === 'Point' ? [geometry.coordinates] : geometry.type === 'MultiPoint' ? geometry.coordinates : []
   return points.some((point) => booleanPointInPolygon(point, area.geometry))
+}
+
+/** The holder of more than half of a geometry, or null. */
+export function majorityHolder({ whole, shares }: HoldingShares): AreaInput | null {
+  return shares.find((share) => whole > 0 && share.amount / whole > 0.5)?.area ?? null
 }
 
 function majority(holders: FeatureHolder[]): FeatureHolder | null {
