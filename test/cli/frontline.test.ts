@@ -12,7 +12,7 @@ const root = new URL('../..', import.meta.url).pathname
 // The command as a user runs it: its own process, its own embedded database (or the server in DATABASE_URL).
 t.test('frontline import / export', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontline-cli-'))
-  const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }
   if (process.env.DATABASE_URL) {
     // a database of its own on the server, so this file does not meet the others' schemas
     const name = `cli_${process.pid}`
