@@ -49,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database: options.database, closeWithApp: options.closeDatabase ?? false })
   await app.register(authPlugin, { tokens: config.apiTokens })
-  await app.register(cachingPlugin, { maxEntries: config.CACHE_ENTRIES, revisionTtlMs: config.REVISION_TTL_MS })
+  await app.register(cachingPlugin, { maxEntries: config.CACHE_ENTRIES, maxBytes: config.CACHE_MAX_MB * 1024 * 1024, revisionTtlMs: config.REVISION_TTL_MS })
   await app.register(compress, { threshold: 2048, encodings: ['br', 'gzip', 'deflate'], customTypes: /^application\/(geo\+)?json|^text\// })
   await app.register(openapiPlugin)
 

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   REVISION_TTL_MS: z.coerce.number().int().min(0).default(1000).describe('how long a dataset revision read from the database is reused; writes by other processes are seen within it'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections per process (PGlite has one)'),
   CACHE_ENTRIES: z.coerce.number().int().positive().default(500).describe('entries kept in the in-process cache of derived geometry and answers'),
+  CACHE_MAX_MB: z.coerce.number().positive().default(256).describe('memory the in-process cache may hold (estimated), MiB'),
   LOAD_DEFAULT_DATASET: z
     .enum(['auto', 'always', 'never'])
     .default('auto')

@@ -4,33 +4,40 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 /**
- * A size-bounded least-recently-used map. Keys always carry the dataset revision, so entries are
- * never stale, only unused: an import bumps the revision and the old entries age out.
+ * A least-recently-used map bounded by entry count and by an estimate of the bytes it holds. Keys
+ * always carry the dataset revision, so entries are never stale, only unused: an import bumps the
+ * revision and the old entries age out.
  */
 export class LruCache<V = unknown> {
-  readonly #entries = new Map<string, V>()
+  readonly #entries = new Map<string, { value: V; bytes: number }>()
+  #bytes = 0
   hits = 0
   misses = 0
-  constructor(readonly maxEntries: number) {}
+  constructor(
+    readonly maxEntries: number,
+    readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   get(key: string): V | undefined {
-    const value = this.#entries.get(key)
-    if (value === undefined) {
+    const entry = this.#entries.get(key)
+    if (entry === undefined) {
       this.misses++
       return undefined
     }
     this.hits++
     this.#entries.delete(key)
-    this.#entries.set(key, value)
-    return value
+    this.#entries.set(key, entry)
+    return entry.value
   }
 
-  set(key: string, value: V): void {
-    this.#entries.delete(key)
-    this.#entries.set(key, value)
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string
-      this.#entries.delete(oldest)
+  /** Stores a value; `bytes` is its estimated size (an entry larger than a quarter of the bound is not kept). */
+  set(key: string, value: V, bytes = estimateBytes(value)): void {
+    this.#delete(key)
+    if (bytes > this.maxBytes / 4) return
+    this.#entries.set(key, { value, bytes })
+    this.#bytes += bytes
+    while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
+      this.#delete(this.#entries.keys().next().value as string)
     }
   }
 
@@ -43,13 +50,52 @@ export class LruCache<V = unknown> {
     return value
   }
 
+  #delete(key: string): void {
+    const entry = this.#entries.get(key)
+    if (!entry) return
+    this.#entries.delete(key)
+    this.#bytes -= entry.bytes
+  }
+
   get size(): number {
     return this.#entries.size
   }
 
+  get bytes(): number {
+    return this.#bytes
+  }
+
   clear(): void {
     this.#entries.clear()
+    this.#bytes = 0
   }
+}
+
+/**
+ * A rough size of a cached value: bodies by their text, typed arrays by their buffers, anything
+ * else by walking it (bounded). Good to a factor of two, which is all a memory bound needs.
+ */
+export function estimateBytes(value: unknown): number {
+  let bytes = 0
+  let visited = 0
+  const stack: unknown[] = [value]
+  while (stack.length > 0 && visited < 2_000_000) {
+    const item = stack.pop()
+    visited++
+    if (item instanceof CachedBody) bytes += item.bytes
+    else if (typeof item === 'string') bytes += 2 * item.length + 16
+    else if (typeof item === 'number' || typeof item === 'boolean' || item === null || item === undefined) bytes += 8
+    else if (ArrayBuffer.isView(item)) bytes += item.byteLength
+    else if (Array.isArray(item)) {
+      bytes += 16 + 8 * item.length
+      for (const element of item) if (typeof element === 'object' && element !== null) stack.push(element)
+      else bytes += 8
+    } else if (typeof item === 'object') {
+      bytes += 32
+      for (const member of Object.values(item as Record<string, unknown>)) stack.push(member)
+    }
+  }
+  return bytes
 }
 
 /**
@@ -60,6 +106,11 @@ export class CachedBody {
   #gzip?: Buffer
   #br?: Buffer
   constructor(readonly text: string) {}
+
+  /** The text plus the compressed forms it may grow (about a fifth of it each). */
+  get bytes(): number {
+    return Math.ceil(this.text.length * 1.5)
+  }
 
   encoded(encoding: 'br' | 'gzip'): Buffer {
     if (encoding === 'br') {
@@ -128,8 +179,8 @@ export function conditional(request: FastifyRequest, reply: FastifyReply, datase
   return false
 }
 
-async function cachingPlugin(app: FastifyInstance, options: { maxEntries: number; revisionTtlMs: number }): Promise<void> {
-  app.decorate('cache', new LruCache(options.maxEntries))
+async function cachingPlugin(app: FastifyInstance, options: { maxEntries: number; maxBytes: number; revisionTtlMs: number }): Promise<void> {
+  app.decorate('cache', new LruCache(options.maxEntries, options.maxBytes))
   app.decorate('revisions', new RevisionCache(options.revisionTtlMs))
   // Any write may change a revision (an actor's change touches every dataset): forget them all
   // before the write's answer goes out, so a client reading after its own write sees it.
