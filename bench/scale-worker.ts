@@ -53,7 +53,7 @@ let db: Db
 let pgUrl: string | undefined
 let schema: string | undefined
 let app: FastifyInstance | undefined
-const primed = new Map<string, { type: string; body: string }>()
+const primed = new Map<string, { type: string; encoding?: string; body: Buffer }>()
 
 const log = (line: string) => process.stderr.write(`  [${engine}] ${line}\n`)
 
@@ -265,6 +265,8 @@ async function serve() {
   app.get('/bench/ceiling/:name', async (request, reply) => {
     const answer = primed.get((request.params as { name: string }).name)
     if (!answer) return reply.status(404).send({ error: 'not primed' })
+    // Already compressed bytes carry their Content-Encoding: @fastify/compress leaves them alone.
+    if (answer.encoding) reply.header('Content-Encoding', answer.encoding).header('Vary', 'Accept-Encoding')
     return reply.type(answer.type).send(answer.body)
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
@@ -272,17 +274,19 @@ async function serve() {
   return { port: typeof address === 'object' && address ? address.port : 0 }
 }
 
-/** Answers `url` once through the app and keeps the bytes for the ceiling route. */
-async function prime(args: { name: string; url: string }) {
-  const res = await app!.inject({ url: args.url })
+/** Answers `url` once through the app and keeps the bytes (as sent, compressed or not) for the ceiling route. */
+async function prime(args: { name: string; url: string; headers?: Record<string, string> }) {
+  const res = await app!.inject({ url: args.url, headers: args.headers })
   if (res.statusCode !== 200) throw new Error(`${args.url}: ${res.statusCode} ${res.body.slice(0, 300)}`)
-  primed.set(args.name, { type: String(res.headers['content-type']), body: res.body })
-  return { bytes: Buffer.byteLength(res.body), type: res.headers['content-type'] }
+  const encoding = res.headers['content-encoding'] as string | undefined
+  primed.set(args.name, { type: String(res.headers['content-type']), encoding, body: res.rawPayload })
+  return { bytes: res.rawPayload.length, encoding: encoding ?? 'identity' }
 }
 
 function stats() {
   const memory = process.memoryUsage()
-  return { rss: memory.rss, heapUsed: memory.heapUsed, cacheSize: app?.cache.size ?? 0, hits: app?.cache.hits ?? 0, misses: app?.cache.misses ?? 0 }
+  const cache = app?.cache as { size: number; hits: number; misses: number; bytes?: number } | undefined
+  return { rss: memory.rss, heapUsed: memory.heapUsed, cacheSize: cache?.size ?? 0, cacheBytes: cache?.bytes ?? null, hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 }
 }
 
 async function close() {
@@ -291,6 +295,12 @@ async function close() {
   await database.close()
   return {}
 }
+
+// Killed by the parent (an engine failed or the run was interrupted): leave no schema behind.
+process.on('SIGTERM', () => {
+  const drop = engine === 'postgres' && schema && db ? sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(db) : Promise.resolve()
+  drop.catch(() => undefined).finally(() => process.exit(1))
+})
 
 const commands: Record<string, (args: never) => Promise<unknown> | unknown> = { open, importHistory, ceiling, features, serve, prime, stats, close }
 

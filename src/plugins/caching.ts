@@ -103,22 +103,30 @@ export function estimateBytes(value: unknown): number {
  * compressing a 3 MB map on every request would cost more than answering it.
  */
 export class CachedBody {
+  /** UTF-8 bytes, encoded once: sending a JS string re-encodes megabytes on every response. */
+  readonly raw: Buffer
   #gzip?: Buffer
   #br?: Buffer
-  constructor(readonly text: string) {}
+  constructor(text: string) {
+    this.raw = Buffer.from(text)
+  }
 
-  /** The text plus the compressed forms it may grow (about a fifth of it each). */
+  /** The bytes plus the compressed forms it may grow (about a fifth of it each). */
   get bytes(): number {
-    return Math.ceil(this.text.length * 1.5)
+    return Math.ceil(this.raw.length * 1.5)
+  }
+
+  get text(): string {
+    return this.raw.toString()
   }
 
   encoded(encoding: 'br' | 'gzip'): Buffer {
     if (encoding === 'br') {
       // quality 5: most of brotli's gain at a small part of the cost of its default 11
-      this.#br ??= brotliCompressSync(this.text, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } })
+      this.#br ??= brotliCompressSync(this.raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } })
       return this.#br
     }
-    this.#gzip ??= gzipSync(this.text)
+    this.#gzip ??= gzipSync(this.raw)
     return this.#gzip
   }
 }
@@ -127,8 +135,8 @@ export class CachedBody {
 export function sendCachedBody(request: FastifyRequest, reply: FastifyReply, body: CachedBody, contentType: string): FastifyReply {
   reply.type(contentType).header('Vary', 'Accept-Encoding')
   const accepted = request.headers['accept-encoding'] ?? ''
-  const encoding = body.text.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
-  if (!encoding) return reply.send(body.text)
+  const encoding = body.raw.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
+  if (!encoding) return reply.send(body.raw)
   return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
 }
 

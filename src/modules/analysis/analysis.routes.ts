@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors } from '../../errors.js'
-import { conditional } from '../../plugins/caching.js'
+import { CachedBody, conditional, sendCachedBody } from '../../plugins/caching.js'
 import { problemResponses } from '../common/schemas.js'
 import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
 import { GEOJSON_CONTENT_TYPE } from '../control/control.routes.js'
@@ -39,24 +39,30 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
   const gate = new AnalysisGate(app.config.MAX_CONCURRENT_ANALYSES)
 
   /**
-   * Runs an analysis through the gate and its time budget, with the answer cached by dataset
-   * revision and request (the revision changes with every import, so entries are never stale).
+   * Runs an analysis through the gate and its time budget, and sends it. The answer is cached as
+   * its serialised bytes, keyed by dataset revision, request and format (the revision changes with
+   * every import, so entries are never stale): a hit costs no serialisation at all.
    */
-  async function analyse<T>(request: FastifyRequest, reply: FastifyReply, datasetId: string, work: (ctx: AnalysisContext) => Promise<T>): Promise<T | undefined> {
+  async function analyse<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    datasetId: string,
+    work: (ctx: AnalysisContext) => Promise<T>,
+    format: { type: string; render: (answer: T) => string } = { type: 'application/json; charset=utf-8', render: (answer) => JSON.stringify(answer) },
+  ): Promise<FastifyReply> {
     const revision = await app.revisions.get(datasetId, () => getRevision(app.db, datasetId))
-    if (conditional(request, reply, datasetId, revision)) return undefined
-    const key = `analysis:${datasetId}:${revision}:${request.url}`
-    const cached = app.cache.get(key) as T | undefined
-    if (cached !== undefined) {
-      reply.header('x-cache', 'hit')
-      return cached
+    if (conditional(request, reply, datasetId, revision)) return reply
+    const key = `analysis:${datasetId}:${revision}:${format.type}:${request.url}`
+    let body = app.cache.get(key) as CachedBody | undefined
+    reply.header('x-cache', body ? 'hit' : 'miss')
+    if (!body) {
+      const answer = await gate.run(() =>
+        work({ db: app.db, cache: app.cache, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS }),
+      )
+      body = new CachedBody(format.render(answer))
+      app.cache.set(key, body)
     }
-    const answer = await gate.run(() =>
-      work({ db: app.db, cache: app.cache, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS }),
-    )
-    app.cache.set(key, answer)
-    reply.header('x-cache', 'miss')
-    return answer
+    return sendCachedBody(request, reply, body, format.type)
   }
 
   routes.get(
@@ -75,11 +81,13 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
     async (request, reply) => {
       const { at, knownAt } = queryInstants(request.query)
       const sides = request.query.sides?.split(',') as [string, string] | undefined
-      const answer = await analyse(request, reply, request.query.dataset, (ctx) =>
-        analysisService.getFronts(ctx, { datasetId: request.query.dataset, at, knownAt }, sides, request.query.tolerance_km),
+      return analyse(
+        request,
+        reply,
+        request.query.dataset,
+        (ctx) => analysisService.getFronts(ctx, { datasetId: request.query.dataset, at, knownAt }, sides, request.query.tolerance_km),
+        { type: GEOJSON_CONTENT_TYPE, render: (answer) => JSON.stringify(answer) },
       )
-      if (answer === undefined) return reply
-      return reply.type(GEOJSON_CONTENT_TYPE).send(answer)
     },
   )
 
@@ -107,17 +115,18 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (series) {
         const stepMs = parseDurationMs(query.step)
         if (!stepMs) throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
-        const answer = await analyse(request, reply, query.dataset, (ctx) =>
-          analysisService.getDistanceSeries(ctx, { datasetId: query.dataset, knownAt, ...series, stepMs, step: query.step }, query.from, query.to),
+        const csv = { type: 'text/csv; charset=utf-8', render: analysisService.distanceSeriesCsv }
+        return analyse(
+          request,
+          reply,
+          query.dataset,
+          (ctx) => analysisService.getDistanceSeries(ctx, { datasetId: query.dataset, knownAt, ...series, stepMs, step: query.step }, query.from, query.to),
+          wantsCsv ? csv : undefined,
         )
-        if (answer === undefined) return reply
-        if (wantsCsv) return reply.type('text/csv; charset=utf-8').send(analysisService.distanceSeriesCsv(answer) as never)
-        return answer
       }
-      const answer = await analyse(request, reply, query.dataset, (ctx) =>
+      return analyse(request, reply, query.dataset, (ctx) =>
         analysisService.getDistance(ctx, { datasetId: query.dataset, at, knownAt }, query.from, query.to),
       )
-      return answer ?? reply
     },
   )
 
@@ -142,15 +151,13 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (series) {
         // A severance history starts with the first day's map: the start of the start day.
         const start = parseInstant(query.start!, 'start-of-day')!
-        const answer = await analyse(request, reply, query.dataset, (ctx) =>
+        return analyse(request, reply, query.dataset, (ctx) =>
           analysisService.getRouteSeries(ctx, { datasetId: query.dataset, knownAt, start, end: series.end }, query.feature, query.owner),
         )
-        return answer ?? reply
-      }
-      const answer = await analyse(request, reply, query.dataset, (ctx) =>
+        }
+      return analyse(request, reply, query.dataset, (ctx) =>
         analysisService.getRoute(ctx, { datasetId: query.dataset, at, knownAt }, query.feature, query.owner),
       )
-      return answer ?? reply
     },
   )
 
@@ -171,8 +178,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       const { query } = request
       const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
       const span = range(query)!
-      const answer = await analyse(request, reply, query.dataset, (ctx) => analysisService.getChanges(ctx, { datasetId: query.dataset, knownAt, ...span }))
-      return answer ?? reply
+      return analyse(request, reply, query.dataset, (ctx) => analysisService.getChanges(ctx, { datasetId: query.dataset, knownAt, ...span }))
     },
   )
 }

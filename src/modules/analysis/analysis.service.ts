@@ -309,16 +309,22 @@ export async function getChanges(ctx: AnalysisContext, range: { datasetId: strin
     return groups
   }
   const polygons: object[] = []
+  const changesByAreas = new Map<string, ReturnType<typeof territoryChange>>()
   const compare = (level: 'actor' | 'side', pick: (area: AreaInput) => string | null) => {
     const start = controlled(before, pick)
     const end = controlled(after, pick)
     const rows = []
     for (const id of [...new Set([...start.keys(), ...end.keys()])].sort()) {
       ctx.deadline.check()
-      const change = territoryChange(
-        prepareTerritory((start.get(id) ?? []).map((area) => area.geometry)),
-        prepareTerritory((end.get(id) ?? []).map((area) => area.geometry)),
-      )
+      const startAreas = start.get(id) ?? []
+      const endAreas = end.get(id) ?? []
+      // A side of one actor has the actor's very areas: clip them once, not once per level.
+      const memoKey = `${startAreas.map((area) => area.key).join(',')}|${endAreas.map((area) => area.key).join(',')}`
+      let change = changesByAreas.get(memoKey)
+      if (!change) {
+        change = territoryChange(prepareTerritory(startAreas.map((area) => area.geometry)), prepareTerritory(endAreas.map((area) => area.geometry)))
+        changesByAreas.set(memoKey, change)
+      }
       for (const [kind, geometry, km2] of [['gained', change.gained, change.gainedKm2], ['lost', change.lost, change.lostKm2]] as const) {
         if (geometry && km2 > 0) polygons.push({ type: 'Feature', geometry, properties: { level, id, change: kind, areaKm2: round(km2, 3) } })
       }

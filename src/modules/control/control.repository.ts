@@ -89,13 +89,15 @@ export function parseBox(text: string): Bbox {
 }
 
 /** Every area, of any time, whose bbox meets `bbox`: the material of a place's history. */
-export async function listAreasTouching(db: Executor, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
+export type AreaMeta = Omit<StoredArea, 'geometry'>
+
+/** Every area, of any time, whose bbox meets `bbox`, without geometry: the material of a place's history. */
+export async function listAreasTouching(db: Executor, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<AreaMeta[]> {
   return (await selectAreas(db, datasetId, knownAt)
-    .select('g.geometry')
     .where(sql<boolean>`a.bbox && ${boxLiteral(bbox)}::box`)
     .orderBy('a.valid_from')
     .orderBy('a.id')
-    .execute()) as StoredArea[]
+    .execute()) as AreaMeta[]
 }
 
 /** The instants at which the map changed: every start and end of an area. */

@@ -59,7 +59,7 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       const { at, knownAt } = queryInstants(request.query)
-      const answer = await controlService.getPointControl(app.db, {
+      const answer = await controlService.getPointControl(app.db, app.cache, {
         datasetId: request.query.dataset,
         point: [request.query.lon, request.query.lat],
         at,

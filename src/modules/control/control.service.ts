@@ -1,6 +1,7 @@
 import { bboxPolygon, booleanIntersects, booleanPointInPolygon } from '@turf/turf'
 import type { Position } from 'geojson'
 import type { Db } from '../../db/database.js'
+import type { LruCache } from '../../plugins/caching.js'
 import type { Bbox } from '../common/schemas.js'
 import { getRevision } from '../datasets/datasets.service.js'
 import * as controlRepository from './control.repository.js'
@@ -73,12 +74,38 @@ export function toFeature(area: StoredArea) {
   }
 }
 
+/**
+ * Areas of any time whose bbox meets `bbox`, with geometry. Geometry is content-addressed (its
+ * hash), so parsed shapes are cached across revisions and a history of a thousand days reads
+ * only the rows, not the shapes, once warm.
+ */
+export async function areasTouching(db: Db, cache: LruCache, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
+  const metas = await controlRepository.listAreasTouching(db, datasetId, bbox, knownAt)
+  const shapes = new Map<string, StoredArea['geometry']>()
+  const missing: string[] = []
+  for (const hash of new Set(metas.map((meta) => meta.geometryHash))) {
+    const shape = cache.get(`geometry:${hash}`) as StoredArea['geometry'] | undefined
+    if (shape) shapes.set(hash, shape)
+    else missing.push(hash)
+  }
+  for (const [hash, shape] of await controlRepository.listGeometries(db, missing)) {
+    shapes.set(hash, shape)
+    cache.set(`geometry:${hash}`, shape)
+  }
+  return metas.map((meta) => ({ ...meta, geometry: shapes.get(meta.geometryHash)! }))
+}
+
 /** Who holds a point at `at`, since when and until when. */
-export async function getPointControl(db: Db, query: { datasetId: string; point: Position; at: Date; knownAt?: Date }): Promise<PointControl> {
+export async function getPointControl(db: Db, cache: LruCache, query: { datasetId: string; point: Position; at: Date; knownAt?: Date }): Promise<PointControl> {
   const revision = await getRevision(db, query.datasetId)
   const [lon, lat] = query.point
-  const touching = await controlRepository.listAreasTouching(db, query.datasetId, [lon, lat, lon, lat], query.knownAt)
-  const containing = touching.filter((area) => booleanPointInPolygon(query.point, area.geometry))
+  const touching = await areasTouching(db, cache, query.datasetId, [lon, lat, lon, lat], query.knownAt)
+  // Many rows share a shape (an area closed and carried on): test each shape once.
+  const inside = new Map<string, boolean>()
+  const containing = touching.filter((area) => {
+    if (!inside.has(area.geometryHash)) inside.set(area.geometryHash, booleanPointInPolygon(query.point, area.geometry))
+    return inside.get(area.geometryHash)
+  })
   const holders = containing
     .filter((area) => area.validFrom <= query.at && (area.validTo === null || area.validTo > query.at))
     .map((area) => toHolder(area, containing, query.at))

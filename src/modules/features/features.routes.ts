@@ -93,7 +93,7 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const start = query.start ? parseInstant(query.start, 'start-of-day') : undefined
       const end = query.end ? parseInstant(query.end, 'end-of-day') : undefined
       if (start && end && start > end) throw new Errors.INVALID_DATE(`start (${start.toISOString()}) is after end (${end.toISOString()})`)
-      const answer = await featuresService.getFeatureControl(app.db, { datasetId: query.dataset, featureId: request.params.id, knownAt, at, start, end })
+      const answer = await featuresService.getFeatureControl(app.db, app.cache, { datasetId: query.dataset, featureId: request.params.id, knownAt, at, start, end })
       if (conditional(request, reply, query.dataset, answer.revision)) return reply
       return answer
     },

@@ -2,6 +2,7 @@ import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, featureColle
 import type { Geometry, Position } from 'geojson'
 import type { Db } from '../../db/database.js'
 import type { FeatureRow } from '../../db/schema.js'
+import type { LruCache } from '../../plugins/caching.js'
 import { Errors } from '../../errors.js'
 import { type AreaInput, areasAt, type PreparedAreas, prepareAreas } from '../../geo/area-index.js'
 import { segmentRoute } from '../../geo/route.js'
@@ -9,7 +10,7 @@ import { type Bbox, parseBbox, splitCsv } from '../common/schemas.js'
 import { parseInstant } from '../common/time.js'
 import * as controlRepository from '../control/control.repository.js'
 import type { StoredArea } from '../control/control.repository.js'
-import { holdingSpan, round } from '../control/control.service.js'
+import { areasTouching, holdingSpan, round } from '../control/control.service.js'
 import { getRevision } from '../datasets/datasets.service.js'
 import * as featuresRepository from './features.repository.js'
 import type { FeatureControl, FeatureHolder, FeatureListQuery } from './features.schemas.js'
@@ -69,11 +70,12 @@ export async function listFeatures(db: Db, query: FeatureListQuery) {
 /** Who holds a reference feature at `at`, or the history of its holders over [start, end]. */
 export async function getFeatureControl(
   db: Db,
+  cache: LruCache,
   query: { datasetId: string; featureId: string; knownAt?: Date; at?: Date; start?: Date; end?: Date },
 ): Promise<FeatureControl> {
   const revision = await getRevision(db, query.datasetId)
   const feature = await getFeature(db, query.datasetId, query.featureId, query.knownAt)
-  const touching = await controlRepository.listAreasTouching(db, query.datasetId, feature.bbox, query.knownAt)
+  const touching = await areasTouching(db, cache, query.datasetId, feature.bbox, query.knownAt)
   const base = {
     dataset: query.datasetId,
     revision,
