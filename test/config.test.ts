@@ -8,6 +8,9 @@ t.test('loadConfig', async (t) => {
     t.match(config, { PORT: 3000, DATA_DIR: '.data', BODY_LIMIT_MB: 64 })
     t.same(config.apiTokens, [])
   })
+  t.test('an empty DATABASE_URL means the embedded database', async (t) => {
+    t.equal(loadConfig({ DATABASE_URL: '' }).DATABASE_URL, undefined)
+  })
   t.test('splits API_TOKENS', async (t) => {
     t.same(loadConfig({ API_TOKENS: ' a, b ,,c' }).apiTokens, ['a', 'b', 'c'])
   })
