@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { type Config, loadConfig } from '../src/config.js'
@@ -37,14 +36,6 @@ export async function buildTestApp(t: Test, overrides: Record<string, string> = 
   const app = await buildApp({ config: testConfig(overrides), database: db, logger: false })
   t.teardown(() => app.close())
   return app
-}
-
-export function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'))
-}
-
-export async function inject(app: FastifyInstance, options: InjectOptions) {
-  return app.inject(options)
 }
 
 /** Creates a dataset and the usual two-sided actors through the API. */
