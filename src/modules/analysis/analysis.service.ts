@@ -20,7 +20,7 @@ import {
 import type { LruCache } from '../../plugins/caching.js'
 import * as actorsRepository from '../actors/actors.repository.js'
 import * as controlRepository from '../control/control.repository.js'
-import { round } from '../control/control.service.js'
+import { loadShapes, round } from '../control/control.service.js'
 import { getRevision } from '../datasets/datasets.service.js'
 import { getFeature, holdingShares, listFeatures, majorityHolder, type ReferenceFeature } from '../features/features.service.js'
 import type { Deadline } from './analysis.limits.js'
@@ -51,7 +51,7 @@ async function territory(ctx: AnalysisContext, when: When, filter: TerritoryFilt
   const refs = await controlRepository.listAreaRefsAt(ctx.db, { ...when, ...filter })
   const key = `territory:${createHash('sha1').update(refs.map((ref) => ref.id).join(',')).digest('base64url')}`
   return ctx.cache.getOrSet(key, async () => {
-    const geometries = await controlRepository.listGeometries(ctx.db, [...new Set(refs.map((ref) => ref.geometryHash))])
+    const geometries = await loadShapes(ctx.db, ctx.cache, refs.map((ref) => ref.geometryHash))
     const areas: AreaInput[] = refs.map((ref) => ({
       key: String(ref.id),
       holder: ref.actorId,
@@ -69,9 +69,11 @@ function sideTerritory(ctx: AnalysisContext, when: When, side: string) {
 }
 
 async function featureGeometry(ctx: AnalysisContext, when: When, id: string, revision: number): Promise<{ feature: ReferenceFeature; prepared: PreparedGeometry }> {
-  const feature = await getFeature(ctx.db, when.datasetId, id, when.knownAt)
-  const prepared = await ctx.cache.getOrSet(`feature:${when.datasetId}:${revision}:${when.knownAt?.toISOString()}:${id}`, () => preparedGeometry(feature.geometry))
-  return { feature, prepared }
+  // Keyed by revision: a series asks for the same feature at every step and reads it once.
+  return ctx.cache.getOrSet(`feature:${when.datasetId}:${revision}:${when.knownAt?.toISOString()}:${id}`, async () => {
+    const feature = await getFeature(ctx.db, when.datasetId, id, when.knownAt)
+    return { feature, prepared: preparedGeometry(feature.geometry) }
+  })
 }
 
 // ---- fronts ----

@@ -75,15 +75,14 @@ export function toFeature(area: StoredArea) {
 }
 
 /**
- * Areas of any time whose bbox meets `bbox`, with geometry. Geometry is content-addressed (its
- * hash), so parsed shapes are cached across revisions and a history of a thousand days reads
- * only the rows, not the shapes, once warm.
+ * Parsed shapes by content hash. A hash names one geometry forever, so the shapes are cached
+ * across revisions: a series over daily maps, or a place's history of a thousand days, parses
+ * each shape once and afterwards reads only rows.
  */
-export async function areasTouching(db: Db, cache: LruCache, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
-  const metas = await controlRepository.listAreasTouching(db, datasetId, bbox, knownAt)
+export async function loadShapes(db: Db, cache: LruCache, hashes: Iterable<string>): Promise<Map<string, StoredArea['geometry']>> {
   const shapes = new Map<string, StoredArea['geometry']>()
   const missing: string[] = []
-  for (const hash of new Set(metas.map((meta) => meta.geometryHash))) {
+  for (const hash of new Set(hashes)) {
     const shape = cache.get(`geometry:${hash}`) as StoredArea['geometry'] | undefined
     if (shape) shapes.set(hash, shape)
     else missing.push(hash)
@@ -92,6 +91,13 @@ export async function areasTouching(db: Db, cache: LruCache, datasetId: string, 
     shapes.set(hash, shape)
     cache.set(`geometry:${hash}`, shape)
   }
+  return shapes
+}
+
+/** Areas of any time whose bbox meets `bbox`, with geometry. */
+export async function areasTouching(db: Db, cache: LruCache, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<StoredArea[]> {
+  const metas = await controlRepository.listAreasTouching(db, datasetId, bbox, knownAt)
+  const shapes = await loadShapes(db, cache, metas.map((meta) => meta.geometryHash))
   return metas.map((meta) => ({ ...meta, geometry: shapes.get(meta.geometryHash)! }))
 }
 

@@ -47,10 +47,11 @@ export function toGeoJsonFeature(feature: ReferenceFeature) {
 }
 
 export async function getFeature(db: Db, datasetId: string, id: string, knownAt?: Date): Promise<ReferenceFeature> {
-  await getRevision(db, datasetId)
   const row = await featuresRepository.findFeature(db, datasetId, id, knownAt)
-  if (!row) throw new Errors.FEATURE_NOT_FOUND(id, datasetId)
-  return toReferenceFeature(row)
+  if (row) return toReferenceFeature(row)
+  // Only a miss needs the dataset looked up: to say which of the two does not exist.
+  await getRevision(db, datasetId)
+  throw new Errors.FEATURE_NOT_FOUND(id, datasetId)
 }
 
 export async function listFeatures(db: Db, query: FeatureListQuery) {
