@@ -11,10 +11,10 @@ import importsRoutes from './modules/imports/imports.routes.js'
 import analysisRoutes from './modules/analysis/analysis.routes.js'
 import serviceRoutes from './modules/service/service.routes.js'
 import authPlugin from './plugins/auth.js'
-import cachingPlugin from './plugins/caching.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
+import viewsPlugin from './plugins/views.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,7 +49,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin)
   await app.register(databasePlugin, { database: options.database, closeWithApp: options.closeDatabase ?? false })
   await app.register(authPlugin, { tokens: config.apiTokens })
-  await app.register(cachingPlugin, { maxEntries: config.CACHE_ENTRIES, maxBytes: config.CACHE_MAX_MB * 1024 * 1024, revisionTtlMs: config.REVISION_TTL_MS })
+  await app.register(viewsPlugin, { database: options.database, maxEntries: config.CACHE_ENTRIES, maxBytes: config.CACHE_MAX_MB * 1024 * 1024 })
   await app.register(compress, { threshold: 2048, encodings: ['br', 'gzip', 'deflate'], customTypes: /^application\/(geo\+)?json|^text\// })
   await app.register(openapiPlugin)
 

@@ -18,7 +18,6 @@ const EnvSchema = z.object({
   ANALYSIS_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000).describe('longest an analysis request may run before it is answered 503'),
   MAX_SERIES_STEPS: z.coerce.number().int().positive().default(400).describe('most dates one time-series analysis may evaluate'),
   MAX_CONCURRENT_ANALYSES: z.coerce.number().int().positive().default(4).describe('expensive analyses running at once; more are answered 429'),
-  REVISION_TTL_MS: z.coerce.number().int().min(0).default(1000).describe('how long a dataset revision read from the database is reused; writes by other processes are seen within it'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections per process (PGlite has one)'),
   CACHE_ENTRIES: z.coerce.number().int().positive().default(500).describe('entries kept in the in-process cache of derived geometry and answers'),
   CACHE_MAX_MB: z.coerce.number().positive().default(256).describe('memory the in-process cache may hold (estimated), MiB'),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
@@ -23,31 +24,57 @@ export function ensureTokens(config: Config, print: (line: string) => void): Con
   return { ...config, apiTokens: [token] }
 }
 
-export async function start(config = loadConfig()): Promise<void> {
+export async function start(config = loadConfig()): Promise<FastifyInstance> {
   const withTokens = ensureTokens(config, (line) => process.stdout.write(`${line}\n`))
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), poolSize: config.DATABASE_POOL_SIZE })
-  await migrate(database.db)
-  const app = await buildApp({ config: withTokens, database, closeDatabase: true })
+  // On the embedded database this takes the data-directory lock, or refuses naming its owner.
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: join(config.DATA_DIR, 'pglite'),
+    poolSize: config.DATABASE_POOL_SIZE,
+    owner: 'frontline server',
+  })
+  let app: FastifyInstance | undefined
+  try {
+    await migrate(database.db)
+    app = await buildApp({ config: withTokens, database, closeDatabase: true })
+    const { log } = app
+    const stale = database.lock?.tookOver
+    if (stale) log.warn({ lock: database.lock?.file, previousOwner: stale.from }, 'took over the lock of the embedded database from a process that is gone')
 
-  const embedded = database.engine === 'pglite'
-  const wanted = config.LOAD_DEFAULT_DATASET === 'always' || (config.LOAD_DEFAULT_DATASET === 'auto' && embedded)
-  if (wanted && existsSync(DEFAULT_DATASET_DIR) && !(await datasetsRepository.findDataset(database.db, 'aleppo-2024'))) {
-    app.log.info('loading the bundled dataset aleppo-2024')
-    const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
-    await loadBundle({ db: database.db, limits, writer: 'bundled' }, DEFAULT_DATASET_DIR, (line) => app.log.info(line))
-  }
+    const embedded = database.engine === 'pglite'
+    const wanted = config.LOAD_DEFAULT_DATASET === 'always' || (config.LOAD_DEFAULT_DATASET === 'auto' && embedded)
+    if (wanted && existsSync(DEFAULT_DATASET_DIR) && !(await datasetsRepository.findDataset(database.db, 'aleppo-2024'))) {
+      log.info('loading the bundled dataset aleppo-2024')
+      const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
+      await loadBundle({ db: database.db, limits, writer: 'bundled' }, DEFAULT_DATASET_DIR, (line) => log.info(line))
+    }
 
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    process.exit(0)
+    let closing = false
+    const running = app
+    const shutdown = async (signal: string) => {
+      if (closing) return
+      closing = true
+      log.info({ signal }, 'shutting down')
+      try {
+        await running.close()
+      } finally {
+        database.lock?.release()
+        process.exit(0)
+      }
+    }
+    process.on('SIGINT', () => void shutdown('SIGINT'))
+    process.on('SIGTERM', () => void shutdown('SIGTERM'))
+    await app.listen({ port: config.PORT, host: config.HOST })
+    const address = app.server.address()
+    // The lock now says where this server answers: a `frontline import` started next to it sends its work there.
+    if (database.lock && address && typeof address === 'object') database.lock.setPort(address.port, config.HOST)
+    return app
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined)
+    else await database.close().catch(() => undefined)
+    database.lock?.release()
+    throw error
   }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  await app.listen({ port: config.PORT, host: config.HOST })
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -45,9 +45,9 @@ export async function seed(app: FastifyInstance, dataset = 'test'): Promise<void
     if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
   }
   await put(`/v1/datasets/${dataset}`, { name: `Test ${dataset}` })
-  await put('/v1/actors/hts', { name: 'Hayat Tahrir al-Sham', aliases: ['HTS'], side: 'opposition', colour: '#2e7d32' })
-  await put('/v1/actors/sna', { name: 'Syrian National Army', aliases: ['SNA'], side: 'opposition' })
-  await put('/v1/actors/saa', { name: 'Syrian Arab Army', aliases: ['SAA', 'Government'], side: 'government', colour: '#c62828' })
+  await put(`/v1/datasets/${dataset}/actors/hts`, { name: 'Hayat Tahrir al-Sham', aliases: ['HTS'], side: 'opposition', colour: '#2e7d32' })
+  await put(`/v1/datasets/${dataset}/actors/sna`, { name: 'Syrian National Army', aliases: ['SNA'], side: 'opposition' })
+  await put(`/v1/datasets/${dataset}/actors/saa`, { name: 'Syrian Arab Army', aliases: ['SAA', 'Government'], side: 'government', colour: '#c62828' })
 }
 
 /** A square polygon [lon, lat] counter-clockwise, `size` degrees wide, lower-left corner at (lon, lat). */

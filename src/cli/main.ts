@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildApp } from '../app.js'
 import { type Config, loadConfig } from '../config.js'
-import { openDatabase } from '../db/database.js'
+import { type Database, openDatabase } from '../db/database.js'
+import { DataDirLockedError } from '../db/lock.js'
 import { migrate } from '../db/migrate.js'
 import { parseInstant } from '../modules/common/time.js'
 import { getControlMap } from '../modules/control/control.service.js'
@@ -12,6 +13,7 @@ import { FeaturesQuerySchema, HistoryQuerySchema, SnapshotQuerySchema } from '..
 import { type ImportContext, importFeatures, importHistory, importSnapshot } from '../modules/imports/imports.service.js'
 import { openapiDocument } from '../openapi-document.js'
 import { start } from '../server.js'
+import { type ImportKind, type ServerClient, sendBundle, sendImport, serverFromLock } from './remote.js'
 
 const USAGE = `frontline <command> [options]
 
@@ -26,10 +28,31 @@ Commands:
                                      write the control map at a date as GeoJSON (stdout by default)
   openapi [--out FILE]               write the OpenAPI document (stdout by default)
 
-The database is DATABASE_URL when set, else the embedded one under DATA_DIR.`
+The database is DATABASE_URL when set, else the embedded one under DATA_DIR. The embedded one has
+one owner: while a server runs on it, import and export send their work to that server over HTTP
+(with API_TOKENS or DATA_DIR/api-token) and migrate refuses (the server migrated at start).`
 
-async function withDatabase<T>(config: Config, run: (ctx: ImportContext) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite') })
+/** Opens the database for one command; on an embedded one owned by a live server, answers that server instead. */
+async function openOrFindServer(config: Config, command: string): Promise<{ database: Database } | { server: ServerClient }> {
+  try {
+    return { database: await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), owner: `frontline ${command}` }) }
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error
+    const server = serverFromLock(config, error)
+    process.stderr.write(`The embedded database in ${error.dataDir} belongs to the running server (pid ${server.pid}, port ${server.port}): sending the ${command} to ${server.base}\n`)
+    return { server }
+  }
+}
+
+/** Runs locally, or over HTTP on the server that owns the embedded database. */
+async function locallyOrOnServer<T>(config: Config, command: string, local: (ctx: ImportContext) => Promise<T>, remote: (server: ServerClient) => Promise<T>): Promise<T> {
+  const opened = await openOrFindServer(config, command)
+  if ('server' in opened) return remote(opened.server)
+  return withOpenDatabase(config, opened.database, local)
+}
+
+
+async function withOpenDatabase<T>(config: Config, database: Database, run: (ctx: ImportContext) => Promise<T>): Promise<T> {
   try {
     await migrate(database.db)
     const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
@@ -76,9 +99,19 @@ export async function main(argv: string[]): Promise<void> {
   const config = loadConfig()
   switch (command) {
     case 'serve':
-      return start(config)
+      await start(config)
+      return
     case 'migrate': {
-      const applied = await withDatabase(config, async ({ db }) => migrate(db))
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), owner: 'frontline migrate' }).catch((error: unknown) => {
+        if (error instanceof DataDirLockedError && error.owner.port !== null) {
+          throw new Error(
+            `not migrating: the embedded database in ${error.dataDir} belongs to the running server (pid ${error.owner.pid}, port ${error.owner.port}), ` +
+              'which migrated it when it started. To apply the migrations of another version, stop that server and run migrate again, or start that version: it migrates at start.',
+          )
+        }
+        throw error
+      })
+      const applied = await migrate(database.db).finally(() => database.close())
       process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'nothing to apply\n')
       return
     }
@@ -86,24 +119,39 @@ export async function main(argv: string[]): Promise<void> {
       if (!target) throw new Error('import needs a folder or a file')
       if (statSync(target).isDirectory()) {
         if (!existsSync(join(target, 'manifest.json'))) throw new Error(`${target} has no manifest.json`)
-        await withDatabase(config, (ctx) => loadBundle({ ...ctx, progress: progress(target) }, target, (line) => process.stdout.write(`${line}\n`)))
+        const log = (line: string) => process.stdout.write(`${line}\n`)
+        await locallyOrOnServer(
+          config,
+          'import',
+          async (ctx) => void (await loadBundle({ ...ctx, progress: progress(target) }, target, log)),
+          (server) => sendBundle(server, target, log),
+        )
         return
       }
       if (!values.dataset || !values.kind) throw new Error('importing a file needs --dataset and --kind')
-      const body: unknown = JSON.parse(readFileSync(target, 'utf8'))
+      const kind = values.kind
+      if (kind !== 'snapshot' && kind !== 'history' && kind !== 'features') throw new Error(`unknown kind ${kind}: snapshot, history or features`)
+      const file = readFileSync(target)
       const mapping = {
         actor: values.actor,
         actor_property: values['actor-property'],
         aliases: values.aliases,
         unknown_actors: values['unknown-actors'],
       }
-      const result = await withDatabase(config, (ctx) => {
-        const withProgress = { ...ctx, progress: progress(target) }
-        if (values.kind === 'snapshot') return importSnapshot(withProgress, values.dataset!, body, SnapshotQuerySchema.parse({ ...mapping, valid_from: values['valid-from'] }))
-        if (values.kind === 'history') return importHistory(withProgress, values.dataset!, body, HistoryQuerySchema.parse(mapping))
-        if (values.kind === 'features') return importFeatures(withProgress, values.dataset!, body, FeaturesQuerySchema.parse({}))
-        throw new Error(`unknown kind ${values.kind}: snapshot, history or features`)
-      })
+      const query = kind === 'snapshot' ? { ...mapping, valid_from: values['valid-from'] } : kind === 'history' ? mapping : {}
+      const dataset = values.dataset
+      const result = await locallyOrOnServer(
+        config,
+        'import',
+        (ctx) => {
+          const body: unknown = JSON.parse(file.toString('utf8'))
+          const withProgress = { ...ctx, progress: progress(target) }
+          if (kind === 'snapshot') return importSnapshot(withProgress, dataset, body, SnapshotQuerySchema.parse(query))
+          if (kind === 'history') return importHistory(withProgress, dataset, body, HistoryQuerySchema.parse(query))
+          return importFeatures(withProgress, dataset, body, FeaturesQuerySchema.parse(query))
+        },
+        (server) => sendImport(server, dataset, kind as ImportKind, file, query),
+      )
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
       return
     }
@@ -111,9 +159,19 @@ export async function main(argv: string[]): Promise<void> {
       if (!values.dataset) throw new Error('export needs --dataset')
       const at = values.at ? parseInstant(values.at, 'end-of-day') : new Date()
       if (!at) throw new Error(`--at ${values.at} is not a date`)
-      const map = await withDatabase(config, ({ db }) => getControlMap(db, { datasetId: values.dataset!, at }))
-      if (values.out) writeFileSync(values.out, `${map.body}\n`)
-      else process.stdout.write(`${map.body}\n`)
+      const dataset = values.dataset
+      const body = await locallyOrOnServer(
+        config,
+        'export',
+        async ({ db }) => (await getControlMap(db, { datasetId: dataset, at })).body,
+        async (server) => {
+          // The server reads a bare date as the end of that day, as parseInstant does here.
+          const params = new URLSearchParams({ dataset, ...(values.at ? { at: values.at } : {}) })
+          return (await server.send('GET', `/v1/control?${params}`)).text
+        },
+      )
+      if (values.out) writeFileSync(values.out, `${body}\n`)
+      else process.stdout.write(`${body}\n`)
       return
     }
     case 'openapi': {

@@ -17,11 +17,13 @@ export interface DatasetsTable {
 }
 
 export interface ActorsTable {
+  dataset_id: string
   id: string
   name: string
   aliases: Json<string[]>
   colour: string | null
   side: string
+  retired_at: Generated<Date | null>
   created_at: CreatedAt
   updated_at: CreatedAt
 }
@@ -29,7 +31,7 @@ export interface ActorsTable {
 export interface ImportsTable {
   id: Generated<number>
   dataset_id: string
-  kind: 'snapshot' | 'history' | 'features'
+  kind: 'snapshot' | 'history' | 'features' | 'revert'
   content_hash: string
   valid_from: Date | null
   options: Json<Record<string, unknown>>
@@ -37,6 +39,8 @@ export interface ImportsTable {
   notes: Json<ImportNote[]>
   submitted_by: string | null
   created_at: CreatedAt
+  reverts: Generated<number | null>
+  reverted_by: Generated<number | null>
 }
 
 export interface ImportNote {
@@ -56,6 +60,7 @@ export interface ControlAreasTable {
   valid: ColumnType<string, never, never>
   recorded_at: Date
   superseded_at: Date | null
+  superseded_by: Generated<number | null>
   geometry_hash: string
   bbox: ColumnType<string, string, string>
   source: string | null
@@ -85,6 +90,7 @@ export interface FeaturesTable {
   properties: Json<Record<string, unknown>>
   recorded_at: Date
   superseded_at: Date | null
+  superseded_by: Generated<number | null>
   import_id: number
 }
 

@@ -1,5 +1,6 @@
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson'
-import { buildPreparedGeometry, polygonsAt, toFrameLon } from './segment-index.js'
+import { toFrameLon } from './primitives.js'
+import { buildPreparedGeometry, polygonsAt } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
 export type { PreparedGeometry } from './segment-index.js'

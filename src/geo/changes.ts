@@ -1,8 +1,11 @@
 import Flatbush from 'flatbush'
-import { difference as turfDifference, featureCollection, multiPolygon, polygon, union as turfUnion } from '@turf/turf'
+import {
+  difference as turfDifference, featureCollection, intersect as turfIntersect, multiPolygon, polygon, union as turfUnion,
+} from '@turf/turf'
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson'
 import { analyzeTopology, dissolveClean } from './dissolve.js'
 import { EARTH_RADIUS_KM } from './geodesic.js'
+import { bboxOf, bboxesMeet } from './primitives.js'
 
 type Areal = Polygon | MultiPolygon
 
@@ -42,7 +45,7 @@ export function prepareTerritory(polys: readonly (Areal | null)[]): PreparedTerr
   const bboxes = new Float64Array(polygons.length * 4)
   const hashes: number[] = []
   polygons.forEach((p, i) => {
-    const b = ringsBBox(p)
+    const b = bboxOf({ type: 'Polygon', coordinates: p })
     bboxes.set(b, i * 4)
     hashes.push(hashRings(p))
   })
@@ -130,7 +133,7 @@ export function unionPolygons(polys: readonly (Areal | null)[]): Areal | null {
   const parts = polygonParts(polys)
   if (parts.length === 0) return null
   if (parts.length === 1) return { type: 'Polygon', coordinates: parts[0] }
-  const boxes = parts.map(ringsBBox)
+  const boxes = parts.map((p) => bboxOf({ type: 'Polygon', coordinates: p }))
   const out: Position[][][] = []
   for (const group of touchingGroups(boxes)) {
     const members = group.map((k) => parts[k])
@@ -159,22 +162,26 @@ function polygonParts(polys: readonly (Areal | null)[]): Position[][][] {
 export function differencePolygons(a: Areal | null, b: Areal | null): Areal | null {
   if (!a) return null
   if (!b) return a
-  const ba = ringsBBox(a.type === 'Polygon' ? a.coordinates : a.coordinates.flat())
-  const bb = ringsBBox(b.type === 'Polygon' ? b.coordinates : b.coordinates.flat())
-  if (ba[0] > bb[2] || ba[2] < bb[0] || ba[1] > bb[3] || ba[3] < bb[1]) return a
+  if (!bboxesMeet(bboxOf(a), bboxOf(b))) return a
   return clip('difference', a, [b])
 }
 
+/** The ground a and b share; null when they share none (or only boundary). */
+export function intersectPolygons(a: Areal, b: Areal): Areal | null {
+  if (!bboxesMeet(bboxOf(a), bboxOf(b))) return null
+  return clip('intersection', a, [b])
+}
+
 /**
- * polyclip-ts (behind Turf's union/difference) can throw on nearly coincident vertices or
+ * polyclip-ts (behind Turf's union/difference/intersect) can throw on nearly coincident vertices or
  * near-collinear edges, when its floating-point predicates disagree about the order of segments
  * in its sweep line. Snapping every coordinate to a 1e-9° grid (~0.1 mm) makes such near
  * coincidences exact and lets the retry succeed, changing areas by far less than a m².
  */
-function clip(op: 'union' | 'difference', a: Areal, others: Areal[]): Areal | null {
+function clip(op: 'union' | 'difference' | 'intersection', a: Areal, others: Areal[]): Areal | null {
   const run = (x: Areal, ys: Areal[]): Areal | null => {
     const fc = featureCollection<Polygon | MultiPolygon>([toFeature(x), ...ys.map(toFeature)])
-    const r = op === 'union' ? turfUnion(fc) : turfDifference(fc)
+    const r = op === 'union' ? turfUnion(fc) : op === 'difference' ? turfDifference(fc) : turfIntersect(fc)
     return r ? r.geometry : null
   }
   try {
@@ -209,8 +216,8 @@ function snap(g: Areal): Areal {
 }
 
 /**
- * Area in km² on the sphere of radius 6371.0088 km, by the same ring formula as turf.area
- * (Chamberlain & Duquette 2007), so results agree with turf.area(g) / 1e6.
+ * Area in km² on the sphere of radius 6371.0088 km (holes subtracted), by the same ring formula as
+ * turf.area (Chamberlain & Duquette 2007), so results agree with turf.area(g) / 1e6.
  */
 export function areaKm2(g: Areal | null): number {
   if (!g) return 0
@@ -236,19 +243,6 @@ function ringAreaKm2(coords: Position[]): number {
     total += (upper[0] - lower[0]) * rad * Math.sin(middle[1] * rad)
   }
   return (total * EARTH_RADIUS_KM * EARTH_RADIUS_KM) / 2
-}
-
-function ringsBBox(rings: Position[][]): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
-  for (const r of rings) {
-    for (const p of r) {
-      if (p[0] < minX) minX = p[0]
-      if (p[0] > maxX) maxX = p[0]
-      if (p[1] < minY) minY = p[1]
-      if (p[1] > maxY) maxY = p[1]
-    }
-  }
-  return [minX, minY, maxX, maxY]
 }
 
 /** Connected components of the "bboxes touch" graph. */

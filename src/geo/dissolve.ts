@@ -1,4 +1,5 @@
 import type { Polygon, Position } from 'geojson'
+import { bboxOf, bboxesMeet, inSegmentBox, orientation, pointInRing, ringAreaSigned } from './primitives.js'
 import { buildPreparedGeometry, polygonsAt, selfJoinPairs } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
@@ -166,14 +167,15 @@ export function dissolveClean(t: CleanTopology): Position[][][] {
   const shells: { ring: Position[]; area: number; bbox: number[]; holes: Position[][] }[] = []
   const holes: Position[][] = []
   for (const r of rings) {
-    const a = ringArea(r)
-    if (a > 0) shells.push({ ring: r, area: a, bbox: bboxOf(r), holes: [] })
+    const a = ringAreaSigned(r)
+    if (a > 0) shells.push({ ring: r, area: a, bbox: bboxOf({ type: 'LineString', coordinates: r }), holes: [] })
     else if (a < 0) holes.push(r)
   }
   shells.sort((p, q) => p.area - q.area)
   for (const h of holes) {
-    const x = (h[0][0] + h[1][0]) / 2, y = (h[0][1] + h[1][1]) / 2
-    const shell = shells.find((s) => x >= s.bbox[0] && x <= s.bbox[2] && y >= s.bbox[1] && y <= s.bbox[3] && inRing(s.ring, x, y))
+    // The middle of a hole's edge lies on no other ring (shared edges are gone), so strictly inside its shell.
+    const m = [(h[0][0] + h[1][0]) / 2, (h[0][1] + h[1][1]) / 2]
+    const shell = shells.find((s) => bboxesMeet(s.bbox, [m[0], m[1], m[0], m[1]]) && pointInRing(s.ring, m) > 0)
     if (shell) shell.holes.push(h)
   }
   return shells.map((s) => [s.ring, ...s.holes])
@@ -204,57 +206,30 @@ function assignVertexIds(coords: Float64Array): Int32Array {
   return ids
 }
 
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-}
-
 /** Whether two segments with one common endpoint also share more than that point. */
 function collinearOverlap(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
-  if (orient(ax, ay, bx, by, cx, cy) !== 0 || orient(ax, ay, bx, by, dx, dy) !== 0) return false
+  if (orientation(ax, ay, bx, by, cx, cy) !== 0 || orientation(ax, ay, bx, by, dx, dy) !== 0) return false
   return onSegmentStrict(ax, ay, bx, by, cx, cy) || onSegmentStrict(ax, ay, bx, by, dx, dy) ||
     onSegmentStrict(cx, cy, dx, dy, ax, ay) || onSegmentStrict(cx, cy, dx, dy, bx, by)
 }
 
 function onSegmentStrict(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
   if ((px === ax && py === ay) || (px === bx && py === by)) return false
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by)
+  return inSegmentBox(px, py, ax, ay, bx, by)
 }
 
-/** Whether two segments without a common endpoint touch or cross (exact orientation signs). */
+/**
+ * Whether two segments without a common endpoint touch or cross (exact orientation signs). The
+ * same question as segment-intersections' `intersectSegments`, asked here without allocating
+ * positions: this runs on every pair of nearby edges of a territory.
+ */
 function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
-  const d1 = orient(cx, cy, dx, dy, ax, ay)
-  const d2 = orient(cx, cy, dx, dy, bx, by)
-  const d3 = orient(ax, ay, bx, by, cx, cy)
-  const d4 = orient(ax, ay, bx, by, dx, dy)
+  const d1 = orientation(cx, cy, dx, dy, ax, ay)
+  const d2 = orientation(cx, cy, dx, dy, bx, by)
+  const d3 = orientation(ax, ay, bx, by, cx, cy)
+  const d4 = orientation(ax, ay, bx, by, dx, dy)
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true
-  const on = (ox: number, oy: number, px: number, py: number, qx: number, qy: number): boolean =>
-    Math.min(ox, px) <= qx && qx <= Math.max(ox, px) && Math.min(oy, py) <= qy && qy <= Math.max(oy, py)
-  return (d1 === 0 && on(cx, cy, dx, dy, ax, ay)) || (d2 === 0 && on(cx, cy, dx, dy, bx, by)) ||
-    (d3 === 0 && on(ax, ay, bx, by, cx, cy)) || (d4 === 0 && on(ax, ay, bx, by, dx, dy))
+  return (d1 === 0 && inSegmentBox(ax, ay, cx, cy, dx, dy)) || (d2 === 0 && inSegmentBox(bx, by, cx, cy, dx, dy)) ||
+    (d3 === 0 && inSegmentBox(cx, cy, ax, ay, bx, by)) || (d4 === 0 && inSegmentBox(dx, dy, ax, ay, bx, by))
 }
 
-function ringArea(r: Position[]): number {
-  let s = 0
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) s += (r[j][0] - r[i][0]) * (r[j][1] + r[i][1])
-  return s / 2
-}
-
-function bboxOf(r: Position[]): number[] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
-  for (const p of r) {
-    if (p[0] < minX) minX = p[0]
-    if (p[0] > maxX) maxX = p[0]
-    if (p[1] < minY) minY = p[1]
-    if (p[1] > maxY) maxY = p[1]
-  }
-  return [minX, minY, maxX, maxY]
-}
-
-function inRing(r: Position[], x: number, y: number): boolean {
-  let inside = false
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const yi = r[i][1], yj = r[j][1]
-    if ((yi > y) !== (yj > y) && x < r[j][0] + ((y - yj) * (r[i][0] - r[j][0])) / (yi - yj)) inside = !inside
-  }
-  return inside
-}

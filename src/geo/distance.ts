@@ -1,6 +1,7 @@
 import type { Position } from 'geojson'
 import { DEG_TO_RAD, haversineXYKm, kmToHav } from './geodesic.js'
-import { fromFrameLon, frameShifts, nearestPairSearch, polygonsAt } from './segment-index.js'
+import { fromFrameLon, orientation } from './primitives.js'
+import { frameShifts, nearestPairSearch, polygonsAt } from './segment-index.js'
 import type { NearestState, PreparedGeometry } from './segment-index.js'
 
 /** The closest approach of two geometries: `from` lies on the first, `to` on the second. */
@@ -79,10 +80,6 @@ function firstVertexInside(inner: PreparedGeometry, outer: PreparedGeometry, dx:
   return null
 }
 
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-}
-
 let footX = 0
 let footY = 0
 
@@ -108,11 +105,11 @@ export function segmentToSegment(
   bx0: number, by0: number, bx1: number, by1: number,
   out: { km: number; fx: number; fy: number; tx: number; ty: number },
 ): void {
-  const d1 = orient(bx0, by0, bx1, by1, ax0, ay0)
-  const d2 = orient(bx0, by0, bx1, by1, ax1, ay1)
+  const d1 = orientation(bx0, by0, bx1, by1, ax0, ay0)
+  const d2 = orientation(bx0, by0, bx1, by1, ax1, ay1)
   if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) {
-    const d3 = orient(ax0, ay0, ax1, ay1, bx0, by0)
-    const d4 = orient(ax0, ay0, ax1, ay1, bx1, by1)
+    const d3 = orientation(ax0, ay0, ax1, ay1, bx0, by0)
+    const d4 = orientation(ax0, ay0, ax1, ay1, bx1, by1)
     if ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
       const t = d1 / (d1 - d2)
       const x = ax0 + (ax1 - ax0) * t

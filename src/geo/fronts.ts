@@ -1,6 +1,7 @@
 import type { MultiLineString, Position } from 'geojson'
 import { DEG_TO_RAD, EARTH_RADIUS_KM, haversineXYKm } from './geodesic.js'
-import { fromFrameLon, frameShifts, joinPairs, polygonsAt } from './segment-index.js'
+import { fromFrameLon } from './primitives.js'
+import { frameShifts, joinPairs, polygonsAt } from './segment-index.js'
 import type { PreparedGeometry } from './segment-index.js'
 
 export interface FrontOptions {

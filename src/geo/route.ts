@@ -3,7 +3,8 @@ import type { LineString, MultiLineString, Position } from 'geojson'
 import { areaIndicesAt, areaRef } from './area-index.js'
 import type { AreaRef, PreparedAreas } from './area-index.js'
 import { haversineXYKm, unwrapLon } from './geodesic.js'
-import { fromFrameLon, frameShifts, joinPairs, ON_SEGMENT_EPS_DEG, toFrameLon } from './segment-index.js'
+import { fromFrameLon, toFrameLon } from './primitives.js'
+import { frameShifts, joinPairs, ON_SEGMENT_EPS_DEG } from './segment-index.js'
 
 /** A stretch of a route with one set of holders. */
 export interface RouteSegment {

@@ -1,5 +1,6 @@
 import Flatbush from 'flatbush'
 import type { Position } from 'geojson'
+import { inSegmentBox, orientation, rayCrossing } from './primitives.js'
 
 /**
  * How two segments meet: `cross` at a point inside both, `overlap` along a stretch of shared line,
@@ -146,63 +147,6 @@ export function findHolesOutsideShell(rings: readonly (readonly Position[])[]): 
   return outside
 }
 
-/** 1 inside the closed ring, 0 on its boundary, -1 outside; planar in [lon, lat]. O(n). */
-export function pointInRing(ring: readonly Position[], point: Position): -1 | 0 | 1 {
-  let inside = false
-  for (let s = 0; s < ring.length - 1; s++) {
-    const crossing = rayCrossing(ring[s], ring[s + 1], point)
-    if (crossing === 0) return 0
-    if (crossing === 1) inside = !inside
-  }
-  return inside ? 1 : -1
-}
-
-/**
- * Sign of the turn a → b → c: positive counter-clockwise, negative clockwise, 0 collinear — exact.
- * Shewchuk's floating-point filter answers almost every call; the rest, nearly collinear, are
- * decided exactly with integers, so collinear overlaps and vertices on edges are never missed.
- */
-export function orientation(a: Position, b: Position, c: Position): number {
-  const detLeft = (a[0] - c[0]) * (b[1] - c[1])
-  const detRight = (a[1] - c[1]) * (b[0] - c[0])
-  const det = detLeft - detRight
-  let detSum: number
-  if (detLeft > 0) {
-    if (detRight <= 0) return Math.sign(det)
-    detSum = detLeft + detRight
-  } else if (detLeft < 0) {
-    if (detRight >= 0) return Math.sign(det)
-    detSum = -detLeft - detRight
-  } else {
-    return Math.sign(det)
-  }
-  if (Math.abs(det) >= ORIENTATION_ERROR_BOUND * detSum) return Math.sign(det)
-  return exactOrientation(a, b, c)
-}
-
-// Shewchuk's ccwerrboundA, (3 + 16ε)ε with ε = 2^-53.
-const ORIENTATION_ERROR_BOUND = (3 + 16 * 2 ** -53) * 2 ** -53
-
-function exactOrientation(a: Position, b: Position, c: Position): number {
-  const parts = [a[0], a[1], b[0], b[1], c[0], c[1]].map(exactDouble)
-  const minExponent = Math.min(...parts.map((p) => p.exponent))
-  const [ax, ay, bx, by, cx, cy] = parts.map((p) => p.mantissa << BigInt(p.exponent - minExponent))
-  const det = (ax - cx) * (by - cy) - (ay - cy) * (bx - cx)
-  return det > 0n ? 1 : det < 0n ? -1 : 0
-}
-
-/** A finite double as mantissa × 2^exponent with an integer mantissa. */
-function exactDouble(x: number): { mantissa: bigint; exponent: number } {
-  const view = new DataView(new ArrayBuffer(8))
-  view.setFloat64(0, x)
-  const bits = view.getBigUint64(0)
-  const negative = bits >> 63n === 1n
-  const biased = Number((bits >> 52n) & 0x7ffn)
-  const fraction = bits & ((1n << 52n) - 1n)
-  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n)
-  return { mantissa: negative ? -mantissa : mantissa, exponent: biased === 0 ? -1074 : biased - 1075 }
-}
-
 /** Where two segments meet; an overlap runs from `at` to `to`. */
 export interface SegmentMeeting {
   kind: IntersectionKind
@@ -214,10 +158,10 @@ export interface SegmentMeeting {
 export function intersectSegments(
   p0: Position, p1: Position, q0: Position, q1: Position,
 ): SegmentMeeting | undefined {
-  const dp0 = orientation(q0, q1, p0)
-  const dp1 = orientation(q0, q1, p1)
-  const dq0 = orientation(p0, p1, q0)
-  const dq1 = orientation(p0, p1, q1)
+  const dp0 = Math.sign(orientation(q0[0], q0[1], q1[0], q1[1], p0[0], p0[1]))
+  const dp1 = Math.sign(orientation(q0[0], q0[1], q1[0], q1[1], p1[0], p1[1]))
+  const dq0 = Math.sign(orientation(p0[0], p0[1], p1[0], p1[1], q0[0], q0[1]))
+  const dq1 = Math.sign(orientation(p0[0], p0[1], p1[0], p1[1], q1[0], q1[1]))
   if (dp0 * dp1 > 0 || dq0 * dq1 > 0) return undefined
   if (dp0 !== 0 && dp1 !== 0 && dq0 !== 0 && dq1 !== 0) {
     return { kind: 'cross', at: crossingPoint(p0, p1, q0, q1) }
@@ -246,10 +190,7 @@ function collinearMeeting(
 }
 
 function withinBox(point: Position, a: Position, b: Position): boolean {
-  return (
-    point[0] >= Math.min(a[0], b[0]) && point[0] <= Math.max(a[0], b[0]) &&
-    point[1] >= Math.min(a[1], b[1]) && point[1] <= Math.max(a[1], b[1])
-  )
+  return inSegmentBox(point[0], point[1], a[0], a[1], b[0], b[1])
 }
 
 function crossingPoint(p0: Position, p1: Position, q0: Position, q1: Position): Position {
@@ -261,20 +202,11 @@ function crossingPoint(p0: Position, p1: Position, q0: Position, q1: Position): 
   return [p0[0] + t * rx, p0[1] + t * ry]
 }
 
-/** 0 when point lies on segment ab, 1 when a ray from point towards +x crosses it, -1 otherwise. */
-function rayCrossing(a: Position, b: Position, point: Position): -1 | 0 | 1 {
-  const turn = orientation(a, b, point)
-  if (turn === 0 && withinBox(point, a, b)) return 0
-  // Half-open in y so a ray through a vertex counts the two segments meeting there once.
-  if ((a[1] > point[1]) === (b[1] > point[1])) return -1
-  return (b[1] > a[1] ? turn > 0 : turn < 0) ? 1 : -1
-}
-
 function locatePoint(ring: readonly Position[], index: Flatbush, point: Position): -1 | 0 | 1 {
   // Only segments straddling the horizontal line through the point, right of it, can be crossed.
   let inside = false
   for (const s of index.search(point[0], point[1], Math.max(point[0], index.maxX), point[1])) {
-    const crossing = rayCrossing(ring[s], ring[s + 1], point)
+    const crossing = rayCrossing(ring[s][0], ring[s][1], ring[s + 1][0], ring[s + 1][1], point[0], point[1])
     if (crossing === 0) return 0
     if (crossing === 1) inside = !inside
   }

@@ -1,4 +1,5 @@
 import type { Geometry, Position } from 'geojson'
+import { ringAreaSigned } from './primitives.js'
 import { findHolesOutsideShell, findSelfIntersections } from './segment-intersections.js'
 import type { RingIntersection } from './segment-intersections.js'
 
@@ -231,7 +232,7 @@ function normalizePolygon(value: unknown[], path: string, found: Findings): Posi
 
   return rings.map((ring, r) => {
     // Shoelace sign in lon/lat is enough for orientation: it is the sign, not the area, that counts.
-    const counterClockwise = signedArea(ring.positions) > 0
+    const counterClockwise = ringAreaSigned(ring.positions) > 0
     if (counterClockwise === (r === 0)) return ring.positions
     found.ringsRewound++
     return ring.positions.slice().reverse()
@@ -345,17 +346,6 @@ function removeRepeats(positions: Position[], found: Findings): Ring {
   }
   found.repeatsRemoved += positions.length - kept.length
   return { positions: kept, sourceIndex }
-}
-
-/** Twice the signed area in square degrees; positive when counter-clockwise. */
-function signedArea(ring: Position[]): number {
-  // Relative to the first vertex to keep the products small and the sum precise.
-  const [x0, y0] = ring[0]
-  let sum = 0
-  for (let i = 1; i < ring.length - 2; i++) {
-    sum += (ring[i][0] - x0) * (ring[i + 1][1] - y0) - (ring[i + 1][0] - x0) * (ring[i][1] - y0)
-  }
-  return sum
 }
 
 /** Arrays enclosing the first number found by following first elements; undefined if unknowable. */

@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import Router, { type HTTPMethod } from 'find-my-way'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { Errors, type ProblemDetail } from '../errors.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 interface Problem {
   type: string
@@ -20,6 +22,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   406: 'Not Acceptable',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -83,8 +86,21 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     if (error.headers) reply.headers(error.headers)
     return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
   })
+  // Every route's path in a router of its own, to tell an unknown path from a known one asked with another method.
+  const known = Router({ ignoreTrailingSlash: true })
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if ((METHODS as readonly string[]).includes(method)) known.on(method as HTTPMethod, route.url, () => {})
+  })
   app.setNotFoundHandler((request, reply) => {
-    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)
+    const path = request.url.split('?')[0]
+    // A known path asked with a method it does not have is 405 with the methods it does (RFC 9110 §15.5.6).
+    const allowed = METHODS.filter((method) => known.find(method, path) !== null)
+    if (allowed.length > 0) {
+      const allow = allowed.includes('GET') && !allowed.includes('HEAD') ? [...allowed, 'HEAD'] : allowed
+      const body = problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`)
+      return reply.status(405).header('Allow', allow.join(', ')).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
+    }
+    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}`)
     return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
   })
 }

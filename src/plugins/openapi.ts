@@ -13,6 +13,40 @@ export const OPENAPI_INFO = {
     'end of that day (the map published for it), in an import the start of it. Errors are RFC 9457 problem+json with a stable `code`.',
 }
 
+const SCHEMA_REF = '#/components/schemas/'
+
+interface WithSchemas {
+  components?: { schemas?: Record<string, unknown> }
+}
+
+/**
+ * Keeps only the schema components the document refers to. The type provider emits every schema
+ * registered with an id twice, for input (`XInput`) and for output, whether a route uses it or not.
+ */
+export function pruneSchemaComponents<D extends object>(document: D): D {
+  const { components } = document as WithSchemas
+  const schemas = components?.schemas
+  if (!components || !schemas) return document
+  const used = new Set<string>()
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item)
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) {
+        if (key === '$ref' && typeof member === 'string' && member.startsWith(SCHEMA_REF)) {
+          const id = member.slice(SCHEMA_REF.length)
+          if (!used.has(id)) {
+            used.add(id)
+            visit(schemas[id])
+          }
+        } else visit(member)
+      }
+    }
+  }
+  visit({ ...document, components: { ...components, schemas: {} } })
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([id]) => used.has(id)))
+  return { ...document, components: { ...components, schemas: kept } }
+}
+
 async function openapiPlugin(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -32,7 +66,7 @@ async function openapiPlugin(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => pruneSchemaComponents(jsonSchemaTransformObject(document)),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -23,12 +23,12 @@ t.test('data/aleppo-2024', async (t) => {
   })
 
   t.test('has the stable ids clients rely on', async (t) => {
-    for (const actor of ['hts', 'sna', 'saa', 'ru', 'sdf']) t.equal((await app.inject({ url: `/v1/actors/${actor}` })).statusCode, 200, actor)
-    t.match(await json('/v1/actors/hts'), { side: 'opposition' })
-    t.match(await json('/v1/actors/sna'), { side: 'opposition' })
-    t.match(await json('/v1/actors/saa'), { side: 'government' })
-    t.match(await json('/v1/actors/ru'), { side: 'government' })
-    t.match(await json('/v1/actors/sdf'), { side: 'sdf' })
+    for (const actor of ['hts', 'sna', 'saa', 'ru', 'sdf']) t.equal((await app.inject({ url: `/v1/datasets/aleppo-2024/actors/${actor}` })).statusCode, 200, actor)
+    t.match(await json('/v1/datasets/aleppo-2024/actors/hts'), { side: 'opposition' })
+    t.match(await json('/v1/datasets/aleppo-2024/actors/sna'), { side: 'opposition' })
+    t.match(await json('/v1/datasets/aleppo-2024/actors/saa'), { side: 'government' })
+    t.match(await json('/v1/datasets/aleppo-2024/actors/ru'), { side: 'government' })
+    t.match(await json('/v1/datasets/aleppo-2024/actors/sdf'), { side: 'sdf' })
     for (const id of ['aleppo', 'aleppo-outskirts', 'm5', 'm4', 'base-46', 'saraqib']) t.equal((await app.inject({ url: `/v1/features/${id}?${q}` })).statusCode, 200, id)
     t.match(await json(`/v1/features/m5?${q}`), { geometry: { type: 'LineString' }, properties: { ownerSide: 'government' } })
     t.match(await json(`/v1/features/aleppo-outskirts?${q}`), { geometry: { type: 'Polygon' } })

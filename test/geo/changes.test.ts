@@ -2,7 +2,7 @@ import t from 'tap'
 import { area as turfArea } from '@turf/turf'
 import type { MultiPolygon, Polygon, Position } from 'geojson'
 import {
-  areaKm2, differencePolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons,
+  areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons,
 } from '../../src/geo/changes.js'
 import { circleRing, R_KM, rect, square, within } from './shapes.js'
 
@@ -94,6 +94,22 @@ t.test('differencePolygons', async (t) => {
   })
   t.test('is null when nothing is left', async (t) => {
     t.equal(differencePolygons(square(0, 0, 1), square(-1, -1, 3)), null)
+  })
+})
+
+t.test('intersectPolygons', async (t) => {
+  t.test('keeps the ground both hold', async (t) => {
+    const both = intersectPolygons(square(0, 0, 1), square(0.5, 0.25, 1))
+    t.ok(...within(areaKm2(both), rectKm2(0.5, 0.25, 0.5, 0.75), 1e-9))
+  })
+  t.test('is null for shapes that share no ground or only an edge', async (t) => {
+    t.equal(intersectPolygons(square(0, 0, 1), square(5, 5, 1)), null)
+    t.equal(intersectPolygons(square(0, 0, 1), square(1, 0, 1)), null)
+  })
+  t.test('leaves a hole out', async (t) => {
+    const donut: Polygon = { type: 'Polygon', coordinates: [rect(0, 0, 4), [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]] }
+    const band = intersectPolygons(donut, square(0, 1.5, 4, 1))
+    t.ok(...within(areaKm2(band), rectKm2(0, 1.5, 4, 1) - rectKm2(1, 1.5, 2, 1), 1e-9))
   })
 })
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import Flatbush from 'flatbush'
 import type { Polygon } from 'geojson'
 import { analyzeTopology, dissolveClean } from '../../src/geo/dissolve.js'
 import {
@@ -72,6 +73,32 @@ t.test('selfJoinPairs', async (t) => {
     const got: string[] = []
     selfJoinPairs(g.segIndex!, (i, j) => got.push(`${i},${j}`))
     t.same(got.sort(), want.sort())
+  })
+})
+
+t.test('tree traversals', async (t) => {
+  t.test('read large trees (32-bit node indices) as flatbush searches them', async (t) => {
+    // A random walk of short steps: many segments, each touching a few neighbours.
+    const rnd = prng(5)
+    const pts: number[][] = [[0, 0]]
+    for (let i = 1; i < 20001; i++) pts.push([pts[i - 1][0] + rnd() - 0.5, pts[i - 1][1] + rnd() - 0.5])
+    const g = buildPreparedGeometry([{ type: 'LineString', coordinates: pts }])
+    t.ok(g.segIndex!.IndexArrayType === Uint32Array, 'over 16,384 nodes')
+    let want = 0
+    for (let i = 0; i < g.segA.length; i++) {
+      const a = pts[g.segA[i]], b = pts[g.segB[i]]
+      want += g.segIndex!.search(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]), (j) => j > i).length
+    }
+    let got = 0
+    selfJoinPairs(g.segIndex!, () => { got++ })
+    t.equal(got, want)
+  })
+  t.test('refuse an index in a serialised format they do not know', async (t) => {
+    const fb = new Flatbush(1)
+    fb.add(0, 0, 1, 1)
+    fb.finish()
+    new Uint8Array(fb.data as ArrayBuffer, 1, 1)[0] = (4 << 4) | (new Uint8Array(fb.data as ArrayBuffer, 1, 1)[0] & 0x0f)
+    t.throws(() => selfJoinPairs(fb, () => {}), /format v4/)
   })
 })
 

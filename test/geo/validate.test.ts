@@ -2,7 +2,7 @@ import t from 'tap'
 import type { Position } from 'geojson'
 import { normalizeGeometry } from '../../src/geo/validate.js'
 import type { NormalizeOptions } from '../../src/geo/validate.js'
-import { findSelfIntersections, orientation, pointInRing } from '../../src/geo/segment-intersections.js'
+import { findSelfIntersections } from '../../src/geo/segment-intersections.js'
 
 const AREAS: NormalizeOptions = { allowed: ['Polygon', 'MultiPolygon'] }
 const ANY: NormalizeOptions = {
@@ -403,30 +403,5 @@ t.test('findSelfIntersections', async (t) => {
     t.equal(result.complete, false)
     t.ok(result.comparisons > 100)
     t.equal(findSelfIntersections([starRing(400)]).complete, true)
-  })
-})
-
-t.test('orientation', async (t) => {
-  t.test('is exact for nearly collinear points', async (t) => {
-    // Points near [0.5, 0.5] against the line y = x through [12, 12] and [24, 24]: the true turn is
-    // the sign of y - x, while the naive determinant gets many of these wrong.
-    const ulp = 2 ** -53
-    let wrong = 0
-    for (let i = 0; i < 64; i++) {
-      for (let j = 0; j < 64; j++) {
-        if (orientation([0.5 + i * ulp, 0.5 + j * ulp], [12, 12], [24, 24]) !== Math.sign(j - i)) wrong++
-      }
-    }
-    t.equal(wrong, 0)
-  })
-})
-
-t.test('pointInRing', async (t) => {
-  t.test('tells inside, boundary and outside apart', async (t) => {
-    t.equal(pointInRing(SHELL, [2, 2]), 1)
-    t.equal(pointInRing(SHELL, [4, 2]), 0)
-    t.equal(pointInRing(SHELL, [0, 0]), 0)
-    t.equal(pointInRing(SHELL, [5, 2]), -1)
-    t.equal(pointInRing(SHELL, [2, 4.5]), -1)
   })
 })

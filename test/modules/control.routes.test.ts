@@ -63,7 +63,7 @@ t.test('GET /v1/control', async (t) => {
     t.ok(etag)
     const again = await app.inject({ url: '/v1/control?dataset=test&at=2024-11-26', headers: { 'if-none-match': etag } })
     t.equal(again.statusCode, 304)
-    await app.inject({ method: 'PUT', url: '/v1/actors/ru', headers: AUTH, payload: { name: 'Russia', side: 'government' } })
+    await app.inject({ method: 'PUT', url: '/v1/datasets/test/actors/ru', headers: AUTH, payload: { name: 'Russia', side: 'government' } })
     const after = await app.inject({ url: '/v1/control?dataset=test&at=2024-11-26', headers: { 'if-none-match': etag } })
     t.equal(after.statusCode, 200)
     t.not(after.headers.etag, etag)

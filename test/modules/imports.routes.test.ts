@@ -9,7 +9,7 @@ async function state(app: Awaited<ReturnType<typeof buildTestApp>>) {
     app.inject({ url: '/v1/datasets/test' }),
     app.inject({ url: '/v1/imports?dataset=test' }),
     app.inject({ url: '/v1/control?dataset=test&at=2030-01-01' }),
-    app.inject({ url: '/v1/actors' }),
+    app.inject({ url: '/v1/datasets/test/actors' }),
   ])
   return { revision: dataset.json().revision, imports: imports.json().imports.length, map: map.json().features.length, actors: actors.json().actors.length }
 }
@@ -159,7 +159,7 @@ t.test('imports of files as GIS tools write them', async (t) => {
     const res = await importSnapshot(app, 'test', '2024-11-29', body, '&unknown_actors=create')
     t.equal(res.statusCode, 201, res.body)
     t.match(res.json().import.counts, { actorsCreated: 1 })
-    const actor = await app.inject({ url: '/v1/actors/syrian-democratic-forces' })
+    const actor = await app.inject({ url: '/v1/datasets/test/actors/syrian-democratic-forces' })
     t.match(actor.json(), { name: 'Syrian Democratic Forces', side: 'syrian-democratic-forces' })
   })
 

@@ -1,43 +1,86 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { problemResponses, SlugSchema } from '../common/schemas.js'
-import { ActorInputSchema, ActorListSchema, ActorSchema } from './actors.schemas.js'
+import { answeredAt, notModified } from '../../plugins/views.js'
+import { problemResponses } from '../common/schemas.js'
+import { ActorDeletedSchema, ActorInputSchema, ActorListSchema, ActorParamsSchema, ActorSchema, DatasetActorsParamsSchema } from './actors.schemas.js'
 import * as actorsService from './actors.service.js'
-
-const IdParams = z.object({ id: SlugSchema.describe('actor id, e.g. hts') })
 
 export default async function actorsRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
 
   routes.get(
-    '/actors',
-    { schema: { tags: ['actors'], summary: 'List actors with their sides', response: { 200: ActorListSchema } } },
-    async () => ({ actors: await actorsService.listActors(app.db) }),
+    '/datasets/:id/actors',
+    {
+      schema: {
+        tags: ['actors'],
+        summary: "A dataset's actors with their sides",
+        params: DatasetActorsParamsSchema,
+        response: { 200: ActorListSchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const view = await app.readModel.open(request.params.id)
+      if (notModified(request, reply, view)) return reply
+      const { view: answered, value } = await app.readModel.answer(view, 'actors', [], async (current) => ({
+        dataset: current.datasetId,
+        revision: current.revision,
+        actors: await actorsService.listActors(current),
+      }))
+      return answeredAt(request, reply, answered, value)
+    },
   )
 
   routes.get(
-    '/actors/:id',
-    { schema: { tags: ['actors'], summary: 'One actor', params: IdParams, response: { 200: ActorSchema, ...problemResponses(400, 404) } } },
-    async (request) => actorsService.getActor(app.db, request.params.id),
+    '/datasets/:id/actors/:actor',
+    { schema: { tags: ['actors'], summary: "One of a dataset's actors", params: ActorParamsSchema, response: { 200: ActorSchema, ...problemResponses(400, 404) } } },
+    async (request, reply) => {
+      const view = await app.readModel.open(request.params.id)
+      if (notModified(request, reply, view)) return reply
+      const { view: answered, value } = await app.readModel.answer(view, 'actor', [request.params.actor], (current) => actorsService.getActor(current, request.params.actor))
+      return answeredAt(request, reply, answered, value)
+    },
   )
 
   routes.put(
-    '/actors/:id',
+    '/datasets/:id/actors/:actor',
     {
       onRequest: app.requireWriter,
       schema: {
         tags: ['actors'],
-        summary: 'Create or update an actor (name, aliases, colour, side)',
+        summary: "Create or update one of a dataset's actors (name, aliases, colour, side)",
+        description: "Only this dataset's actor changes: other datasets' actors of the same id, their answers, revisions and ETags are untouched.",
         security: [{ bearer: [] }],
-        params: IdParams,
+        params: ActorParamsSchema,
         body: ActorInputSchema,
-        response: { 200: ActorSchema, 201: ActorSchema, ...problemResponses(400, 401, 413, 415) },
+        response: { 200: ActorSchema, 201: ActorSchema, ...problemResponses(400, 401, 404, 413, 415) },
       },
     },
     async (request, reply) => {
-      const { actor, created } = await actorsService.putActor(app.db, request.params.id, request.body)
+      const { actor, created, revision } = await actorsService.putActor(app.db, request.params.id, request.params.actor, request.body)
+      app.readModel.revised(request.params.id, revision)
       return reply.status(created ? 201 : 200).send(actor)
+    },
+  )
+
+  routes.delete(
+    '/datasets/:id/actors/:actor',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['actors'],
+        summary: "Delete one of a dataset's actors",
+        description:
+          '409 ACTOR_IN_USE when areas of current knowledge are held by it, naming the imports that wrote them. An actor only ' +
+          'superseded rows name is retired: hidden from lists and imports, still named by answers as known before.',
+        security: [{ bearer: [] }],
+        params: ActorParamsSchema,
+        response: { 200: ActorDeletedSchema, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { deleted, revision } = await actorsService.deleteActor(app.db, request.params.id, request.params.actor)
+      app.readModel.revised(request.params.id, revision)
+      return { dataset: request.params.id, actor: request.params.actor, deleted, revision }
     },
   )
 }

@@ -1,30 +1,68 @@
 import type { Db } from '../../db/database.js'
-import { Errors } from '../../errors.js'
-import * as datasetsRepository from '../datasets/datasets.repository.js'
-import * as actorsRepository from './actors.repository.js'
+import { Errors, withDetails } from '../../errors.js'
+import type { DatasetView } from '../../read/dataset-view.js'
+import * as actorsRepository from '../../store/actors.repository.js'
+import * as datasetsRepository from '../../store/datasets.repository.js'
+import type { ActorRecord } from '../../store/records.js'
 import type { Actor, ActorInput } from './actors.schemas.js'
 
-export async function getActor(db: Db, id: string): Promise<Actor> {
-  const row = await actorsRepository.findActor(db, id)
-  if (!row) throw new Errors.ACTOR_NOT_FOUND(id)
-  return actorsRepository.toActor(row)
+export function toActor(record: ActorRecord): Actor {
+  return { dataset: record.datasetId, id: record.id, name: record.name, aliases: record.aliases, colour: record.colour, side: record.side }
 }
 
-export async function listActors(db: Db): Promise<Actor[]> {
-  return (await actorsRepository.listActors(db)).map(actorsRepository.toActor)
+export async function listActors(view: DatasetView): Promise<Actor[]> {
+  return (await actorsRepository.listActors(view.db, view.datasetId)).map(toActor)
 }
 
-export async function putActor(db: Db, id: string, input: ActorInput): Promise<{ actor: Actor; created: boolean }> {
+export async function getActor(view: DatasetView, id: string): Promise<Actor> {
+  const record = await actorsRepository.findActor(view.db, view.datasetId, id)
+  if (!record) throw new Errors.ACTOR_NOT_FOUND(id, view.datasetId)
+  return toActor(record)
+}
+
+/** Creates or updates one dataset's actor: only that dataset's revision changes. */
+export async function putActor(db: Db, datasetId: string, id: string, input: ActorInput): Promise<{ actor: Actor; created: boolean; revision: number }> {
   return db.transaction().execute(async (tx) => {
-    const { row, created } = await actorsRepository.upsertActor(tx, { id, ...input, side: input.side ?? id })
-    // A renamed side or colour changes every dataset's answers: their revisions key the caches.
-    await datasetsRepository.bumpAllRevisions(tx)
-    return { actor: actorsRepository.toActor(row), created }
+    if (!(await datasetsRepository.lockDataset(tx, datasetId))) throw new Errors.DATASET_NOT_FOUND(datasetId)
+    const { actor, created } = await actorsRepository.upsertActor(tx, datasetId, { id, ...input, side: input.side ?? id })
+    const revision = await datasetsRepository.bumpRevision(tx, datasetId)
+    return { actor: toActor(actor), created, revision }
   })
 }
 
-export async function assertSideExists(db: Db, side: string): Promise<void> {
-  if (!(await actorsRepository.sideExists(db, side))) throw new Errors.SIDE_NOT_FOUND(side)
+/**
+ * Deletes an actor. One that areas of current knowledge hold is refused (409, naming the imports
+ * that wrote them); one that only superseded rows name is retired, so answers as known earlier
+ * keep naming it; one nothing names is removed.
+ */
+export async function deleteActor(db: Db, datasetId: string, id: string): Promise<{ deleted: 'removed' | 'retired'; revision: number }> {
+  return db.transaction().execute(async (tx) => {
+    if (!(await datasetsRepository.lockDataset(tx, datasetId))) throw new Errors.DATASET_NOT_FOUND(datasetId)
+    if (!(await actorsRepository.findActor(tx, datasetId, id))) throw new Errors.ACTOR_NOT_FOUND(id, datasetId)
+    const references = await actorsRepository.listActorReferences(tx, datasetId, id)
+    const current = references.filter((reference) => reference.current > 0)
+    if (current.length > 0) {
+      const areas = current.reduce((sum, reference) => sum + reference.current, 0)
+      const imports = current.map((reference) => reference.importId)
+      throw withDetails(
+        new Errors.ACTOR_IN_USE(id, areas, imports.join(', ')),
+        current.map((reference) => ({
+          path: `/imports/${reference.importId}`,
+          code: 'ACTOR_REFERENCED',
+          reason: `import ${reference.importId} holds ${reference.current} area(s) with actor '${id}'`,
+        })),
+      )
+    }
+    let deleted: 'removed' | 'retired'
+    if (references.length > 0) {
+      await actorsRepository.retireActor(tx, datasetId, id)
+      deleted = 'retired'
+    } else {
+      await actorsRepository.deleteActor(tx, datasetId, id)
+      deleted = 'removed'
+    }
+    return { deleted, revision: await datasetsRepository.bumpRevision(tx, datasetId) }
+  })
 }
 
 /**
@@ -35,7 +73,7 @@ export class ActorResolver {
   readonly #byName = new Map<string, string>()
   readonly #explicit: Map<string, string>
 
-  constructor(actors: Actor[], aliasMap: Record<string, string> = {}) {
+  constructor(actors: { id: string; name: string; aliases: string[] }[], aliasMap: Record<string, string> = {}) {
     this.#explicit = new Map(Object.entries(aliasMap).map(([from, to]) => [normalise(from), to]))
     for (const actor of actors) {
       for (const name of [actor.id, actor.name, ...actor.aliases]) {

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors } from '../../errors.js'
-import { CachedBody, conditional, sendCachedBody } from '../../plugins/caching.js'
+import { notModified, sendBody } from '../../plugins/views.js'
+import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../common/media-types.js'
 import { problemResponses } from '../common/schemas.js'
 import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
-import { GEOJSON_CONTENT_TYPE } from '../control/control.routes.js'
-import { getRevision } from '../datasets/datasets.service.js'
 import { AnalysisGate, Deadline } from './analysis.limits.js'
 import {
   ChangesQuerySchema,
@@ -39,30 +38,29 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
   const gate = new AnalysisGate(app.config.MAX_CONCURRENT_ANALYSES)
 
   /**
-   * Runs an analysis through the gate and its time budget, and sends it. The answer is cached as
-   * its serialised bytes, keyed by dataset revision, request and format (the revision changes with
-   * every import, so entries are never stale): a hit costs no serialisation at all.
+   * Runs an analysis through the gate and its time budget over one view, and sends it. The answer
+   * is kept as its serialised bytes under the view, the request and the format: a hit costs no
+   * serialisation at all, and a revalidation is answered 304 before any work.
    */
   async function analyse<T>(
     request: FastifyRequest,
     reply: FastifyReply,
-    datasetId: string,
+    where: { datasetId: string; knownAt?: Date },
     work: (ctx: AnalysisContext) => Promise<T>,
-    format: { type: string; render: (answer: T) => string } = { type: 'application/json; charset=utf-8', render: (answer) => JSON.stringify(answer) },
+    format: { type: string; render: (answer: T) => string } = { type: JSON_CONTENT_TYPE, render: (answer) => JSON.stringify(answer) },
   ): Promise<FastifyReply> {
-    const revision = await app.revisions.get(datasetId, () => getRevision(app.db, datasetId))
-    if (conditional(request, reply, datasetId, revision)) return reply
-    const key = `analysis:${datasetId}:${revision}:${format.type}:${request.url}`
-    let body = app.cache.get(key) as CachedBody | undefined
-    reply.header('x-cache', body ? 'hit' : 'miss')
-    if (!body) {
-      const answer = await gate.run(() =>
-        work({ db: app.db, cache: app.cache, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS }),
+    const view = await app.readModel.open(where.datasetId, where.knownAt)
+    if (notModified(request, reply, view)) return reply
+    const parts = [format.type, request.url]
+    const make = () =>
+      app.readModel.body(view, 'analysis', parts, async (current) =>
+        format.render(await work({ view: current, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS })),
       )
-      body = new CachedBody(format.render(answer))
-      app.cache.set(key, body)
-    }
-    return sendCachedBody(request, reply, body, format.type)
+    // The gate bounds the work, so it stands before the snapshot opens: a refused request holds no connection.
+    const hit = app.readModel.has(view, 'analysis', parts)
+    const { view: answered, body } = hit ? await make() : await gate.run(make)
+    reply.header('x-cache', hit ? 'hit' : 'miss')
+    return sendBody(request, reply, answered, body, format.type)
   }
 
   routes.get(
@@ -84,8 +82,8 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       return analyse(
         request,
         reply,
-        request.query.dataset,
-        (ctx) => analysisService.getFronts(ctx, { datasetId: request.query.dataset, at, knownAt }, sides, request.query.tolerance_km),
+        { datasetId: request.query.dataset, knownAt },
+        (ctx) => analysisService.getFronts(ctx, at, sides, request.query.tolerance_km),
         { type: GEOJSON_CONTENT_TYPE, render: (answer) => JSON.stringify(answer) },
       )
     },
@@ -115,18 +113,16 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (series) {
         const stepMs = parseDurationMs(query.step)
         if (!stepMs) throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
-        const csv = { type: 'text/csv; charset=utf-8', render: analysisService.distanceSeriesCsv }
+        const csv = { type: CSV_CONTENT_TYPE, render: analysisService.distanceSeriesCsv }
         return analyse(
           request,
           reply,
-          query.dataset,
-          (ctx) => analysisService.getDistanceSeries(ctx, { datasetId: query.dataset, knownAt, ...series, stepMs, step: query.step }, query.from, query.to),
+          { datasetId: query.dataset, knownAt },
+          (ctx) => analysisService.getDistanceSeries(ctx, { ...series, stepMs, step: query.step }, query.from, query.to),
           wantsCsv ? csv : undefined,
         )
       }
-      return analyse(request, reply, query.dataset, (ctx) =>
-        analysisService.getDistance(ctx, { datasetId: query.dataset, at, knownAt }, query.from, query.to),
-      )
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getDistance(ctx, at, query.from, query.to))
     },
   )
 
@@ -151,13 +147,11 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (series) {
         // A severance history starts with the first day's map: the start of the start day.
         const start = parseInstant(query.start!, 'start-of-day')!
-        return analyse(request, reply, query.dataset, (ctx) =>
-          analysisService.getRouteSeries(ctx, { datasetId: query.dataset, knownAt, start, end: series.end }, query.feature, query.owner),
+        return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) =>
+          analysisService.getRouteSeries(ctx, { start, end: series.end }, query.feature, query.owner),
         )
-        }
-      return analyse(request, reply, query.dataset, (ctx) =>
-        analysisService.getRoute(ctx, { datasetId: query.dataset, at, knownAt }, query.feature, query.owner),
-      )
+      }
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getRoute(ctx, at, query.feature, query.owner))
     },
   )
 
@@ -178,7 +172,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       const { query } = request
       const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
       const span = range(query)!
-      return analyse(request, reply, query.dataset, (ctx) => analysisService.getChanges(ctx, { datasetId: query.dataset, knownAt, ...span }))
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getChanges(ctx, span))
     },
   )
 }

@@ -1,101 +1,53 @@
-import { createHash } from 'node:crypto'
-import type { Geometry, LineString, MultiLineString, Position } from 'geojson'
-import type { Db } from '../../db/database.js'
+import type { LineString, MultiLineString, Position } from 'geojson'
 import { Errors } from '../../errors.js'
 import {
   type AreaInput,
   distanceKm,
   frontLines,
+  holdingShares,
+  majorityHolder,
   type NearestPair,
   type PreparedAreas,
   type PreparedGeometry,
-  prepareAreas,
-  preparedGeometry,
   prepareTerritory,
   routeSeverance,
   segmentRoute,
   sideOf,
   territoryChange,
 } from '../../geo/index.js'
-import type { LruCache } from '../../plugins/caching.js'
-import * as actorsRepository from '../actors/actors.repository.js'
-import * as controlRepository from '../control/control.repository.js'
-import { loadShapes, round } from '../control/control.service.js'
-import { getRevision } from '../datasets/datasets.service.js'
-import { getFeature, holdingShares, listFeatures, majorityHolder, type ReferenceFeature } from '../features/features.service.js'
+import { allFeatures, areasTouching, preparedFeature, referenceFeature, requireActor, requireSide, sideTerritory, territory } from '../../read/areas.js'
+import type { DatasetView } from '../../read/dataset-view.js'
+import type { FeatureRecord } from '../../store/records.js'
+import { round } from '../common/intervals.js'
 import type { Deadline } from './analysis.limits.js'
 
+/** What an analysis works with: the view it answers for, its time budget and its step bound. */
 export interface AnalysisContext {
-  db: Db
-  cache: LruCache
+  view: DatasetView
   deadline: Deadline
   maxSteps: number
 }
 
-interface When {
-  datasetId: string
-  at: Date
-  knownAt?: Date
-}
-
-interface TerritoryFilter {
-  actorIds?: string[]
-  sides?: string[]
-}
-
-/**
- * The areas of a filter valid at a date, indexed. Keyed by the ids of the areas themselves, so two
- * dates showing the same map share one entry and any import (new ids) misses it.
- */
-async function territory(ctx: AnalysisContext, when: When, filter: TerritoryFilter & { status?: 'controlled' }): Promise<PreparedAreas> {
-  const refs = await controlRepository.listAreaRefsAt(ctx.db, { ...when, ...filter })
-  const key = `territory:${createHash('sha1').update(refs.map((ref) => ref.id).join(',')).digest('base64url')}`
-  return ctx.cache.getOrSet(key, async () => {
-    const geometries = await loadShapes(ctx.db, ctx.cache, refs.map((ref) => ref.geometryHash))
-    const areas: AreaInput[] = refs.map((ref) => ({
-      key: String(ref.id),
-      holder: ref.actorId,
-      side: ref.side,
-      status: ref.status,
-      geometry: geometries.get(ref.geometryHash)!,
-    }))
-    return prepareAreas(areas)
-  })
-}
-
-function sideTerritory(ctx: AnalysisContext, when: When, side: string) {
-  // A side's ground is what its actors hold outright; contested ground belongs to no side.
-  return territory(ctx, when, { sides: [side], status: 'controlled' })
-}
-
-async function featureGeometry(ctx: AnalysisContext, when: When, id: string, revision: number): Promise<{ feature: ReferenceFeature; prepared: PreparedGeometry }> {
-  // Keyed by revision: a series asks for the same feature at every step and reads it once.
-  return ctx.cache.getOrSet(`feature:${when.datasetId}:${revision}:${when.knownAt?.toISOString()}:${id}`, async () => {
-    const feature = await getFeature(ctx.db, when.datasetId, id, when.knownAt)
-    return { feature, prepared: preparedGeometry(feature.geometry) }
-  })
-}
-
 // ---- fronts ----
 
-export async function getFronts(ctx: AnalysisContext, when: When, sides: [string, string] | undefined, toleranceKm: number) {
-  const revision = await getRevision(ctx.db, when.datasetId)
+export async function getFronts(ctx: AnalysisContext, at: Date, sides: [string, string] | undefined, toleranceKm: number) {
+  const { view } = ctx
   let pairs: [string, string][]
   if (sides) {
-    for (const side of sides) await assertSide(ctx, side)
+    for (const side of sides) await requireSide(view, side)
     pairs = [sides]
   } else {
-    const refs = await controlRepository.listAreaRefsAt(ctx.db, { ...when, status: 'controlled' })
-    const present = [...new Set(refs.map((ref) => ref.side).filter((side): side is string => side !== null))].sort()
+    const held = await territory(view, at, { status: 'controlled' })
+    const present = [...new Set(held.areas.map((area) => area.side).filter((side): side is string => side !== null))].sort()
     pairs = present.flatMap((a, i) => present.slice(i + 1).map((b) => [a, b] as [string, string]))
   }
   const features = []
   for (const [a, b] of pairs) {
     ctx.deadline.check()
-    const front = frontLines(await sideTerritory(ctx, when, a), await sideTerritory(ctx, when, b), { toleranceKm })
+    const front = frontLines(await sideTerritory(view, at, a), await sideTerritory(view, at, b), { toleranceKm })
     features.push({ type: 'Feature' as const, geometry: front.geometry, properties: { sides: [a, b] as [string, string], lengthKm: round(front.lengthKm, 3) } })
   }
-  return { type: 'FeatureCollection' as const, dataset: when.datasetId, revision, at: when.at.toISOString(), knownAt: when.knownAt?.toISOString() ?? null, features }
+  return { type: 'FeatureCollection' as const, dataset: view.datasetId, revision: view.revision, at: at.toISOString(), knownAt: view.knownAt?.toISOString() ?? null, features }
 }
 
 // ---- distance ----
@@ -107,26 +59,22 @@ export function parseRef(text: string): Ref {
   return { kind, id, text }
 }
 
-async function assertSide(ctx: AnalysisContext, side: string): Promise<void> {
-  if (!(await actorsRepository.sideExists(ctx.db, side))) throw new Errors.SIDE_NOT_FOUND(side)
-}
-
-async function resolveRef(ctx: AnalysisContext, when: When, ref: Ref, revision: number): Promise<PreparedGeometry> {
+async function resolveRef(view: DatasetView, at: Date, ref: Ref): Promise<PreparedGeometry> {
   switch (ref.kind) {
     case 'side':
-      return sideTerritory(ctx, when, ref.id)
+      return sideTerritory(view, at, ref.id)
     case 'actor':
-      return territory(ctx, when, { actorIds: [ref.id], status: 'controlled' })
+      return territory(view, at, { actorIds: [ref.id], status: 'controlled' })
     case 'feature':
-      return (await featureGeometry(ctx, when, ref.id, revision)).prepared
+      return (await preparedFeature(view, ref.id)).prepared
   }
 }
 
 /** Checks references once, before a series evaluates them at many dates. */
-async function checkRef(ctx: AnalysisContext, when: When, ref: Ref): Promise<void> {
-  if (ref.kind === 'side') await assertSide(ctx, ref.id)
-  if (ref.kind === 'actor' && !(await actorsRepository.findActor(ctx.db, ref.id))) throw new Errors.ACTOR_NOT_FOUND(ref.id)
-  if (ref.kind === 'feature') await getFeature(ctx.db, when.datasetId, ref.id, when.knownAt)
+async function checkRef(view: DatasetView, ref: Ref): Promise<void> {
+  if (ref.kind === 'side') await requireSide(view, ref.id)
+  if (ref.kind === 'actor') await requireActor(view, ref.id)
+  if (ref.kind === 'feature') await referenceFeature(view, ref.id)
 }
 
 function nearestAnswer(pair: NearestPair | null) {
@@ -141,13 +89,13 @@ function nearestAnswer(pair: NearestPair | null) {
   }
 }
 
-export async function getDistance(ctx: AnalysisContext, when: When, fromText: string, toText: string) {
-  const revision = await getRevision(ctx.db, when.datasetId)
+export async function getDistance(ctx: AnalysisContext, at: Date, fromText: string, toText: string) {
+  const { view } = ctx
   const [from, to] = [parseRef(fromText), parseRef(toText)]
-  await checkRef(ctx, when, from)
-  await checkRef(ctx, when, to)
-  const pair = distanceKm(await resolveRef(ctx, when, from, revision), await resolveRef(ctx, when, to, revision))
-  return { dataset: when.datasetId, revision, knownAt: when.knownAt?.toISOString() ?? null, from: fromText, to: toText, at: when.at.toISOString(), ...nearestAnswer(pair) }
+  await checkRef(view, from)
+  await checkRef(view, to)
+  const pair = distanceKm(await resolveRef(view, at, from), await resolveRef(view, at, to))
+  return { dataset: view.datasetId, revision: view.revision, knownAt: view.knownAt?.toISOString() ?? null, from: fromText, to: toText, at: at.toISOString(), ...nearestAnswer(pair) }
 }
 
 export function seriesInstants(start: Date, end: Date, stepMs: number, maxSteps: number): Date[] {
@@ -156,24 +104,17 @@ export function seriesInstants(start: Date, end: Date, stepMs: number, maxSteps:
   return Array.from({ length: count }, (_, i) => new Date(start.getTime() + i * stepMs))
 }
 
-export async function getDistanceSeries(
-  ctx: AnalysisContext,
-  range: { datasetId: string; knownAt?: Date; start: Date; end: Date; stepMs: number; step: string },
-  fromText: string,
-  toText: string,
-) {
-  const revision = await getRevision(ctx.db, range.datasetId)
+export async function getDistanceSeries(ctx: AnalysisContext, range: { start: Date; end: Date; stepMs: number; step: string }, fromText: string, toText: string) {
+  const { view } = ctx
   const [from, to] = [parseRef(fromText), parseRef(toText)]
   const instants = seriesInstants(range.start, range.end, range.stepMs, ctx.maxSteps)
-  const base = { datasetId: range.datasetId, knownAt: range.knownAt }
-  await checkRef(ctx, { ...base, at: range.start }, from)
-  await checkRef(ctx, { ...base, at: range.start }, to)
+  await checkRef(view, from)
+  await checkRef(view, to)
   const series = []
   let previous: number | null = null
   for (const at of instants) {
     ctx.deadline.check()
-    const when = { ...base, at }
-    const answer = nearestAnswer(distanceKm(await resolveRef(ctx, when, from, revision), await resolveRef(ctx, when, to, revision)))
+    const answer = nearestAnswer(distanceKm(await resolveRef(view, at, from), await resolveRef(view, at, to)))
     const advanceKm: number | null = previous !== null && answer.distanceKm !== null ? round(previous - answer.distanceKm, 3) : null
     series.push({ at: at.toISOString(), ...answer, advanceKm })
     previous = answer.distanceKm
@@ -182,9 +123,9 @@ export async function getDistanceSeries(
   const firstKm = known[0] ?? null
   const lastKm = known.at(-1) ?? null
   return {
-    dataset: range.datasetId,
-    revision,
-    knownAt: range.knownAt?.toISOString() ?? null,
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
     from: fromText,
     to: toText,
     start: range.start.toISOString(),
@@ -211,39 +152,35 @@ export function distanceSeriesCsv(answer: Awaited<ReturnType<typeof getDistanceS
 
 // ---- route severance ----
 
-async function routeFeature(ctx: AnalysisContext, when: When, id: string, owner: string | undefined) {
-  const feature = await getFeature(ctx.db, when.datasetId, id, when.knownAt)
+async function routeFeature(view: DatasetView, id: string, owner: string | undefined) {
+  const feature = await referenceFeature(view, id)
   if (feature.geometry.type !== 'LineString' && feature.geometry.type !== 'MultiLineString') {
     throw new Errors.WRONG_GEOMETRY_TYPE(`feature '${id}' is a ${feature.geometry.type}; route analysis needs a LineString or MultiLineString`)
   }
   const ownerSide = owner ?? feature.ownerSide
   if (!ownerSide) throw new Errors.INVALID_REFERENCE(`feature '${id}' has no owner_side: say whose route it is with owner=SIDE`)
-  await assertSide(ctx, ownerSide)
-  return { feature, route: feature.geometry as LineString | MultiLineString, ownerSide }
+  await requireSide(view, ownerSide)
+  return { feature, route: feature.geometry, ownerSide }
 }
 
-async function routeState(ctx: AnalysisContext, when: When, feature: ReferenceFeature, route: LineString | MultiLineString, ownerSide: string) {
-  const areas = await territory(ctx, when, {})
-  const routeHash = createHash('sha1').update(JSON.stringify(feature.geometry)).digest('base64url')
-  const segmented = await ctx.cache.getOrSet(`route:${routeHash}:${areasKey(areas)}`, () => segmentRoute(route, areas))
+/** The route cut by who holds it at `at`: made once per view, validity interval and route. */
+async function routeState(view: DatasetView, at: Date, feature: FeatureRecord, route: LineString | MultiLineString, ownerSide: string) {
+  const interval = await view.intervalOf(at)
+  const segmented = await view.cached('route-segments', [feature.id, interval], async () => segmentRoute(route, await territory(view, at)))
   return { segmented, severance: routeSeverance(segmented.segments, ownerSide) }
 }
 
-function areasKey(areas: PreparedAreas): string {
-  return createHash('sha1').update(areas.areas.map((area) => area.key).join(',')).digest('base64url')
-}
-
-export async function getRoute(ctx: AnalysisContext, when: When, featureId: string, owner?: string) {
-  const revision = await getRevision(ctx.db, when.datasetId)
-  const { feature, route, ownerSide } = await routeFeature(ctx, when, featureId, owner)
-  const { segmented, severance } = await routeState(ctx, when, feature, route, ownerSide)
+export async function getRoute(ctx: AnalysisContext, at: Date, featureId: string, owner?: string) {
+  const { view } = ctx
+  const { feature, route, ownerSide } = await routeFeature(view, featureId, owner)
+  const { segmented, severance } = await routeState(view, at, feature, route, ownerSide)
   return {
-    dataset: when.datasetId,
-    revision,
-    knownAt: when.knownAt?.toISOString() ?? null,
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
     feature: feature.id,
     owner: ownerSide,
-    at: when.at.toISOString(),
+    at: at.toISOString(),
     lengthKm: round(segmented.lengthKm, 3),
     severed: severance.severed,
     cutPoints: severance.cutPoints.map(roundPosition),
@@ -263,17 +200,20 @@ export async function getRoute(ctx: AnalysisContext, when: When, featureId: stri
   }
 }
 
-export async function getRouteSeries(ctx: AnalysisContext, range: { datasetId: string; knownAt?: Date; start: Date; end: Date }, featureId: string, owner?: string) {
-  const revision = await getRevision(ctx.db, range.datasetId)
-  const base = { datasetId: range.datasetId, knownAt: range.knownAt }
-  const { feature, route, ownerSide } = await routeFeature(ctx, { ...base, at: range.start }, featureId, owner)
-  const changes = await controlRepository.listChangeInstantsBetween(ctx.db, range.datasetId, range.start, range.end, range.knownAt, feature.bbox)
-  const instants = [range.start, ...changes]
+export async function getRouteSeries(ctx: AnalysisContext, range: { start: Date; end: Date }, featureId: string, owner?: string) {
+  const { view } = ctx
+  const { feature, route, ownerSide } = await routeFeature(view, featureId, owner)
+  // Only changes of the areas near the route can change its state.
+  const changes = new Set<number>()
+  for (const area of await areasTouching(view, feature.bbox)) {
+    for (const instant of [area.validFrom, area.validTo]) if (instant && instant > range.start && instant <= range.end) changes.add(instant.getTime())
+  }
+  const instants = [range.start, ...[...changes].sort((a, b) => a - b).map((time) => new Date(time))]
   if (instants.length > ctx.maxSteps) throw new Errors.SERIES_TOO_LONG(instants.length, ctx.maxSteps)
   const states = []
   for (const at of instants) {
     ctx.deadline.check()
-    const { severance } = await routeState(ctx, { ...base, at }, feature, route, ownerSide)
+    const { severance } = await routeState(view, at, feature, route, ownerSide)
     states.push({ at: at.toISOString(), severed: severance.severed, kmBySide: roundValues(severance.kmBySide) })
   }
   const severedIntervals: { from: string; to: string | null }[] = []
@@ -283,9 +223,9 @@ export async function getRouteSeries(ctx: AnalysisContext, range: { datasetId: s
     if (!state.severed && open && open.to === null) open.to = state.at
   }
   return {
-    dataset: range.datasetId,
-    revision,
-    knownAt: range.knownAt?.toISOString() ?? null,
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
     feature: feature.id,
     owner: ownerSide,
     start: range.start.toISOString(),
@@ -298,10 +238,9 @@ export async function getRouteSeries(ctx: AnalysisContext, range: { datasetId: s
 
 // ---- territorial change ----
 
-export async function getChanges(ctx: AnalysisContext, range: { datasetId: string; knownAt?: Date; start: Date; end: Date }) {
-  const revision = await getRevision(ctx.db, range.datasetId)
-  const base = { datasetId: range.datasetId, knownAt: range.knownAt }
-  const [before, after] = await Promise.all([territory(ctx, { ...base, at: range.start }, {}), territory(ctx, { ...base, at: range.end }, {})])
+export async function getChanges(ctx: AnalysisContext, range: { start: Date; end: Date }) {
+  const { view } = ctx
+  const [before, after] = [await territory(view, range.start), await territory(view, range.end)]
   const controlled = (areas: PreparedAreas, pick: (area: AreaInput) => string | null) => {
     const groups = new Map<string, AreaInput[]>()
     for (const area of areas.areas) {
@@ -344,11 +283,11 @@ export async function getChanges(ctx: AnalysisContext, range: { datasetId: strin
   const sideOfActor = new Map([...before.areas, ...after.areas].map((area) => [area.holder, area.side ?? area.holder ?? '']))
   const actors = compare('actor', (area) => area.holder).map(({ id, ...row }) => ({ actor: id, side: sideOfActor.get(id) ?? id, ...row }))
   const sides = compare('side', (area) => area.side ?? area.holder).map(({ id, ...row }) => ({ side: id, ...row }))
-  const featuresChanged = await changedFeatures(ctx, range, before, after)
+  const featuresChanged = await changedFeatures(ctx, before, after)
   return {
-    dataset: range.datasetId,
-    revision,
-    knownAt: range.knownAt?.toISOString() ?? null,
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
     start: range.start.toISOString(),
     end: range.end.toISOString(),
     actors,
@@ -359,20 +298,15 @@ export async function getChanges(ctx: AnalysisContext, range: { datasetId: strin
 }
 
 /** Reference features whose majority holder differs between start and end: the villages and bases that changed hands. */
-async function changedFeatures(ctx: AnalysisContext, range: { datasetId: string; knownAt?: Date }, before: PreparedAreas, after: PreparedAreas) {
+async function changedFeatures(ctx: AnalysisContext, before: PreparedAreas, after: PreparedAreas) {
   const changed = []
-  let after_: string | undefined
   const ref = (area: AreaInput | null) => (area ? { actor: area.holder, side: area.side, status: area.status } : null)
-  do {
-    const page = await listFeatures(ctx.db, { dataset: range.datasetId, known_at: range.knownAt?.toISOString(), limit: 1000, after: after_ })
-    for (const feature of page.features) {
-      ctx.deadline.check()
-      const from = ref(majorityHolder(holdingShares(feature.geometry as Geometry, before)))
-      const to = ref(majorityHolder(holdingShares(feature.geometry as Geometry, after)))
-      if (from?.actor !== to?.actor || from?.status !== to?.status) changed.push({ id: feature.id, name: feature.name, kind: feature.kind, from, to })
-    }
-    after_ = page.features.length === 1000 ? page.features.at(-1)!.id : undefined
-  } while (after_)
+  for (const feature of await allFeatures(ctx.view)) {
+    ctx.deadline.check()
+    const from = ref(majorityHolder(holdingShares(feature.geometry, before)))
+    const to = ref(majorityHolder(holdingShares(feature.geometry, after)))
+    if (from?.actor !== to?.actor || from?.status !== to?.status) changed.push({ id: feature.id, name: feature.name, kind: feature.kind, from, to })
+  }
   return changed
 }
 

@@ -45,38 +45,172 @@ export function splitCsv(value: string | undefined): string[] | undefined {
 }
 
 export const LimitSchema = z.coerce.number().int().min(1).max(1000).default(100).describe('page size')
-export const PositionSchema = z.array(z.number()).min(2).max(3).describe('[lon, lat] (WGS84)')
 
-export const ProblemSchema = z
+// ---------------------------------------------------------------------------------------------
+// Media types and response declarations. A route declares each answer with the media type it
+// really sends, so that the OpenAPI document says what a client gets and test/contract can hold
+// every answer to it.
+
+export const JSON_MEDIA_TYPE = 'application/json'
+export const GEOJSON_MEDIA_TYPE = 'application/geo+json'
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
+export const CSV_MEDIA_TYPE = 'text/csv'
+
+/** A response declared by media type: `{ description, content: { [mediaType]: { schema } } }` (OpenAPI 3.1, Fastify 5). */
+export interface ContentResponse<C extends Record<string, z.ZodType>> {
+  description: string
+  content: { [K in keyof C]: { schema: C[K] } }
+}
+
+/**
+ * A response offered in several media types, e.g. JSON or CSV for the same series:
+ * `contentResponse('the series', { 'application/json': SeriesSchema, 'text/csv': CsvSchema })`.
+ */
+export function contentResponse<C extends Record<string, z.ZodType>>(description: string, content: C): ContentResponse<C> {
+  const entries = Object.entries(content).map(([mediaType, schema]) => [mediaType, { schema }])
+  return { description, content: Object.fromEntries(entries) as ContentResponse<C>['content'] }
+}
+
+/** A GeoJSON answer, `application/geo+json` (RFC 7946 §12): `response: { 200: geoJsonResponse(ControlMapSchema) }`. */
+export function geoJsonResponse<S extends z.ZodType>(schema: S, description = 'GeoJSON (RFC 7946; WGS84 [lon, lat])'): ContentResponse<{ 'application/geo+json': S }> {
+  return { description, content: { [GEOJSON_MEDIA_TYPE]: { schema } } }
+}
+
+/** A JSON answer with a description of its own (a bare schema is `application/json` too). */
+export function jsonResponse<S extends z.ZodType>(schema: S, description = 'JSON'): ContentResponse<{ 'application/json': S }> {
+  return { description, content: { [JSON_MEDIA_TYPE]: { schema } } }
+}
+
+/** The body of a `text/csv` answer, for `contentResponse`: one header row, then one row per record. */
+export const CsvSchema = z.string().describe('CSV (RFC 4180): a header row, then one row per record')
+
+// ---------------------------------------------------------------------------------------------
+// GeoJSON (RFC 7946), every geometry a component of its own. Objects are closed: an answer carries
+// exactly the members declared here (the serializer drops others), except feature properties,
+// which keep the free properties of the import.
+
+export const PositionSchema = z
+  .array(z.number())
+  .min(2)
+  .max(3)
+  .meta({ id: 'Position', description: '[lon, lat] or [lon, lat, altitude] (WGS84 degrees, RFC 7946 §3.1.1)' })
+
+export const GeoJsonBboxSchema = z
+  .union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()])])
+  .meta({ id: 'BoundingBox', description: 'bounding box [minLon, minLat, maxLon, maxLat], or with min and max altitude (RFC 7946 §5)' })
+
+/** At least four positions, the last equal to the first; exterior rings counter-clockwise (RFC 7946 §3.1.6). */
+const LinearRingSchema = z.array(PositionSchema).min(4).describe('a closed ring: at least four positions, the last equal to the first')
+const LineCoordinatesSchema = z.array(PositionSchema).min(2)
+
+function geometry<T extends string, C extends z.ZodType>(type: T, coordinates: C, description: string) {
+  return z.object({ type: z.literal(type), coordinates, bbox: GeoJsonBboxSchema.optional() }).meta({ id: type, description })
+}
+
+export const PointSchema = geometry('Point', PositionSchema, 'GeoJSON Point (RFC 7946 §3.1.2)')
+export const MultiPointSchema = geometry('MultiPoint', z.array(PositionSchema), 'GeoJSON MultiPoint (RFC 7946 §3.1.3)')
+export const LineStringSchema = geometry('LineString', LineCoordinatesSchema, 'GeoJSON LineString (RFC 7946 §3.1.4)')
+export const MultiLineStringSchema = geometry('MultiLineString', z.array(LineCoordinatesSchema), 'GeoJSON MultiLineString (RFC 7946 §3.1.5)')
+export const PolygonSchema = geometry('Polygon', z.array(LinearRingSchema).min(1), 'GeoJSON Polygon: exterior ring, then holes (RFC 7946 §3.1.6)')
+export const MultiPolygonSchema = geometry('MultiPolygon', z.array(z.array(LinearRingSchema).min(1)), 'GeoJSON MultiPolygon (RFC 7946 §3.1.7)')
+
+const SINGLE_GEOMETRIES = [PointSchema, MultiPointSchema, LineStringSchema, MultiLineStringSchema, PolygonSchema, MultiPolygonSchema] as const
+
+export const GeometryCollectionSchema = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string().describe('stable error code'),
-    instance: z.string().optional(),
-    errors: z
-      .array(
-        z.object({
-          path: z.string().describe('JSON Pointer to the offending value'),
-          code: z.string(),
-          reason: z.string(),
-          index: z.number().int().optional().describe('feature index in the import'),
-        }),
-      )
-      .optional(),
+    type: z.literal('GeometryCollection'),
+    // RFC 7946 §3.1.8 advises against nesting collections, and allows it.
+    get geometries() {
+      return z.array(GeometrySchema)
+    },
+    bbox: GeoJsonBboxSchema.optional(),
   })
-  .describe('RFC 9457 problem details')
+  .meta({ id: 'GeometryCollection', description: 'GeoJSON GeometryCollection (RFC 7946 §3.1.8)' })
 
-export const GeometrySchema = z
-  .object({ type: z.string(), coordinates: z.array(z.any()) })
-  .passthrough()
-  .describe('GeoJSON geometry (RFC 7946, [lon, lat])')
+export const GeometrySchema: z.ZodDiscriminatedUnion<[...typeof SINGLE_GEOMETRIES, typeof GeometryCollectionSchema]> = z
+  .discriminatedUnion('type', [...SINGLE_GEOMETRIES, GeometryCollectionSchema])
+  .meta({ id: 'Geometry', description: 'GeoJSON geometry (RFC 7946, WGS84 [lon, lat])' })
+export type Geometry = z.infer<typeof GeometrySchema>
 
-export const GeoJsonFeatureCollectionSchema = z
-  .object({ type: z.literal('FeatureCollection'), features: z.array(z.any()) })
-  .passthrough()
-  .describe('GeoJSON FeatureCollection')
+/** Ground held: what control areas are made of. */
+export const AreaGeometrySchema = z
+  .discriminatedUnion('type', [PolygonSchema, MultiPolygonSchema])
+  .meta({ id: 'AreaGeometry', description: 'Polygon or MultiPolygon (WGS84 [lon, lat])' })
+
+export const FeatureIdSchema = z.union([z.string(), z.number()]).describe('feature id (RFC 7946 §3.2)')
+
+/**
+ * A GeoJSON Feature with typed properties (RFC 7946 §3.2). Defaults: any geometry or null, an
+ * optional string or number id. Register the result once: `geoJsonFeature(P).meta({ id: 'XFeature' })`.
+ */
+export function geoJsonFeature<
+  P extends z.ZodType,
+  G extends z.ZodType = z.ZodNullable<typeof GeometrySchema>,
+  I extends z.ZodType = z.ZodOptional<typeof FeatureIdSchema>,
+>(properties: P, options: { geometry?: G; id?: I } = {}) {
+  return z.object({
+    type: z.literal('Feature'),
+    id: (options.id ?? FeatureIdSchema.optional()) as I,
+    bbox: GeoJsonBboxSchema.optional(),
+    geometry: (options.geometry ?? GeometrySchema.nullable()) as G,
+    properties,
+  })
+}
+
+/**
+ * A GeoJSON FeatureCollection of `feature`, with the foreign members the answer adds (dataset,
+ * revision, paging…), e.g. `geoJsonFeatureCollection(ControlFeatureSchema, { dataset: z.string() })`.
+ */
+export function geoJsonFeatureCollection<F extends z.ZodType, M extends z.core.$ZodLooseShape = Record<never, never>>(feature: F, members?: M) {
+  return z.object({
+    type: z.literal('FeatureCollection'),
+    ...(members ?? ({} as M)),
+    bbox: GeoJsonBboxSchema.optional(),
+    features: z.array(feature),
+  })
+}
+
+/** Any GeoJSON Feature, foreign members kept: for answers whose properties are not typed (yet). */
+export const GeoJsonFeatureSchema = geoJsonFeature(z.record(z.string(), z.unknown()).nullable())
+  .loose()
+  .meta({ id: 'Feature', description: 'GeoJSON Feature (RFC 7946 §3.2)' })
+
+/** Any GeoJSON FeatureCollection, foreign members kept. */
+export const GeoJsonFeatureCollectionSchema = geoJsonFeatureCollection(GeoJsonFeatureSchema)
+  .loose()
+  .meta({ id: 'FeatureCollection', description: 'GeoJSON FeatureCollection (RFC 7946 §3.3)' })
+
+export const InstantSchema = z.iso.datetime().meta({ id: 'Instant', description: 'UTC instant, ISO 8601 (e.g. 2024-11-28T00:00:00.000Z)' })
+
+export const ControlPropertiesSchema = z
+  .object({
+    actor: z.string().nullable().describe('actor id; null for contested ground held by no one actor'),
+    side: z.string().nullable().describe("the actor's side"),
+    status: z.enum(['controlled', 'contested']),
+    validFrom: InstantSchema.describe('the area holds from this instant (inclusive, UTC)'),
+    validTo: InstantSchema.nullable().describe('until this instant (exclusive, UTC); null: still holds'),
+    areaKm2: z.number().min(0).describe('geodesic area, km²'),
+    source: z.string().nullable().describe('source or citation of the area'),
+    areaKey: z.string().nullable().describe('the id the import gave the area, kept across snapshots'),
+  })
+  .catchall(z.unknown())
+  .describe('who holds the area and over which valid time, plus the free properties of the import')
+
+export const ControlFeatureSchema = geoJsonFeature(ControlPropertiesSchema, { geometry: AreaGeometrySchema, id: FeatureIdSchema }).meta({
+  id: 'ControlFeature',
+  description: 'one area held by one actor (or contested) over [validFrom, validTo)',
+})
+
+export const ControlMapSchema = geoJsonFeatureCollection(ControlFeatureSchema, {
+  dataset: z.string().describe('dataset id'),
+  revision: z.number().int().describe('dataset revision the map was read at'),
+  at: InstantSchema.describe('the instant the map answers for'),
+  knownAt: InstantSchema.nullable().describe('knowledge time; null: current knowledge'),
+  numberMatched: z.number().int().min(0),
+  numberReturned: z.number().int().min(0),
+  sources: z.array(z.string()).describe('distinct sources of the areas returned, sorted'),
+}).meta({ id: 'ControlMap', description: 'the control map at a date: every area held at `at`' })
+export type ControlMap = z.infer<typeof ControlMapSchema>
 
 /**
  * The body of an import as the route schema sees it: any JSON object. The importer checks the
@@ -87,7 +221,60 @@ export const ImportBodySchema = z
   .passthrough()
   .describe('GeoJSON FeatureCollection (RFC 7946; a legacy crs member naming CRS84 is accepted)')
 
-/** Standard error responses for a route, for the OpenAPI document. */
-export function problemResponses(...statuses: number[]): Record<number, typeof ProblemSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, ProblemSchema]))
+// ---------------------------------------------------------------------------------------------
+// Problems (RFC 9457): one component, referenced by every error answer.
+
+export const ProblemDetailSchema = z.object({
+  path: z.string().describe('JSON Pointer to the offending value, e.g. /query/at or /body/features/3/geometry'),
+  code: z.string().describe('stable code of this detail'),
+  reason: z.string(),
+  index: z.number().int().optional().describe('feature index in the import'),
+})
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().describe('URI naming the problem type'),
+    title: z.string().describe('the HTTP status phrase'),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().describe('what went wrong, for people'),
+    code: z.string().describe('stable error code, e.g. DATASET_NOT_FOUND: match on this, never on the wording'),
+    instance: z.string().optional().describe('the request path and query refused'),
+    errors: z.array(ProblemDetailSchema).optional().describe('one entry per offending value'),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
+export type Problem = z.infer<typeof ProblemSchema>
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request: a parameter or the body is invalid; errors[] names each by JSON Pointer',
+  401: 'Unauthorized: writes need Authorization: Bearer <token>',
+  403: 'Forbidden',
+  404: 'Not Found: the dataset or the resource does not exist',
+  406: 'Not Acceptable: no representation for that Accept header',
+  409: 'Conflict with the current state of the resource',
+  413: 'Content Too Large: the body or the file exceeds a limit',
+  415: 'Unsupported Media Type: send application/json or application/geo+json',
+  422: 'Unprocessable Content: the file was read and refused; errors[] by feature and path',
+  429: 'Too Many Requests: too many analyses at once; retry after Retry-After',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable: not ready, or the answer took longer than its budget',
+}
+
+export type ProblemResponse = ContentResponse<{ 'application/problem+json': typeof ProblemSchema }>
+
+/**
+ * Error answers for a route: each status declares `application/problem+json` with the one Problem
+ * component. `response: { 200: XSchema, ...problemResponses(400, 404) }`.
+ */
+export function problemResponses<S extends number[]>(...statuses: S): { [K in S[number]]: ProblemResponse } {
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem', content: { [PROBLEM_MEDIA_TYPE]: { schema: ProblemSchema } } }]),
+  ) as { [K in S[number]]: ProblemResponse }
+}
+
+/** The answer to a conditional GET whose ETag is still current: no body. */
+export const NotModifiedSchema = z.undefined().describe('Not Modified: the representation named by If-None-Match is current; no body')
+
+/** For reads that answer If-None-Match: `response: { 200: X, ...notModifiedResponses(), ...problemResponses(400) }`. */
+export function notModifiedResponses(): { 304: typeof NotModifiedSchema } {
+  return { 304: NotModifiedSchema }
 }

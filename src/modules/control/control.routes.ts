@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { CachedBody, conditional, sendCachedBody } from '../../plugins/caching.js'
+import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
 import { GeoJsonFeatureCollectionSchema, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
+import { GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { queryInstants } from '../common/time.js'
-import { getRevision } from '../datasets/datasets.service.js'
 import { ControlQuerySchema, PointControlSchema, PointQuerySchema } from './control.schemas.js'
 import * as controlService from './control.service.js'
-
-export const GEOJSON_CONTENT_TYPE = 'application/geo+json'
 
 export default async function controlRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -27,23 +25,19 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       const { at, knownAt } = queryInstants(request.query)
-      const datasetId = request.query.dataset
-      const revision = await app.revisions.get(datasetId, () => getRevision(app.db, datasetId))
-      if (conditional(request, reply, datasetId, revision)) return reply
-      const key = `control:${datasetId}:${revision}:${at.toISOString()}:${knownAt?.toISOString()}:${request.query.bbox}:${request.query.actor}:${request.query.side}`
-      const body = await app.cache.getOrSet(key, async () => {
-        const map = await controlService.getControlMap(app.db, {
-          datasetId,
-          at,
-          knownAt,
-          bbox: request.query.bbox ? parseBbox(request.query.bbox) : undefined,
-          actorIds: splitCsv(request.query.actor),
-          sides: splitCsv(request.query.side),
-        })
-        return new CachedBody(map.body)
-      })
-      // Already serialised (and compressed) once for this revision: no response schema on the way out.
-      return sendCachedBody(request, reply, body, GEOJSON_CONTENT_TYPE)
+      const view = await app.readModel.open(request.query.dataset, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const query = {
+        at,
+        bbox: request.query.bbox ? parseBbox(request.query.bbox) : undefined,
+        actorIds: splitCsv(request.query.actor),
+        sides: splitCsv(request.query.side),
+      }
+      const { view: answered, body } = await app.readModel.body(view, 'control', [at.toISOString(), query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], (current) =>
+        controlService.renderControlMap(current, query),
+      )
+      // Already serialised (and compressed) once for this view: no response schema on the way out.
+      return sendBody(request, reply, answered, body, GEOJSON_CONTENT_TYPE)
     },
   )
 
@@ -59,14 +53,11 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       const { at, knownAt } = queryInstants(request.query)
-      const answer = await controlService.getPointControl(app.db, app.cache, {
-        datasetId: request.query.dataset,
-        point: [request.query.lon, request.query.lat],
-        at,
-        knownAt,
-      })
-      if (conditional(request, reply, request.query.dataset, answer.revision)) return reply
-      return answer
+      const view = await app.readModel.open(request.query.dataset, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const point = [request.query.lon, request.query.lat]
+      const { view: answered, value } = await app.readModel.answer(view, 'point', [point, at.toISOString()], (current) => controlService.getPointControl(current, { point, at }))
+      return answeredAt(request, reply, answered, value)
     },
   )
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { conditional } from '../../plugins/caching.js'
+import { answeredAt, notModified } from '../../plugins/views.js'
 import { DatasetParamSchema, KnownAtParamSchema, problemResponses } from '../common/schemas.js'
 import { parseInstant } from '../common/time.js'
-import { DatasetInputSchema, DatasetListSchema, DatasetSchema, TimelineSchema } from './datasets.schemas.js'
+import { DatasetDeletedSchema, DatasetInputSchema, DatasetListSchema, DatasetSchema, TimelineSchema } from './datasets.schemas.js'
 import * as datasetsService from './datasets.service.js'
 
 const IdParams = z.object({ id: DatasetParamSchema })
@@ -21,7 +21,12 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
   routes.get(
     '/datasets/:id',
     { schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: { 200: DatasetSchema, ...problemResponses(400, 404) } } },
-    async (request) => datasetsService.getDataset(app.db, request.params.id),
+    async (request, reply) => {
+      const view = await app.readModel.open(request.params.id)
+      if (notModified(request, reply, view)) return reply
+      const { view: answered, value } = await app.readModel.answer(view, 'dataset', [], datasetsService.getDataset)
+      return answeredAt(request, reply, answered, value)
+    },
   )
 
   routes.put(
@@ -39,7 +44,28 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const { dataset, created } = await datasetsService.putDataset(app.db, request.params.id, request.body)
+      app.readModel.revised(dataset.id, dataset.revision)
       return reply.status(created ? 201 : 200).send(dataset)
+    },
+  )
+
+  routes.delete(
+    '/datasets/:id',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['datasets'],
+        summary: 'Delete a dataset and everything of it',
+        description: 'Its areas, reference features, imports and actors, in one transaction; geometries no other dataset uses go with them.',
+        security: [{ bearer: [] }],
+        params: IdParams,
+        response: { 200: DatasetDeletedSchema, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const answer = await datasetsService.deleteDataset(app.db, request.params.id)
+      app.readModel.revised(request.params.id, -1)
+      return answer
     },
   )
 
@@ -56,10 +82,10 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
-      const { revision, instants } = await datasetsService.getTimeline(app.db, request.params.id, knownAt)
-      if (conditional(request, reply, request.params.id, revision)) return reply
-      const iso = instants.map((instant) => instant.toISOString())
-      return { dataset: request.params.id, revision, knownAt: knownAt?.toISOString() ?? null, instants: iso, first: iso[0] ?? null, last: iso.at(-1) ?? null }
+      const view = await app.readModel.open(request.params.id, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const { view: answered, value } = await app.readModel.answer(view, 'timeline', [], datasetsService.getTimeline)
+      return answeredAt(request, reply, answered, value)
     },
   )
 }

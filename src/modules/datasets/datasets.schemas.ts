@@ -34,3 +34,12 @@ export const TimelineSchema = z.object({
   first: z.string().nullable(),
   last: z.string().nullable(),
 })
+export type Timeline = z.infer<typeof TimelineSchema>
+
+export const DatasetDeletedSchema = z.object({
+  dataset: z.string(),
+  deleted: z
+    .object({ areas: z.number().int(), features: z.number().int(), imports: z.number().int(), actors: z.number().int(), geometries: z.number().int() })
+    .describe('rows removed; geometries other datasets still use are kept'),
+})
+export type DatasetDeleted = z.infer<typeof DatasetDeletedSchema>

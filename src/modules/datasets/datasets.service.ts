@@ -1,33 +1,50 @@
 import type { Db } from '../../db/database.js'
 import { Errors } from '../../errors.js'
-import * as controlRepository from '../control/control.repository.js'
-import * as datasetsRepository from './datasets.repository.js'
-import type { Dataset, DatasetInput } from './datasets.schemas.js'
+import type { DatasetView } from '../../read/dataset-view.js'
+import * as datasetsRepository from '../../store/datasets.repository.js'
+import type { DatasetRecord } from '../../store/records.js'
+import type { Dataset, DatasetDeleted, DatasetInput, Timeline } from './datasets.schemas.js'
 
-export async function getDataset(db: Db, id: string): Promise<Dataset> {
-  const row = await datasetsRepository.findDataset(db, id)
-  if (!row) throw new Errors.DATASET_NOT_FOUND(id)
-  return datasetsRepository.toDataset(row)
+export function toDataset(record: DatasetRecord): Dataset {
+  return {
+    id: record.id,
+    name: record.name,
+    description: record.description,
+    licence: record.licence,
+    sourceUrl: record.sourceUrl,
+    properties: record.properties,
+    revision: record.revision,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  }
 }
 
-/** The dataset's revision, throwing DATASET_NOT_FOUND: every read starts here, for its ETag. */
-export async function getRevision(db: Db, id: string): Promise<number> {
-  const revision = await datasetsRepository.findRevision(db, id)
-  if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(id)
-  return revision
+export async function getDataset(view: DatasetView): Promise<Dataset> {
+  const record = await datasetsRepository.findDataset(view.db, view.datasetId)
+  if (!record) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
+  return toDataset(record)
 }
 
 export async function listDatasets(db: Db): Promise<Dataset[]> {
-  return (await datasetsRepository.listDatasets(db)).map(datasetsRepository.toDataset)
+  return (await datasetsRepository.listDatasets(db)).map(toDataset)
 }
 
 export async function putDataset(db: Db, id: string, input: DatasetInput): Promise<{ dataset: Dataset; created: boolean }> {
-  const { row, created } = await datasetsRepository.upsertDataset(db, id, input)
-  return { dataset: datasetsRepository.toDataset(row), created }
+  const { dataset, created } = await datasetsRepository.upsertDataset(db, id, input)
+  return { dataset: toDataset(dataset), created }
+}
+
+/** Deletes a dataset and everything of it in one transaction, after any write to it under way. */
+export async function deleteDataset(db: Db, id: string): Promise<DatasetDeleted> {
+  return db.transaction().execute(async (tx) => {
+    if (!(await datasetsRepository.lockDataset(tx, id))) throw new Errors.DATASET_NOT_FOUND(id)
+    const deleted = await datasetsRepository.deleteDataset(tx, id)
+    return { dataset: id, deleted }
+  })
 }
 
 /** The instants at which the dataset's map changed (area starts and ends), for date pickers. */
-export async function getTimeline(db: Db, id: string, knownAt?: Date): Promise<{ revision: number; instants: Date[] }> {
-  const revision = await getRevision(db, id)
-  return { revision, instants: await controlRepository.listChangeInstants(db, id, knownAt) }
+export async function getTimeline(view: DatasetView): Promise<Timeline> {
+  const iso = (await view.changeInstants()).map((instant) => instant.toISOString())
+  return { dataset: view.datasetId, revision: view.revision, knownAt: view.knownAt?.toISOString() ?? null, instants: iso, first: iso[0] ?? null, last: iso.at(-1) ?? null }
 }

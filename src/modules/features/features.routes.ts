@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { conditional } from '../../plugins/caching.js'
+import { Errors } from '../../errors.js'
+import { answeredAt, notModified } from '../../plugins/views.js'
+import { GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { problemResponses } from '../common/schemas.js'
 import { parseInstant, queryInstants } from '../common/time.js'
-import { GEOJSON_CONTENT_TYPE } from '../control/control.routes.js'
-import { Errors } from '../../errors.js'
 import {
   FeatureCollectionPageSchema,
   FeatureControlQuerySchema,
@@ -30,24 +30,22 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      const { revision, matched, features } = await featuresService.listFeatures(app.db, request.query)
-      if (conditional(request, reply, request.query.dataset, revision)) return reply
-      const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
-      const last = features.at(-1)
-      if (features.length === request.query.limit && last) {
-        const params = new URLSearchParams(Object.entries(request.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
-        params.set('after', last.id)
-        links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
-      }
+      const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
+      const view = await app.readModel.open(request.query.dataset, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const { query } = request
+      const { view: answered, value } = await app.readModel.answer(view, 'features', [query.kind, query.bbox, query.q, query.after, query.limit], async (current) => {
+        const { matched, features, nextAfter } = await featuresService.listFeatures(current, query)
+        const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
+        if (nextAfter) {
+          const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
+          params.set('after', nextAfter)
+          links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
+        }
+        return { type: 'FeatureCollection' as const, dataset: current.datasetId, numberMatched: matched, numberReturned: features.length, links, features }
+      })
       reply.type(GEOJSON_CONTENT_TYPE)
-      return {
-        type: 'FeatureCollection' as const,
-        dataset: request.query.dataset,
-        numberMatched: matched,
-        numberReturned: features.length,
-        links,
-        features: features.map(featuresService.toGeoJsonFeature),
-      }
+      return answeredAt(request, reply, answered, value)
     },
   )
 
@@ -64,9 +62,11 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
-      const feature = await featuresService.getFeature(app.db, request.query.dataset, request.params.id, knownAt)
+      const view = await app.readModel.open(request.query.dataset, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const { view: answered, value } = await app.readModel.answer(view, 'feature', [request.params.id], (current) => featuresService.getFeature(current, request.params.id))
       reply.type(GEOJSON_CONTENT_TYPE)
-      return featuresService.toGeoJsonFeature(feature)
+      return answeredAt(request, reply, answered, value)
     },
   )
 
@@ -77,7 +77,7 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
         tags: ['features'],
         summary: 'Who held a feature at a date, or the history of its holders between start and end',
         description:
-          'Points are held by the area that contains them (with since/until); lines and polygons report each holder\'s share ' +
+          "Points are held by the area that contains them (with since/until); lines and polygons report each holder's share " +
           '(km of line, km² of polygon) and `holder` is whoever holds more than half.',
         params: FeatureParamsSchema,
         querystring: FeatureControlQuerySchema,
@@ -93,9 +93,13 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const start = query.start ? parseInstant(query.start, 'start-of-day') : undefined
       const end = query.end ? parseInstant(query.end, 'end-of-day') : undefined
       if (start && end && start > end) throw new Errors.INVALID_DATE(`start (${start.toISOString()}) is after end (${end.toISOString()})`)
-      const answer = await featuresService.getFeatureControl(app.db, app.cache, { datasetId: query.dataset, featureId: request.params.id, knownAt, at, start, end })
-      if (conditional(request, reply, query.dataset, answer.revision)) return reply
-      return answer
+      const view = await app.readModel.open(query.dataset, knownAt)
+      if (notModified(request, reply, view)) return reply
+      const parts = [request.params.id, start ? null : at.toISOString(), start?.toISOString() ?? null, end?.toISOString() ?? null]
+      const { view: answered, value } = await app.readModel.answer(view, 'feature-control', parts, (current) =>
+        featuresService.getFeatureControl(current, { featureId: request.params.id, at, start, end }),
+      )
+      return answeredAt(request, reply, answered, value)
     },
   )
 }

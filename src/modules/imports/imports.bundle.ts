@@ -40,7 +40,7 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
   const report: BundleReport = { dataset: id, actors: 0, imports: [] }
   if (actors) {
     const list = z.array(ActorInputSchema.extend({ id: SlugSchema })).parse(readJson(actors))
-    for (const { id: actorId, ...actor } of list) await putActor(ctx.db, actorId, actor)
+    for (const { id: actorId, ...actor } of list) await putActor(ctx.db, id, actorId, actor)
     report.actors = list.length
     log(`${id}: ${list.length} actors`)
   }

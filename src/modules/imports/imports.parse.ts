@@ -1,51 +1,15 @@
 import { createHash } from 'node:crypto'
-import { bbox as turfBbox } from '@turf/turf'
 import type { Geometry } from 'geojson'
-import { areaKm2 } from '../../geo/changes.js'
-import { geometryHash } from '../../geo/hash.js'
-import { normalizeGeometry, type GeometryType } from '../../geo/validate.js'
-import type { ImportNote } from '../../db/schema.js'
 import type { ProblemDetail } from '../../errors.js'
-import type { Bbox } from '../common/schemas.js'
-import type { GeometryRecord } from '../control/control.repository.js'
+import { areaKm2, bboxOf, type GeometryType, geometryHash, normalizeGeometry } from '../../geo/index.js'
+import type { LruCache } from '../../read/cache.js'
+import type { GeometryRecord, ImportNote } from '../../store/records.js'
 
 /** Names of the legacy `crs` member that mean what RFC 7946 mandates anyway: WGS84 lon/lat. */
 const CRS84_NAMES = new Set(['urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:ogc::crs84', 'crs84', 'ogc:crs84', 'wgs84'])
 const AREA_TYPES: readonly GeometryType[] = ['Polygon', 'MultiPolygon']
 const FEATURE_TYPES: readonly GeometryType[] = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']
 const MAX_REPORTED_ERRORS = 1000
-
-/**
- * Geometries already validated, by a hash of their text as received, bounded by the vertices they
- * hold (~16 bytes each) so the memory stays bounded whatever is imported.
- */
-class ValidatedGeometries {
-  readonly #entries = new Map<string, { record: GeometryRecord; notes: string[] }>()
-  #vertices = 0
-  constructor(readonly maxVertices: number) {}
-
-  get(key: string) {
-    const entry = this.#entries.get(key)
-    if (entry) {
-      this.#entries.delete(key)
-      this.#entries.set(key, entry)
-    }
-    return entry
-  }
-
-  set(key: string, entry: { record: GeometryRecord; notes: string[] }): void {
-    if (entry.record.vertexCount > this.maxVertices / 10) return
-    this.#entries.set(key, entry)
-    this.#vertices += entry.record.vertexCount
-    for (const [oldest, value] of this.#entries) {
-      if (this.#vertices <= this.maxVertices) break
-      this.#entries.delete(oldest)
-      this.#vertices -= value.record.vertexCount
-    }
-  }
-}
-
-const validated = new ValidatedGeometries(2_000_000)
 
 export interface ImportLimits {
   maxFeatures: number
@@ -81,7 +45,12 @@ export interface ParseProgress {
  * Reads a FeatureCollection: the envelope, the legacy `crs` member, every feature's geometry
  * (validated and normalised) and properties. Collects every problem instead of stopping at the first.
  */
-export function parseFeatureCollection(body: unknown, kind: CollectionKind, limits: ImportLimits, progress?: ParseProgress): ParsedCollection {
+/**
+ * `validated`, when given, is the read model's cache: geometries already validated are found there
+ * by a hash of their text as received (content keys), so a daily snapshot repeating yesterday's
+ * polygons validates only what changed.
+ */
+export function parseFeatureCollection(body: unknown, kind: CollectionKind, limits: ImportLimits, progress?: ParseProgress, validated?: LruCache): ParsedCollection {
   const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, read: 0 }
   const fail = (detail: ProblemDetail) => {
     if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(detail)
@@ -134,7 +103,7 @@ export function parseFeatureCollection(body: unknown, kind: CollectionKind, limi
       continue
     }
     const rawKey = `${kind}:${createHash('sha1').update(JSON.stringify(geometry)).digest('base64url')}`
-    const known = validated.get(rawKey)
+    const known = validated?.get(`validated|${rawKey}`) as { record: GeometryRecord; notes: string[] } | undefined
     if (known && known.record.vertexCount <= limits.maxVerticesPerFeature) {
       // Daily snapshots repeat most polygons verbatim: their validation is not done twice.
       for (const note of known.notes) result.notes.push({ index, path: `${path}/geometry`, note })
@@ -167,7 +136,8 @@ export function parseFeatureCollection(body: unknown, kind: CollectionKind, limi
       return result
     }
     const record = measureGeometry(normalised.geometry, normalised.vertexCount)
-    validated.set(rawKey, { record, notes: normalised.notes })
+    // ~16 bytes a vertex for the coordinates, twice for the normalised copy it keeps
+    validated?.set(`validated|${rawKey}`, { record, notes: normalised.notes }, record.vertexCount * 32 + 256)
     result.features.push({
       index,
       id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
@@ -184,7 +154,7 @@ export function measureGeometry(geometry: Geometry, vertexCount: number): Geomet
   return {
     hash: geometryHash(geometry),
     geometry,
-    bbox: turfBbox(geometry) as Bbox,
+    bbox: bboxOf(geometry),
     areaKm2: isArea ? areaKm2(geometry) : 0,
     vertexCount,
   }

@@ -22,6 +22,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const context = (request: FastifyRequest): ImportContext => ({
     db: app.db,
+    cache: app.readModel.cache,
     writer: request.writer,
     limits: {
       maxFeatures: app.config.MAX_FEATURES_PER_IMPORT,
@@ -29,7 +30,10 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       maxVerticesPerFeature: app.config.MAX_VERTICES_PER_FEATURE,
     },
   })
-  const answer = (result: ImportResult) => ({ status: (result.replayed ? 200 : 201) as 200 | 201, body: result })
+  const answer = (result: ImportResult) => {
+    if (!result.replayed) app.readModel.revised(result.import.dataset, result.revision)
+    return { status: (result.replayed ? 200 : 201) as 200 | 201, body: result }
+  }
   const common = { tags: ['imports'], security: [{ bearer: [] }], params: IdParams, body: ImportBodySchema, response: importResponses }
   // Refuse other media types before the body is parsed or validated (Fastify reads text/plain too).
   const jsonOnly = async (request: FastifyRequest) => {
@@ -97,6 +101,29 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       const last = imports.at(-1)
       const params = new URLSearchParams({ ...(request.query.dataset ? { dataset: request.query.dataset } : {}), limit: String(request.query.limit) })
       return { imports, next: imports.length === request.query.limit && last ? `/v1/imports?${params}&before=${last.id}` : null }
+    },
+  )
+
+  routes.post(
+    '/imports/:id/revert',
+    {
+      onRequest: app.requireWriter,
+      schema: {
+        tags: ['imports'],
+        summary: 'Revert an import: supersede exactly what it wrote',
+        description:
+          'Writes a correction (an import of kind revert) that supersedes the rows the import wrote and records again the rows it ' +
+          'superseded: current knowledge is as if it had never landed, and known_at before the revert answers as before. Imports ' +
+          'undo newest first: 409 IMPORT_NOT_REVERTIBLE names later imports that build on this one. A second revert answers 200 with ' +
+          'the first; sending the reverted file again afterwards imports it anew.',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await importsService.revertImport(context(request), request.params.id))
+      return reply.status(status).send(body)
     },
   )
 

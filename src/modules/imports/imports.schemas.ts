@@ -43,13 +43,15 @@ export type FeaturesQuery = z.infer<typeof FeaturesQuerySchema>
 export const ImportSchema = z.object({
   id: z.number().int(),
   dataset: z.string(),
-  kind: z.enum(['snapshot', 'history', 'features']),
+  kind: z.enum(['snapshot', 'history', 'features', 'revert']),
   validFrom: z.string().nullable(),
   contentHash: z.string(),
   counts: z.record(z.string(), z.number()).describe('features read, stored, carried on, closed, skipped, actors created…'),
   notes: z.array(z.object({ index: z.number().int().optional(), path: z.string().optional(), note: z.string() })).describe('what was normalised or skipped, by feature'),
   submittedBy: z.string().nullable().describe("fingerprint of the writer's token"),
   createdAt: z.string(),
+  reverts: z.number().int().nullable().describe('for a revert: the import it reverted'),
+  revertedBy: z.number().int().nullable().describe('the revert that undid this import; null while it stands'),
 })
 export type Import = z.infer<typeof ImportSchema>
 

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'
-import type { ImportNote, NewControlArea, NewFeature } from '../../db/schema.js'
+import type { NewControlArea, NewFeature } from '../../db/schema.js'
 import { Errors, type ProblemDetail, withDetails } from '../../errors.js'
-import { canonicalJson } from '../../geo/hash.js'
-import * as actorsRepository from '../actors/actors.repository.js'
-import type { Actor } from '../actors/actors.schemas.js'
+import { canonicalJson } from '../../geo/index.js'
+import type { LruCache } from '../../read/cache.js'
+import * as actorsRepository from '../../store/actors.repository.js'
+import type { ActorValues } from '../../store/actors.repository.js'
+import { boxLiteral } from '../../store/box.js'
+import * as controlRepository from '../../store/control.repository.js'
+import * as datasetsRepository from '../../store/datasets.repository.js'
+import * as featuresRepository from '../../store/features.repository.js'
+import * as importsRepository from '../../store/imports.repository.js'
+import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
 import { ActorResolver } from '../actors/actors.service.js'
 import { parseInstant } from '../common/time.js'
-import * as controlRepository from '../control/control.repository.js'
-import * as datasetsRepository from '../datasets/datasets.repository.js'
-import * as featuresRepository from '../features/features.repository.js'
-import * as importsRepository from './imports.repository.js'
 import {
   type ImportLimits,
   type ParsedCollection,
@@ -26,6 +29,8 @@ import type { FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './impor
 export interface ImportContext {
   db: Db
   limits: ImportLimits
+  /** The read model's cache, for geometries already validated (by content); none from the command line. */
+  cache?: LruCache
   writer?: string
   progress?: ParseProgress
 }
@@ -57,18 +62,18 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
   if (!validFrom) throw new Errors.INVALID_DATE(`valid_from ${JSON.stringify(query.valid_from)} is not a date`)
   await assertDatasetExists(ctx.db, datasetId)
   const parsed = parseCollection(ctx, body, 'areas')
-  const { drafts, newActors, errors } = await resolveAreas(ctx.db, parsed, query, false)
+  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, false)
   refuseIfInvalid([...parsed.errors, ...errors])
   const options = { ...query, valid_from: validFrom.toISOString() }
   const contentHash = hashImport('snapshot', options, body)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
-    await actorsRepository.insertActors(tx, newActors)
+    await actorsRepository.insertActors(tx, datasetId, newActors)
     const covering = await controlRepository.listAreasCovering(tx, datasetId, validFrom)
     const nextStart = await controlRepository.findNextStart(tx, datasetId, validFrom)
 
     // Match the file's areas to those already holding: a multiset keyed by holder, status and geometry.
-    const open = new Map<string, controlRepository.OpenArea[]>()
+    const open = new Map<string, OpenArea[]>()
     for (const area of covering) {
       const key = `${area.actorId}|${area.status}|${area.geometryHash}`
       open.set(key, [...(open.get(key) ?? []), area])
@@ -86,7 +91,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
     // A closed area is superseded and re-recorded for the part of its interval outside this
     // snapshot's reach: before valid_from, and from the next known change on when a later
     // snapshot had carried it (a snapshot inserted between two others changes only its own span).
-    const copy = (area: controlRepository.OpenArea, from: Date, to: Date | null): NewControlArea => ({
+    const copy = (area: OpenArea, from: Date, to: Date | null): NewControlArea => ({
       dataset_id: datasetId,
       area_key: area.areaKey,
       actor_id: area.actorId,
@@ -95,7 +100,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
       valid_to: to,
       recorded_at: now,
       geometry_hash: area.geometryHash,
-      bbox: area.bbox,
+      bbox: boxLiteral(area.bbox),
       source: area.source,
       properties: JSON.stringify(area.properties),
       import_id: 0,
@@ -128,7 +133,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
       createdAt: now,
     })
     await controlRepository.insertGeometries(tx, fresh.map((draft) => draft.feature.geometry))
-    await controlRepository.supersedeAreas(tx, ended.map((area) => area.id), now)
+    await controlRepository.supersedeAreas(tx, ended.map((area) => area.id), now, record.id)
     await controlRepository.insertAreas(tx, [
       ...[...truncated, ...resumed].map((area) => ({ ...area, import_id: record.id })),
       ...fresh.map((draft) => newArea(datasetId, draft, validFrom, nextStart, now, record.id)),
@@ -141,7 +146,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
 export async function importHistory(ctx: ImportContext, datasetId: string, body: unknown, query: HistoryQuery): Promise<ImportResult> {
   await assertDatasetExists(ctx.db, datasetId)
   const parsed = parseCollection(ctx, body, 'areas')
-  const { drafts, newActors, errors } = await resolveAreas(ctx.db, parsed, query, true)
+  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, true)
   errors.push(...overlapsWithin(drafts))
   refuseIfInvalid([...parsed.errors, ...errors])
   const contentHash = hashImport('history', query, body)
@@ -162,7 +167,7 @@ export async function importHistory(ctx: ImportContext, datasetId: string, body:
       }
     }
     refuseIfInvalid(clashes)
-    await actorsRepository.insertActors(tx, newActors)
+    await actorsRepository.insertActors(tx, datasetId, newActors)
     const record = await importsRepository.insertImport(tx, {
       datasetId,
       kind: 'history',
@@ -227,7 +232,7 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
       owner_side: typeof ownerSide === 'string' && ownerSide.length > 0 ? ownerSide : null,
       geometry: JSON.stringify(feature.geometry.geometry),
       geometry_type: feature.geometry.geometry.type,
-      bbox: controlRepository.boxLiteral(feature.geometry.bbox),
+      bbox: boxLiteral(feature.geometry.bbox),
       geometry_hash: feature.geometry.hash,
       properties: JSON.stringify(properties),
     })
@@ -239,7 +244,14 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
     const current = new Map((await featuresRepository.listCurrentFeatures(tx, datasetId, drafts.map((draft) => draft.id))).map((row) => [row.id, row]))
     const changed = drafts.filter((draft) => {
       const stored = current.get(draft.id)
-      return !stored || stored.geometry_hash !== draft.geometry_hash || stored.kind !== draft.kind || stored.name !== draft.name || stored.owner_side !== draft.owner_side || canonicalJson(stored.properties) !== canonicalJson(JSON.parse(draft.properties as string))
+      return (
+        !stored ||
+        stored.geometryHash !== draft.geometry_hash ||
+        stored.kind !== draft.kind ||
+        stored.name !== draft.name ||
+        stored.ownerSide !== draft.owner_side ||
+        canonicalJson(stored.properties) !== canonicalJson(JSON.parse(draft.properties as string))
+      )
     })
     const replaced = changed.map((draft) => current.get(draft.id)).filter((row) => row !== undefined)
     const record = await importsRepository.insertImport(tx, {
@@ -253,20 +265,83 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
       submittedBy: ctx.writer ?? null,
       createdAt: now,
     })
-    await featuresRepository.supersedeFeatures(tx, replaced.map((row) => row.row_id), now)
+    await featuresRepository.supersedeFeatures(tx, replaced.map((row) => row.rowId), now, record.id)
     await featuresRepository.insertFeatures(tx, changed.map((draft) => ({ ...draft, recorded_at: now, import_id: record.id })))
     return record
   })
 }
 
+export function toImport(record: ImportRecord): Import {
+  return {
+    id: record.id,
+    dataset: record.datasetId,
+    kind: record.kind,
+    validFrom: record.validFrom ? record.validFrom.toISOString() : null,
+    contentHash: record.contentHash,
+    counts: record.counts,
+    notes: record.notes,
+    submittedBy: record.submittedBy,
+    createdAt: record.createdAt.toISOString(),
+    reverts: record.reverts,
+    revertedBy: record.revertedBy,
+  }
+}
+
 export async function getImport(db: Db, id: number): Promise<Import> {
-  const row = await importsRepository.findImport(db, id)
-  if (!row) throw new Errors.IMPORT_NOT_FOUND(String(id))
-  return importsRepository.toImport(row)
+  const record = await importsRepository.findImport(db, id)
+  if (!record) throw new Errors.IMPORT_NOT_FOUND(String(id))
+  return toImport(record)
 }
 
 export async function listImports(db: Db, filter: { datasetId?: string; before?: number; limit: number }): Promise<Import[]> {
-  return (await importsRepository.listImports(db, filter)).map(importsRepository.toImport)
+  return (await importsRepository.listImports(db, filter)).map(toImport)
+}
+
+/**
+ * Reverts an import: a correction (an import of kind `revert`) that supersedes exactly the rows
+ * the import wrote and records again the rows it superseded, so current knowledge is as if it had
+ * never landed and `known_at` before the revert answers as before. Imports undo like a stack: an
+ * area import that later area imports may have built on (carried, closed or cut its areas) is
+ * refused, naming them, until they are reverted first; a features import is refused while a later
+ * features import replaced some of its features. A second revert of one import is answered with
+ * the first (its content hash is the target's id), like any replayed import.
+ */
+export async function revertImport(ctx: ImportContext, id: number): Promise<ImportResult> {
+  const target = await importsRepository.findImport(ctx.db, id)
+  if (!target) throw new Errors.IMPORT_NOT_FOUND(String(id))
+  if (target.kind === 'revert') throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
+  return runImport(ctx, target.datasetId, `revert:${id}`, async (tx, now) => {
+    const later =
+      target.kind === 'features'
+        ? await featuresRepository.listImportsSupersedingFeaturesOf(tx, id)
+        : await importsRepository.listLiveAreaImportsAfter(tx, target.datasetId, id)
+    if (later.length > 0) {
+      throw new Errors.IMPORT_NOT_REVERTIBLE(
+        `import ${id} cannot be reverted while later import(s) ${later.join(', ')} build on it: revert ${later.length > 1 ? 'them' : 'it'} first (newest first)`,
+      )
+    }
+    const record = await importsRepository.insertImport(tx, {
+      datasetId: target.datasetId,
+      kind: 'revert',
+      contentHash: `revert:${id}`,
+      validFrom: null,
+      options: { reverts: id },
+      counts: {},
+      notes: [],
+      submittedBy: ctx.writer ?? null,
+      createdAt: now,
+      reverts: id,
+    })
+    const areas = await controlRepository.revertAreas(tx, id, now, record.id)
+    const features = await featuresRepository.revertFeatures(tx, id, now, record.id)
+    await importsRepository.markReverted(tx, id, record.id)
+    return importsRepository.updateImportCounts(tx, record.id, {
+      areasSuperseded: areas.superseded,
+      areasRestored: areas.restored,
+      featuresSuperseded: features.superseded,
+      featuresRestored: features.restored,
+    })
+  })
 }
 
 // ---- the steps every import shares ----
@@ -276,7 +351,7 @@ async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
 }
 
 function parseCollection(ctx: ImportContext, body: unknown, kind: 'areas' | 'features'): ParsedCollection {
-  const parsed = parseFeatureCollection(body, kind, ctx.limits, ctx.progress)
+  const parsed = parseFeatureCollection(body, kind, ctx.limits, ctx.progress, ctx.cache)
   if (parsed.tooLarge?.what === 'features') throw new Errors.TOO_MANY_FEATURES(parsed.tooLarge.count, parsed.tooLarge.limit)
   if (parsed.tooLarge?.what === 'vertices') throw new Errors.TOO_MANY_VERTICES(`more than ${parsed.tooLarge.count - 1}`, parsed.tooLarge.limit)
   return parsed
@@ -298,30 +373,31 @@ function hashImport(kind: string, options: object, body: unknown): string {
  * One transaction per import, holding the dataset's row lock: imports into one dataset run one at
  * a time, and identical content found under the lock answers with the earlier import.
  */
-async function runImport(ctx: ImportContext, datasetId: string, contentHash: string, write: (tx: Tx, now: Date) => Promise<import('../../db/schema.js').ImportRow>): Promise<ImportResult> {
+async function runImport(ctx: ImportContext, datasetId: string, contentHash: string, write: (tx: Tx, now: Date) => Promise<ImportRecord>): Promise<ImportResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const dataset = await datasetsRepository.lockDataset(tx, datasetId)
     if (!dataset) throw new Errors.DATASET_NOT_FOUND(datasetId)
-    const earlier = await importsRepository.findImportByHash(tx, datasetId, contentHash)
-    if (earlier) return { import: importsRepository.toImport(earlier), replayed: true, revision: dataset.revision }
+    const earlier = await importsRepository.findLiveImportByHash(tx, datasetId, contentHash)
+    if (earlier) return { import: toImport(earlier), replayed: true, revision: dataset.revision }
     // clock_timestamp(), not now(): taken after the lock, it orders knowledge time as the imports commit.
     const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(tx)
     const record = await write(tx, new Date(rows[0].now))
     const revision = await datasetsRepository.bumpRevision(tx, datasetId)
-    return { import: importsRepository.toImport(record), replayed: false, revision }
+    return { import: toImport(record), replayed: false, revision }
   })
 }
 
 async function resolveAreas(
   db: Db,
+  datasetId: string,
   parsed: ParsedCollection,
   query: SnapshotQuery | HistoryQuery,
   withIntervals: boolean,
-): Promise<{ drafts: AreaDraft[]; newActors: Actor[]; errors: ProblemDetail[] }> {
-  const actors = (await actorsRepository.listActors(db)).map(actorsRepository.toActor)
+): Promise<{ drafts: AreaDraft[]; newActors: ActorValues[]; errors: ProblemDetail[] }> {
+  const actors = await actorsRepository.listActors(db, datasetId)
   const resolver = new ActorResolver(actors, parseAliases(query.aliases))
   const known = new Set(actors.map((actor) => actor.id))
-  const created = new Map<string, Actor>()
+  const created = new Map<string, ActorValues>()
   const errors: ProblemDetail[] = []
   const drafts: AreaDraft[] = []
 
@@ -346,7 +422,7 @@ async function resolveAreas(
         actorId = slugify(name)
         if (!known.has(actorId) && !created.has(actorId)) created.set(actorId, { id: actorId, name, aliases: [name], colour: null, side: actorId })
       } else if (actorId === null) {
-        errors.push({ index: feature.index, path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`, code: 'UNKNOWN_ACTOR', reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/actors/{id}, map it with aliases, or import with unknown_actors=create` })
+        errors.push({ index: feature.index, path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`, code: 'UNKNOWN_ACTOR', reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create` })
         continue
       } else if (!known.has(actorId) && !created.has(actorId)) {
         errors.push({ index: feature.index, path: '/query/aliases', code: 'UNKNOWN_ACTOR', reason: `alias maps ${JSON.stringify(name)} to '${actorId}', which is not an actor` })
@@ -433,7 +509,7 @@ function newArea(datasetId: string, draft: AreaDraft, validFrom: Date, validTo: 
     valid_to: validTo,
     recorded_at: now,
     geometry_hash: draft.feature.geometry.hash,
-    bbox: controlRepository.boxLiteral(draft.feature.geometry.bbox),
+    bbox: boxLiteral(draft.feature.geometry.bbox),
     source: draft.source,
     properties: JSON.stringify(
       Object.fromEntries(Object.entries(draft.feature.properties).filter(([, value]) => value !== null && value !== undefined)),

@@ -21,7 +21,24 @@ export default async function serviceRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['service'],
         summary: 'Readiness: the database answers and every migration is applied',
-        response: { 200: z.object({ status: z.literal('ready'), engine: z.enum(['pglite', 'postgres']) }), ...problemResponses(503) },
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            engine: z.enum(['pglite', 'postgres']),
+            cache: z
+              .object({
+                entries: z.number().int(),
+                bytes: z.number().int().describe('estimated'),
+                maxEntries: z.number().int(),
+                maxBytes: z.number(),
+                hits: z.number().int(),
+                misses: z.number().int(),
+                dropped: z.number().int().describe('entries dropped because a newer revision made them stale'),
+              })
+              .describe('the read model cache of this process'),
+          }),
+          ...problemResponses(503),
+        },
       },
     },
     async () => {
@@ -32,7 +49,7 @@ export default async function serviceRoutes(app: FastifyInstance): Promise<void>
       }
       const pending = await pendingMigrations(app.db).catch(() => ['(migrations table missing)'])
       if (pending.length > 0) throw new Errors.NOT_READY(`migrations not applied: ${pending.join(', ')}`)
-      return { status: 'ready' as const, engine: app.database.engine }
+      return { status: 'ready' as const, engine: app.database.engine, cache: app.readModel.report() }
     },
   )
 }

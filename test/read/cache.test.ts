@@ -1,5 +1,5 @@
 import t from 'tap'
-import { CachedBody, LruCache, estimateBytes } from '../src/plugins/caching.js'
+import { CachedBody, LruCache, estimateBytes } from '../../src/read/cache.js'
 import { gunzipSync, brotliDecompressSync } from 'node:zlib'
 
 t.test('LruCache', async (t) => {

@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, type ExpressionWrapper, type SqlBool } from 'kysely'
-import type { Tables } from './schema.js'
+import type { Tables } from '../db/schema.js'
 
 type Versioned = 'control_areas' | 'features'
 

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto'
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
 
 /**
- * A least-recently-used map bounded by entry count and by an estimate of the bytes it holds. Keys
- * always carry the dataset revision, so entries are never stale, only unused: an import bumps the
- * revision and the old entries age out.
+ * A least-recently-used map bounded by entry count and by an estimate of the bytes it holds. The
+ * read model keeps its one cache in it: entries derived from rows carry the dataset revision in
+ * their key and are dropped when a newer revision is announced; entries derived from content
+ * (shapes by geometry hash) are valid forever and only age out.
  */
 export class LruCache<V = unknown> {
   readonly #entries = new Map<string, { value: V; bytes: number }>()
@@ -28,6 +26,11 @@ export class LruCache<V = unknown> {
     this.#entries.delete(key)
     this.#entries.set(key, entry)
     return entry.value
+  }
+
+  /** Whether the key is held, without touching its recency or the hit counts. */
+  has(key: string): boolean {
+    return this.#entries.has(key)
   }
 
   /** Stores a value; `bytes` is its estimated size (an entry larger than a quarter of the bound is not kept). */
@@ -55,6 +58,17 @@ export class LruCache<V = unknown> {
     if (!entry) return
     this.#entries.delete(key)
     this.#bytes -= entry.bytes
+  }
+
+  /** Drops every entry whose key `stale` accepts; returns how many. */
+  deleteWhere(stale: (key: string) => boolean): number {
+    let dropped = 0
+    for (const key of [...this.#entries.keys()]) {
+      if (!stale(key)) continue
+      this.#delete(key)
+      dropped++
+    }
+    return dropped
   }
 
   get size(): number {
@@ -131,71 +145,3 @@ export class CachedBody {
   }
 }
 
-/** Sends a cached body, already compressed when the client accepts br or gzip and it is worth it. */
-export function sendCachedBody(request: FastifyRequest, reply: FastifyReply, body: CachedBody, contentType: string): FastifyReply {
-  reply.type(contentType).header('Vary', 'Accept-Encoding')
-  const accepted = request.headers['accept-encoding'] ?? ''
-  const encoding = body.raw.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
-  if (!encoding) return reply.send(body.raw)
-  return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
-}
-
-/**
- * Dataset revisions as last read, for at most `ttlMs`: every read needs the revision for its ETag
- * and cache keys, and a query per request would dominate repeated reads. Writes through this
- * process clear it at once; writes through another process are seen within `ttlMs`.
- */
-export class RevisionCache {
-  readonly #entries = new Map<string, { revision: number; readAt: number }>()
-  constructor(readonly ttlMs: number) {}
-
-  async get(datasetId: string, load: () => Promise<number>): Promise<number> {
-    const entry = this.#entries.get(datasetId)
-    if (entry && Date.now() - entry.readAt < this.ttlMs) return entry.revision
-    const revision = await load()
-    this.#entries.set(datasetId, { revision, readAt: Date.now() })
-    return revision
-  }
-
-  clear(): void {
-    this.#entries.clear()
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    cache: LruCache
-    revisions: RevisionCache
-  }
-}
-
-/**
- * Sets a strong ETag built from the dataset revision and the request's path and query, and answers
- * 304 when the client already has it. Returns true when the reply was sent.
- */
-export function conditional(request: FastifyRequest, reply: FastifyReply, dataset: string, revision: number): boolean {
-  const hash = createHash('sha256').update(request.url).update(request.headers.accept ?? '').digest('base64url').slice(0, 16)
-  const etag = `"${dataset}.r${revision}.${hash}"`
-  reply.header('ETag', etag)
-  reply.header('Cache-Control', 'public, max-age=0, must-revalidate')
-  reply.header('X-Dataset-Revision', String(revision))
-  const ifNoneMatch = request.headers['if-none-match']
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-    reply.status(304).send()
-    return true
-  }
-  return false
-}
-
-async function cachingPlugin(app: FastifyInstance, options: { maxEntries: number; maxBytes: number; revisionTtlMs: number }): Promise<void> {
-  app.decorate('cache', new LruCache(options.maxEntries, options.maxBytes))
-  app.decorate('revisions', new RevisionCache(options.revisionTtlMs))
-  // Any write may change a revision (an actor's change touches every dataset): forget them all
-  // before the write's answer goes out, so a client reading after its own write sees it.
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') app.revisions.clear()
-    return payload
-  })
-}
-
-export default fp(cachingPlugin, { name: 'caching' })

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Database } from '../db/database.js'
+import type { CachedBody } from '../read/cache.js'
+import type { DatasetView } from '../read/dataset-view.js'
+import { ReadModel } from '../read/read-model.js'
+import { REVISION_CHANNEL } from '../store/datasets.repository.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readModel: ReadModel
+  }
+}
+
+/** The strong ETag of a request's answer at a view: the dataset, its revision, and the request. */
+export function etagOf(request: FastifyRequest, view: DatasetView): string {
+  const hash = createHash('sha256').update(request.url).update('\n').update(request.headers.accept ?? '').digest('base64url').slice(0, 16)
+  return `"${view.datasetId}.r${view.revision}.${hash}"`
+}
+
+function setValidators(request: FastifyRequest, reply: FastifyReply, view: DatasetView): string {
+  const etag = etagOf(request, view)
+  reply.header('ETag', etag)
+  reply.header('Cache-Control', 'public, max-age=0, must-revalidate')
+  reply.header('X-Dataset-Revision', String(view.revision))
+  return etag
+}
+
+/**
+ * Sets the validators of the view and answers 304 when the client already has this answer. Call
+ * it before any work: a revalidation costs one revision lookup at most.
+ */
+export function notModified(request: FastifyRequest, reply: FastifyReply, view: DatasetView): boolean {
+  const etag = setValidators(request, reply, view)
+  const ifNoneMatch = request.headers['if-none-match']
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    reply.status(304).send()
+    return true
+  }
+  return false
+}
+
+/**
+ * Sends an answer made at `view` (the view the read model answered with: its revision is the one
+ * in the body), already compressed when the client accepts br or gzip and it is worth it.
+ */
+export function sendBody(request: FastifyRequest, reply: FastifyReply, view: DatasetView, body: CachedBody, contentType: string): FastifyReply {
+  setValidators(request, reply, view)
+  reply.type(contentType).header('Vary', 'Accept-Encoding')
+  const accepted = request.headers['accept-encoding'] ?? ''
+  const encoding = body.raw.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
+  if (!encoding) return reply.send(body.raw)
+  return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
+}
+
+/** Sets the validators for an answer made at `view` and returns it, for routes whose schema serialises it. */
+export function answeredAt<T>(request: FastifyRequest, reply: FastifyReply, view: DatasetView, answer: T): T {
+  setValidators(request, reply, view)
+  return answer
+}
+
+interface ViewsOptions {
+  database: Database
+  maxEntries: number
+  maxBytes: number
+}
+
+/**
+ * The read model of the app. It listens for revision announcements (other processes write too on
+ * PostgreSQL) and drops what they made stale, and forgets everything derived when the listening
+ * connection had to reconnect (announcements may have been missed meanwhile).
+ */
+async function viewsPlugin(app: FastifyInstance, options: ViewsOptions): Promise<void> {
+  const shared = options.database.engine === 'postgres'
+  const model = new ReadModel({ db: options.database.db, shared, maxEntries: options.maxEntries, maxBytes: options.maxBytes })
+  app.decorate('readModel', model)
+  // PGlite delivers a notification with the commit that sends it, so app instances sharing one
+  // embedded database see each other's writes at once; PostgreSQL delivers it to other processes
+  // shortly after, and there the revision is read per view anyway.
+  if (options.database.listen) {
+    const unlisten = await options.database.listen(REVISION_CHANNEL, (payload) => model.notified(payload), { onReconnect: () => model.forgetAll() })
+    app.addHook('onClose', async () => unlisten())
+  }
+}
+
+export default fp(viewsPlugin, { name: 'views', dependencies: ['database'] })

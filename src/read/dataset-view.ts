@@ -1,0 +1,80 @@
+import type { Executor } from '../db/database.js'
+import { listChangeInstants, listGeometries } from '../store/control.repository.js'
+import type { AreaShape } from '../store/records.js'
+import type { ReadModel } from './read-model.js'
+
+/**
+ * One dataset at one revision and knowledge time, as a request sees it. Everything derived from
+ * rows is kept under the view's key; shapes, named by their content hash, under the hash alone.
+ * `db` is the snapshot the view reads inside an answer, or the database outside one.
+ */
+export class DatasetView {
+  static readonly VIEW_PREFIX = 'view|'
+  static datasetPrefix(datasetId: string): string {
+    return `${DatasetView.VIEW_PREFIX}${datasetId}|`
+  }
+
+  constructor(
+    readonly model: ReadModel,
+    readonly datasetId: string,
+    readonly revision: number,
+    readonly knownAt: Date | undefined,
+    readonly db: Executor,
+  ) {}
+
+  /** The same view reading through `db` (a snapshot transaction). */
+  within(db: Executor): DatasetView {
+    return new DatasetView(this.model, this.datasetId, this.revision, this.knownAt, db)
+  }
+
+  /** The cache key of something derived from this view's rows. */
+  key(kind: string, parts: readonly unknown[]): string {
+    const knownAt = this.knownAt ? this.knownAt.toISOString() : 'now'
+    return `${DatasetView.datasetPrefix(this.datasetId)}${this.revision}|${knownAt}|${kind}|${JSON.stringify(parts)}`
+  }
+
+  /** Something derived from this view's rows, made once per view. */
+  async cached<T>(kind: string, parts: readonly unknown[], produce: () => Promise<T> | T): Promise<T> {
+    return this.model.cache.getOrSet(this.key(kind, parts), produce)
+  }
+
+  /** The instants at which the map changed (every start and end of an area), ascending. */
+  changeInstants(): Promise<Date[]> {
+    return this.cached('change-instants', [], () => listChangeInstants(this.db, this.datasetId, this.knownAt))
+  }
+
+  /**
+   * The validity interval `at` falls in, as a key: the last change at or before it. Every instant
+   * of one interval shows the same map, so they share what is derived from it.
+   */
+  async intervalOf(at: Date): Promise<string> {
+    const instants = await this.changeInstants()
+    let low = 0
+    let high = instants.length
+    while (low < high) {
+      const mid = (low + high) >> 1
+      if (instants[mid] <= at) low = mid + 1
+      else high = mid
+    }
+    return low === 0 ? 'before' : instants[low - 1].toISOString()
+  }
+
+  /**
+   * Parsed shapes by content hash. A hash names one geometry forever, so they are shared by every
+   * view and revision: a series over daily maps parses each shape once.
+   */
+  async shapes(hashes: Iterable<string>): Promise<Map<string, AreaShape>> {
+    const shapes = new Map<string, AreaShape>()
+    const missing: string[] = []
+    for (const hash of new Set(hashes)) {
+      const shape = this.model.cache.get(`shape|${hash}`) as AreaShape | undefined
+      if (shape) shapes.set(hash, shape)
+      else missing.push(hash)
+    }
+    for (const [hash, shape] of await listGeometries(this.db, missing)) {
+      shapes.set(hash, shape)
+      this.model.cache.set(`shape|${hash}`, shape)
+    }
+    return shapes
+  }
+}

@@ -1,0 +1,136 @@
+import type { Db, Executor } from '../db/database.js'
+import { Errors } from '../errors.js'
+import { findRevision } from '../store/datasets.repository.js'
+import { CachedBody, LruCache } from './cache.js'
+import { DatasetView } from './dataset-view.js'
+
+export interface ReadModelOptions {
+  db: Db
+  /**
+   * True when other processes may write to the database (PostgreSQL): the revision is then read
+   * once per view, so a write anywhere is served on the next request. False on the embedded
+   * database, which this process owns alone: its revisions are kept until its own writes.
+   */
+  shared: boolean
+  maxEntries: number
+  maxBytes: number
+}
+
+export interface CacheReport {
+  entries: number
+  bytes: number
+  maxEntries: number
+  maxBytes: number
+  hits: number
+  misses: number
+  dropped: number
+}
+
+/**
+ * The read model: opens views of a dataset at one revision and knowledge time, and holds the one
+ * cache of what is derived from rows (keyed by view) and from content (keyed by hash). A revision
+ * announced by a write, here or in another process, drops what it made stale at once.
+ */
+export class ReadModel {
+  readonly cache: LruCache
+  readonly #db: Db
+  readonly #shared: boolean
+  readonly #revisions = new Map<string, number>()
+  #dropped = 0
+
+  constructor(options: ReadModelOptions) {
+    this.#db = options.db
+    this.#shared = options.shared
+    this.cache = new LruCache(options.maxEntries, options.maxBytes)
+  }
+
+  /** A view of the dataset as known at `knownAt` (current knowledge when absent); DATASET_NOT_FOUND when it does not exist. */
+  async open(datasetId: string, knownAt?: Date): Promise<DatasetView> {
+    let revision = this.#shared ? undefined : this.#revisions.get(datasetId)
+    if (revision === undefined) {
+      revision = await findRevision(this.#db, datasetId)
+      if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
+      if (!this.#shared) this.#revisions.set(datasetId, revision)
+    }
+    return new DatasetView(this, datasetId, revision, knownAt, this.#db)
+  }
+
+  /**
+   * The answer `kind`/`parts` of a view, from the cache or made by `produce` over one consistent
+   * snapshot of the database (REPEATABLE READ): the revision is read again inside it, so what is
+   * made, and the key it is kept under, belong to the revision the rows were read at. Returns the
+   * view the answer belongs to (newer than `view` when a write landed in between).
+   */
+  async answer<T>(view: DatasetView, kind: string, parts: readonly unknown[], produce: (view: DatasetView) => Promise<T>): Promise<{ view: DatasetView; value: T }> {
+    // Answers have keys of their own, apart from what services derive under `view.cached`.
+    const answerKind = `answer:${kind}`
+    const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
+    if (cached !== undefined) return { view, value: cached }
+    return this.#db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const revision = await findRevision(tx, view.datasetId)
+        if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
+        const current = revision === view.revision ? view.within(tx) : new DatasetView(this, view.datasetId, revision, view.knownAt, tx)
+        const value = await produce(current)
+        this.cache.set(current.key(answerKind, parts), value)
+        return { view: current, value }
+      })
+  }
+
+  /** Whether the answer is already kept for this view: work that must be bounded is bounded only on a miss. */
+  has(view: DatasetView, kind: string, parts: readonly unknown[]): boolean {
+    return this.cache.has(view.key(`answer:${kind}`, parts))
+  }
+
+  /** A body answer: `render` makes the text once per view; the bytes (and their compressed forms) are cached. */
+  async body(view: DatasetView, kind: string, parts: readonly unknown[], render: (view: DatasetView) => Promise<string>): Promise<{ view: DatasetView; body: CachedBody }> {
+    const { view: answered, value } = await this.answer(view, kind, parts, async (current) => new CachedBody(await render(current)))
+    return { view: answered, body: value }
+  }
+
+  /**
+   * A write committed at `revision` (-1: the dataset was deleted), through this process or
+   * announced by another: everything derived from older rows of the dataset is dropped.
+   */
+  revised(datasetId: string, revision: number): void {
+    if (!this.#shared) {
+      if (revision < 0) this.#revisions.delete(datasetId)
+      else if ((this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
+    }
+    const prefix = DatasetView.datasetPrefix(datasetId)
+    const keep = revision < 0 ? undefined : `${prefix}${revision}|`
+    this.#dropped += this.cache.deleteWhere((key) => key.startsWith(prefix) && (keep === undefined || !key.startsWith(keep)))
+  }
+
+  /** A notification payload `<dataset>:<revision>` from the revision channel. */
+  notified(payload: string): void {
+    const at = payload.lastIndexOf(':')
+    const revision = Number(payload.slice(at + 1))
+    if (at > 0 && Number.isInteger(revision)) this.revised(payload.slice(0, at), revision)
+  }
+
+  /** Notifications may have been missed (the listening connection dropped): forget every derived answer. */
+  forgetAll(): void {
+    this.#revisions.clear()
+    this.#dropped += this.cache.deleteWhere((key) => key.startsWith(DatasetView.VIEW_PREFIX))
+  }
+
+  report(): CacheReport {
+    return {
+      entries: this.cache.size,
+      bytes: this.cache.bytes,
+      maxEntries: this.cache.maxEntries,
+      maxBytes: this.cache.maxBytes,
+      hits: this.cache.hits,
+      misses: this.cache.misses,
+      dropped: this.#dropped,
+    }
+  }
+
+  /** The database a view reads when it is not inside a snapshot. */
+  get db(): Executor {
+    return this.#db
+  }
+}

@@ -1,0 +1,80 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/database.js'
+import type { ActorRow } from '../db/schema.js'
+import type { ActorRecord } from './records.js'
+
+export type ActorValues = Omit<ActorRecord, 'datasetId'>
+
+function toActorRecord(row: ActorRow): ActorRecord {
+  return { datasetId: row.dataset_id, id: row.id, name: row.name, aliases: row.aliases, colour: row.colour, side: row.side }
+}
+
+function columns(actor: ActorValues) {
+  return { name: actor.name, aliases: JSON.stringify(actor.aliases), colour: actor.colour, side: actor.side }
+}
+
+/** A dataset's actor; retired ones are left out. */
+export async function findActor(db: Executor, datasetId: string, id: string): Promise<ActorRecord | undefined> {
+  const row = await db.selectFrom('actors').selectAll().where('dataset_id', '=', datasetId).where('id', '=', id).where('retired_at', 'is', null).executeTakeFirst()
+  return row && toActorRecord(row)
+}
+
+export async function listActors(db: Executor, datasetId: string): Promise<ActorRecord[]> {
+  const rows = await db.selectFrom('actors').selectAll().where('dataset_id', '=', datasetId).where('retired_at', 'is', null).orderBy('id').execute()
+  return rows.map(toActorRecord)
+}
+
+/** Creates or updates a dataset's actor (a retired one comes back). */
+export async function upsertActor(db: Executor, datasetId: string, actor: ActorValues): Promise<{ actor: ActorRecord; created: boolean }> {
+  const values = columns(actor)
+  const row = await db
+    .insertInto('actors')
+    .values({ dataset_id: datasetId, id: actor.id, ...values })
+    .onConflict((oc) => oc.columns(['dataset_id', 'id']).doUpdateSet({ ...values, retired_at: null, updated_at: sql`now()` }))
+    .returningAll()
+    .returning(sql<boolean>`(xmax = 0 OR actors.retired_at IS NOT NULL)`.as('inserted'))
+    .executeTakeFirstOrThrow()
+  const { inserted, ...stored } = row
+  return { actor: toActorRecord(stored), created: inserted }
+}
+
+/** Adds actors an import creates; ids already present are left as they are. */
+export async function insertActors(db: Executor, datasetId: string, actors: ActorValues[]): Promise<void> {
+  if (actors.length === 0) return
+  await db
+    .insertInto('actors')
+    .values(actors.map((actor) => ({ dataset_id: datasetId, id: actor.id, ...columns(actor) })))
+    .onConflict((oc) => oc.columns(['dataset_id', 'id']).doNothing())
+    .execute()
+}
+
+export async function sideExists(db: Executor, datasetId: string, side: string): Promise<boolean> {
+  const row = await db.selectFrom('actors').select('id').where('dataset_id', '=', datasetId).where('side', '=', side).where('retired_at', 'is', null).limit(1).executeTakeFirst()
+  return row !== undefined
+}
+
+/** What refers to an actor: control areas of current knowledge and of earlier knowledge, by import. */
+export async function listActorReferences(db: Executor, datasetId: string, id: string): Promise<{ importId: number; current: number; superseded: number }[]> {
+  const rows = await db
+    .selectFrom('control_areas')
+    .select(['import_id as importId'])
+    .select((eb) => [
+      eb.fn.count<number>('id').filterWhere('superseded_at', 'is', null).as('current'),
+      eb.fn.count<number>('id').filterWhere('superseded_at', 'is not', null).as('superseded'),
+    ])
+    .where('dataset_id', '=', datasetId)
+    .where('actor_id', '=', id)
+    .groupBy('import_id')
+    .orderBy('import_id')
+    .execute()
+  return rows.map((row) => ({ importId: row.importId, current: Number(row.current), superseded: Number(row.superseded) }))
+}
+
+export async function deleteActor(db: Executor, datasetId: string, id: string): Promise<void> {
+  await db.deleteFrom('actors').where('dataset_id', '=', datasetId).where('id', '=', id).execute()
+}
+
+/** Hides an actor that only superseded rows refer to: answers as of earlier knowledge still name it. */
+export async function retireActor(db: Executor, datasetId: string, id: string): Promise<void> {
+  await db.updateTable('actors').set({ retired_at: sql`now()` }).where('dataset_id', '=', datasetId).where('id', '=', id).execute()
+}

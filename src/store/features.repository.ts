@@ -1,0 +1,119 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/database.js'
+import type { FeatureRow, NewFeature } from '../db/schema.js'
+import { boxLiteral, parseBox } from './box.js'
+import { knownAt as knownAtFilter } from './knowledge.js'
+import type { Bbox, FeatureRecord } from './records.js'
+
+export interface FeatureFilter {
+  datasetId: string
+  knownAt?: Date
+  kinds?: string[]
+  bbox?: Bbox
+  q?: string
+  after?: string
+  limit: number
+}
+
+function toFeatureRecord(row: FeatureRow): FeatureRecord {
+  return {
+    rowId: row.row_id,
+    datasetId: row.dataset_id,
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    ownerSide: row.owner_side,
+    geometry: row.geometry as GeoJSON.Geometry,
+    geometryHash: row.geometry_hash,
+    bbox: parseBox(row.bbox),
+    properties: row.properties,
+  }
+}
+
+export async function findFeature(db: Executor, datasetId: string, id: string, knownAt?: Date): Promise<FeatureRecord | undefined> {
+  const row = await db
+    .selectFrom('features')
+    .selectAll()
+    .where('dataset_id', '=', datasetId)
+    .where('id', '=', id)
+    .where(knownAtFilter(knownAt))
+    .executeTakeFirst()
+  return row && toFeatureRecord(row)
+}
+
+/** One page of features ordered by id; `after` is the last id of the previous page. */
+export async function listFeatures(db: Executor, filter: FeatureFilter): Promise<{ features: FeatureRecord[]; matched: number }> {
+  let query = db.selectFrom('features').where('dataset_id', '=', filter.datasetId).where(knownAtFilter(filter.knownAt))
+  if (filter.kinds) query = query.where('kind', 'in', filter.kinds)
+  if (filter.bbox) query = query.where(sql<boolean>`bbox && ${boxLiteral(filter.bbox)}::box`)
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('id', 'ilike', pattern), eb(sql`properties::text`, 'ilike', pattern)]))
+  }
+  const counted = await query.select((eb) => eb.fn.countAll<number>().as('matched')).executeTakeFirstOrThrow()
+  let page = query.selectAll().orderBy('id').limit(filter.limit)
+  if (filter.after) page = page.where('id', '>', filter.after)
+  return { features: (await page.execute()).map(toFeatureRecord), matched: Number(counted.matched) }
+}
+
+/** Every feature of a dataset as known then, in id order. */
+export async function listAllFeatures(db: Executor, datasetId: string, knownAt?: Date): Promise<FeatureRecord[]> {
+  const rows = await db.selectFrom('features').selectAll().where('dataset_id', '=', datasetId).where(knownAtFilter(knownAt)).orderBy('id').execute()
+  return rows.map(toFeatureRecord)
+}
+
+export async function listCurrentFeatures(tx: Executor, datasetId: string, ids: string[]): Promise<FeatureRecord[]> {
+  const found: FeatureRecord[] = []
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await tx
+      .selectFrom('features')
+      .selectAll()
+      .where('dataset_id', '=', datasetId)
+      .where('superseded_at', 'is', null)
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute()
+    found.push(...rows.map(toFeatureRecord))
+  }
+  return found
+}
+
+export async function supersedeFeatures(tx: Executor, rowIds: number[], at: Date, by: number): Promise<void> {
+  for (let i = 0; i < rowIds.length; i += 5000) {
+    await tx.updateTable('features').set({ superseded_at: at, superseded_by: by }).where('row_id', 'in', rowIds.slice(i, i + 5000)).execute()
+  }
+}
+
+export async function insertFeatures(tx: Executor, features: NewFeature[]): Promise<void> {
+  for (let i = 0; i < features.length; i += 500) {
+    await tx.insertInto('features').values(features.slice(i, i + 500)).execute()
+  }
+}
+
+/** Imports still standing that superseded feature rows `importId` wrote. */
+export async function listImportsSupersedingFeaturesOf(tx: Executor, importId: number): Promise<number[]> {
+  const rows = await tx.selectFrom('features').select('superseded_by').distinct().where('import_id', '=', importId).where('superseded_by', 'in', (eb) => eb.selectFrom('imports').select('imports.id').where('imports.reverted_by', 'is', null)).execute()
+  return rows.map((row) => row.superseded_by!).sort((a, b) => a - b)
+}
+
+/** Undoes an import's feature rows: its current rows superseded, the rows it superseded recorded again (under their own import). */
+export async function revertFeatures(tx: Executor, importId: number, at: Date, by: number): Promise<{ superseded: number; restored: number }> {
+  const superseded = await tx
+    .updateTable('features')
+    .set({ superseded_at: at, superseded_by: by })
+    .where('import_id', '=', importId)
+    .where('superseded_at', 'is', null)
+    .executeTakeFirst()
+  const restored = await tx
+    .insertInto('features')
+    .columns(['dataset_id', 'id', 'kind', 'name', 'owner_side', 'geometry', 'geometry_type', 'bbox', 'geometry_hash', 'properties', 'recorded_at', 'import_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('features')
+        .select(['dataset_id', 'id', 'kind', 'name', 'owner_side', 'geometry', 'geometry_type', 'bbox', 'geometry_hash', 'properties'])
+        .select(sql<Date>`${at}::timestamptz`.as('recorded_at'))
+        .select('import_id')
+        .where('superseded_by', '=', importId),
+    )
+    .executeTakeFirst()
+  return { superseded: Number(superseded.numUpdatedRows), restored: Number(restored.numInsertedOrUpdatedRows ?? 0) }
+}

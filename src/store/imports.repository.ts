@@ -1,0 +1,102 @@
+import type { Executor } from '../db/database.js'
+import type { ImportRow } from '../db/schema.js'
+import type { ImportKind, ImportNote, ImportRecord } from './records.js'
+
+function toImportRecord(row: ImportRow): ImportRecord {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    kind: row.kind,
+    contentHash: row.content_hash,
+    validFrom: row.valid_from,
+    options: row.options,
+    counts: row.counts,
+    notes: row.notes,
+    submittedBy: row.submitted_by,
+    createdAt: row.created_at,
+    reverts: row.reverts,
+    revertedBy: row.reverted_by,
+  }
+}
+
+/** The import that wrote this content and still stands: a reverted import does not make a re-send a replay. */
+export async function findLiveImportByHash(tx: Executor, datasetId: string, contentHash: string): Promise<ImportRecord | undefined> {
+  const row = await tx
+    .selectFrom('imports')
+    .selectAll()
+    .where('dataset_id', '=', datasetId)
+    .where('content_hash', '=', contentHash)
+    .where('reverted_by', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+  return row && toImportRecord(row)
+}
+
+export async function findImport(db: Executor, id: number): Promise<ImportRecord | undefined> {
+  const row = await db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst()
+  return row && toImportRecord(row)
+}
+
+export interface NewImport {
+  datasetId: string
+  kind: ImportKind
+  contentHash: string
+  validFrom: Date | null
+  options: Record<string, unknown>
+  counts: Record<string, number>
+  notes: ImportNote[]
+  submittedBy: string | null
+  createdAt: Date
+  reverts?: number
+}
+
+export async function insertImport(tx: Executor, record: NewImport): Promise<ImportRecord> {
+  const row = await tx
+    .insertInto('imports')
+    .values({
+      dataset_id: record.datasetId,
+      kind: record.kind,
+      content_hash: record.contentHash,
+      valid_from: record.validFrom,
+      options: JSON.stringify(record.options),
+      counts: JSON.stringify(record.counts),
+      notes: JSON.stringify(record.notes),
+      submitted_by: record.submittedBy,
+      created_at: record.createdAt,
+      reverts: record.reverts ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return toImportRecord(row)
+}
+
+export async function updateImportCounts(tx: Executor, id: number, counts: Record<string, number>): Promise<ImportRecord> {
+  const row = await tx.updateTable('imports').set({ counts: JSON.stringify(counts) }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+  return toImportRecord(row)
+}
+
+export async function markReverted(tx: Executor, id: number, by: number): Promise<void> {
+  await tx.updateTable('imports').set({ reverted_by: by }).where('id', '=', id).execute()
+}
+
+/** Area imports (snapshots, histories) of the dataset after `id` that still stand. */
+export async function listLiveAreaImportsAfter(tx: Executor, datasetId: string, id: number): Promise<number[]> {
+  const rows = await tx
+    .selectFrom('imports')
+    .select('id')
+    .where('dataset_id', '=', datasetId)
+    .where('id', '>', id)
+    .where('kind', 'in', ['snapshot', 'history'])
+    .where('reverted_by', 'is', null)
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+export async function listImports(db: Executor, filter: { datasetId?: string; before?: number; limit: number }): Promise<ImportRecord[]> {
+  let query = db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(filter.limit)
+  if (filter.datasetId) query = query.where('dataset_id', '=', filter.datasetId)
+  if (filter.before) query = query.where('id', '<', filter.before)
+  return (await query.execute()).map(toImportRecord)
+}

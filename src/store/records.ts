@@ -1,0 +1,123 @@
+// Domain records: what the store returns. Plain data with Dates and parsed JSON, never API types;
+// modules turn them into answers.
+import type { MultiPolygon, Polygon } from 'geojson'
+
+/** [minLon, minLat, maxLon, maxLat], WGS84 degrees. */
+export type Bbox = [number, number, number, number]
+
+export type AreaStatus = 'controlled' | 'contested'
+export type AreaShape = Polygon | MultiPolygon
+
+export interface DatasetRecord {
+  id: string
+  name: string
+  description: string
+  licence: string | null
+  sourceUrl: string | null
+  properties: Record<string, unknown>
+  revision: number
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface ActorRecord {
+  datasetId: string
+  id: string
+  name: string
+  aliases: string[]
+  colour: string | null
+  side: string
+}
+
+export interface ImportNote {
+  index?: number
+  path?: string
+  note: string
+}
+
+export type ImportKind = 'snapshot' | 'history' | 'features' | 'revert'
+
+export interface ImportRecord {
+  id: number
+  datasetId: string
+  kind: ImportKind
+  contentHash: string
+  validFrom: Date | null
+  options: Record<string, unknown>
+  counts: Record<string, number>
+  notes: ImportNote[]
+  submittedBy: string | null
+  createdAt: Date
+  reverts: number | null
+  revertedBy: number | null
+}
+
+/** A control area without its geometry: its interval, holder with side, and the hash naming its shape. */
+export interface AreaMeta {
+  id: number
+  areaKey: string | null
+  actorId: string | null
+  side: string | null
+  status: AreaStatus
+  validFrom: Date
+  validTo: Date | null
+  geometryHash: string
+  areaKm2: number
+  source: string | null
+  properties: Record<string, unknown>
+}
+
+/** A control area with its shape. */
+export interface AreaRecord extends AreaMeta {
+  geometry: AreaShape
+}
+
+/** An area for a map answer: the geometry left as the JSON text the database holds, embedded as is. */
+export interface AreaText extends AreaMeta {
+  geometryText: string
+  bbox: Bbox
+}
+
+/** An area valid at a date without its geometry: enough to prepare a territory from cached shapes. */
+export interface AreaRef {
+  id: number
+  actorId: string | null
+  side: string | null
+  status: AreaStatus
+  geometryHash: string
+}
+
+/** An area as an import sees it: what it needs to carry, close or copy it. */
+export interface OpenArea {
+  id: number
+  areaKey: string | null
+  actorId: string | null
+  status: AreaStatus
+  validFrom: Date
+  validTo: Date | null
+  geometryHash: string
+  bbox: Bbox
+  source: string | null
+  properties: Record<string, unknown>
+}
+
+export interface GeometryRecord {
+  hash: string
+  geometry: GeoJSON.Geometry
+  bbox: Bbox
+  areaKm2: number
+  vertexCount: number
+}
+
+export interface FeatureRecord {
+  rowId: number
+  datasetId: string
+  id: string
+  kind: string
+  name: string
+  ownerSide: string | null
+  geometry: GeoJSON.Geometry
+  geometryHash: string
+  bbox: Bbox
+  properties: Record<string, unknown>
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { childEnv, frontline, startServer } from './fixtures/processes.js'
+
+// The CLI next to a server that owns the embedded database: real processes on loopback, the work
+// sent to the server over HTTP, nothing reported as written lost. Every child is killed at teardown.
+
+const square = (lon: number, lat: number, size: number) => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+})
+const collection = (...features: object[]) => ({ type: 'FeatureCollection', features })
+
+function fixtureDir(): string {
+  return mkdtempSync(join(tmpdir(), 'frontline-lock-'))
+}
+
+async function http(method: string, url: string, token: string, body?: unknown) {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: await response.text() }
+}
+
+t.test('frontline import next to a running server', async (t) => {
+  const dataDir = fixtureDir()
+  // No API_TOKENS: the server makes one in DATA_DIR/api-token, and the CLI reads it from there.
+  const env = childEnv(dataDir)
+  let server = await startServer(t, env)
+  const token = readFileSync(join(dataDir, 'api-token'), 'utf8').trim()
+  t.equal((await http('PUT', `${server.url}/v1/datasets/x`, token, { name: 'X' })).status, 201)
+  const actor = await http('PUT', `${server.url}/v1/datasets/x/actors/a`, token, { name: 'Actor A', side: 'one' })
+  t.ok(actor.status === 200 || actor.status === 201, actor.body)
+
+  const file = join(dataDir, 'map.geojson')
+  writeFileSync(file, JSON.stringify(collection({ type: 'Feature', geometry: square(37, 36, 0.1), properties: {} })))
+  const args = ['import', file, '--dataset', 'x', '--kind', 'snapshot', '--valid-from', '2024-11-26', '--actor', 'a']
+
+  const imported = await frontline(args, env)
+  t.equal(imported.code, 0, imported.stderr)
+  t.match(imported.stderr, `pid ${server.pid}, port ${server.port}`, 'says it sends the import to the server')
+  const result = JSON.parse(imported.stdout)
+  t.match(result, { import: { id: Number, counts: Object }, replayed: false, revision: Number })
+
+  const mapAt = async (url: string) => {
+    const res = await fetch(`${url}/v1/control?dataset=x&at=2024-11-26`)
+    t.equal(res.status, 200)
+    return (await res.json()) as { features: { properties: { actor: string } }[] }
+  }
+  const map = await mapAt(server.url)
+  t.equal(map.features.length, 1, 'the server answers with the area at once')
+  t.equal(map.features[0].properties.actor, 'a')
+
+  t.test('the same file again is replayed, not written twice', async (t) => {
+    const again = await frontline(args, env)
+    t.equal(again.code, 0, again.stderr)
+    t.match(JSON.parse(again.stdout), { import: { id: result.import.id }, replayed: true })
+  })
+
+  t.test('a refusal by the server is an error and a non-zero exit', async (t) => {
+    const refused = await frontline(['import', file, '--dataset', 'nope', '--kind', 'snapshot', '--valid-from', '2024-11-26', '--actor', 'a'], env)
+    t.equal(refused.code, 1)
+    t.match(refused.stderr, /refused POST \/v1\/datasets\/nope\/snapshots.*404/)
+    const badToken = await frontline(args, { ...env, API_TOKENS: 'wrong-token-0123456789' })
+    t.equal(badToken.code, 1)
+    t.match(badToken.stderr, /401[\s\S]*API_TOKENS/)
+  })
+
+  t.test('a dataset folder is sent to the server too', async (t) => {
+    const bundle = join(dataDir, 'bundle')
+    mkdirSync(bundle)
+    writeFileSync(join(bundle, 'manifest.json'), JSON.stringify({ id: 'bundled-x', name: 'Bundled X', actors: 'actors.json', snapshots: [{ validFrom: '2024-11-27', file: 'day.geojson' }] }))
+    writeFileSync(join(bundle, 'actors.json'), JSON.stringify([{ id: 'b', name: 'Actor B', aliases: ['B'], colour: '#123456', side: 'two' }]))
+    writeFileSync(join(bundle, 'day.geojson'), JSON.stringify(collection({ type: 'Feature', geometry: square(38, 36, 0.1), properties: { actor: 'B' } })))
+    const loaded = await frontline(['import', bundle], env)
+    t.equal(loaded.code, 0, loaded.stderr)
+    t.match(loaded.stdout, /bundled-x: 1 actors/)
+    t.match(loaded.stdout, /bundled-x: snapshot 2024-11-27 → import \d+, /)
+    const res = await fetch(`${server.url}/v1/control?dataset=bundled-x&at=2024-11-27`)
+    const body = (await res.json()) as { features: { properties: { actor: string } }[] }
+    t.same(body.features.map((f) => f.properties.actor), ['b'])
+  })
+
+  t.test('export reads the map from the server', async (t) => {
+    const out = join(dataDir, 'exported.geojson')
+    const exported = await frontline(['export', '--dataset', 'x', '--at', '2024-11-26', '--out', out], env)
+    t.equal(exported.code, 0, exported.stderr)
+    const written = JSON.parse(readFileSync(out, 'utf8'))
+    t.equal(written.type, 'FeatureCollection')
+    t.same(written.features.map((f: { properties: { actor: string } }) => f.properties.actor), ['a'])
+  })
+
+  t.test('migrate refuses: the server migrated at start', async (t) => {
+    const migrated = await frontline(['migrate'], env)
+    t.equal(migrated.code, 1)
+    t.match(migrated.stderr, `pid ${server.pid}, port ${server.port}`)
+    t.match(migrated.stderr, /migrated it when it started/)
+  })
+
+  t.test('after a restart the import is still there', async (t) => {
+    t.equal((await server.stop()).code, 0)
+    server = await startServer(t, env)
+    const after = await mapAt(server.url)
+    t.equal(after.features.length, 1)
+    t.equal(after.features[0].properties.actor, 'a')
+    const imports = await fetch(`${server.url}/v1/imports/${result.import.id}`)
+    t.equal(imports.status, 200)
+  })
+})

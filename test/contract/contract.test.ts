@@ -1,0 +1,204 @@
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { AUTH, area, buildTestApp, collection, importSnapshot, seed, square } from '../helpers.js'
+import { contractOf, checkAgainstContract, operationKey } from './validate.js'
+
+/**
+ * Every endpoint's real answers, success and error, held to the OpenAPI document the app serves.
+ * Add a case for every new route and every status it declares; the last test lists the operations
+ * no case reaches.
+ */
+interface ContractCase {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
+  url: string
+  headers?: Record<string, string> | ((app: FastifyInstance) => Promise<Record<string, string>>)
+  payload?: unknown
+  /** The status the case means to provoke: checked first, so a case cannot silently test something else. */
+  status: number
+  /** The problem code an error case means to provoke. */
+  code?: string
+}
+
+// By construction, at the equator: hts (opposition) holds [0, 1] × [0, 1] and saa (government)
+// [1, 2] × [0, 1] on the 26th; hts advances to lon 1.5 on the 28th.
+const rect = (lon1: number, lon2: number) => ({ type: 'Polygon', coordinates: [[[lon1, 0], [lon2, 0], [lon2, 1], [lon1, 1], [lon1, 0]]] })
+const day26 = collection([area(rect(0, 1), { actor: 'hts', source: 'fixture' }), area(rect(1, 2), { actor: 'saa' })])
+const day28 = collection([area(rect(0, 1.5), { actor: 'hts', note: 'a free property' }), area(rect(1.5, 2), { actor: 'saa' })])
+const reference = collection([
+  { type: 'Feature', id: 'city', geometry: rect(1.8, 1.9), properties: { kind: 'outskirts', name: 'City outskirts' } },
+  { type: 'Feature', id: 'road', geometry: { type: 'LineString', coordinates: [[1.1, 0.5], [1.95, 0.5]] }, properties: { kind: 'highway', name: 'Road', owner_side: 'government' } },
+  { type: 'Feature', id: 'town-b', geometry: { type: 'Point', coordinates: [1.25, 0.5] }, properties: { kind: 'town', name: 'Town B' } },
+  { type: 'Feature', id: 'far-town', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'town', name: 'Far town' } },
+])
+const history = collection([
+  area(square(3, 0, 1), { actor: 'hts', valid_from: '2024-11-01', valid_to: '2024-11-10' }),
+  area(square(3, 0, 1), { actor: 'saa', valid_from: '2024-11-10' }),
+])
+const LIMITS = { MAX_FEATURES_PER_IMPORT: '10', BODY_LIMIT_MB: '0.05' }
+
+/** The ETag a GET answers, to ask for it again conditionally. */
+const etagOf = (url: string) => async (app: FastifyInstance) => ({ 'if-none-match': String((await app.inject({ url })).headers.etag) })
+const writer = { ...AUTH, 'content-type': 'application/json' }
+
+const CASES: Record<string, ContractCase[]> = {
+  service: [
+    { url: '/health', status: 200 },
+    { url: '/ready', status: 200 },
+  ],
+  datasets: [
+    { url: '/v1/datasets', status: 200 },
+    { url: '/v1/datasets/test', status: 200 },
+    { url: '/v1/datasets/nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/datasets/Not_A_Slug', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/datasets/test/timeline', status: 200 },
+    { url: '/v1/datasets/test/timeline?known_at=yesterday', status: 400 },
+    { url: '/v1/datasets/nope/timeline', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/datasets/test/timeline', headers: etagOf('/v1/datasets/test/timeline'), status: 304 },
+    { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: 'Other' }, status: 201 },
+    { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: 'Other, renamed' }, status: 200 },
+    { method: 'PUT', url: '/v1/datasets/other', payload: { name: 'Other' }, status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: '' }, status: 400, code: 'INVALID_REQUEST' },
+    { method: 'PUT', url: '/v1/datasets/other', headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<name/>', status: 415 },
+    { method: 'PUT', url: '/v1/datasets/other', headers: writer, payload: JSON.stringify({ name: 'x'.repeat(60_000) }), status: 413 },
+  ],
+  actors: [
+    { url: '/v1/actors', status: 200 },
+    { url: '/v1/actors/hts', status: 200 },
+    { url: '/v1/actors/nope', status: 404, code: 'ACTOR_NOT_FOUND' },
+    { method: 'PUT', url: '/v1/actors/ypg', headers: AUTH, payload: { name: 'YPG', side: 'sdf' }, status: 201 },
+    { method: 'PUT', url: '/v1/actors/ypg', payload: { name: 'YPG', side: 'sdf' }, status: 401, code: 'AUTH_REQUIRED' },
+  ],
+  control: [
+    { url: '/v1/control?dataset=test&at=2024-11-26', status: 200 },
+    { url: '/v1/control?dataset=test&at=2024-11-28&actor=hts', status: 200 },
+    { url: '/v1/control?dataset=test&at=2024-11-26&bbox=0.2,0.2,0.4,0.4', headers: { 'accept-encoding': 'br' }, status: 200 },
+    { url: '/v1/control?dataset=test&at=2020-01-01', status: 200 },
+    { url: '/v1/control?dataset=test&at=2024-11-26', headers: etagOf('/v1/control?dataset=test&at=2024-11-26'), status: 304 },
+    { url: '/v1/control?dataset=test&at=someday', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/control?dataset=test&bbox=1,2,3', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/control?dataset=test&colour=red', status: 400 },
+    { url: '/v1/control?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26', status: 200 },
+    { url: '/v1/control/point?dataset=test&lon=10&lat=10&at=2024-11-26', status: 200 },
+    { url: '/v1/control/point?dataset=test&lon=999&lat=0.5', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/control/point?dataset=nope&lon=0.5&lat=0.5', status: 404, code: 'DATASET_NOT_FOUND' },
+  ],
+  features: [
+    { url: '/v1/features?dataset=test', status: 200 },
+    { url: '/v1/features?dataset=test&limit=2', status: 200 },
+    { url: '/v1/features?dataset=test&kind=town&bbox=0,0,2,1', status: 200 },
+    { url: '/v1/features?dataset=test&bbox=9,9', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/features?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/features/town-b?dataset=test', status: 200 },
+    { url: '/v1/features/road?dataset=test', status: 200 },
+    { url: '/v1/features/nope?dataset=test', status: 404, code: 'FEATURE_NOT_FOUND' },
+    { url: '/v1/features/town-b?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/features/town-b/control?dataset=test&at=2024-11-26', status: 200 },
+    { url: '/v1/features/road/control?dataset=test&at=2024-11-28', status: 200 },
+    { url: '/v1/features/city/control?dataset=test&start=2024-11-25&end=2024-11-29', status: 200 },
+    { url: '/v1/features/town-b/control?dataset=test&start=2024-11-25', status: 400, code: 'INVALID_DATE' },
+    { url: '/v1/features/nope/control?dataset=test', status: 404, code: 'FEATURE_NOT_FOUND' },
+  ],
+  analysis: [
+    { url: '/v1/analysis/fronts?dataset=test&at=2024-11-26&sides=opposition,government', status: 200 },
+    { url: '/v1/analysis/fronts?dataset=test&tolerance_km=99', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/analysis/fronts?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&at=2024-11-26', status: 200 },
+    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&start=2024-11-26&end=2024-11-28', status: 200 },
+    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&start=2024-11-26&end=2024-11-28', headers: { accept: 'text/csv' }, status: 200 },
+    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city', headers: { accept: 'text/csv' }, status: 406, code: 'NOT_ACCEPTABLE' },
+    { url: '/v1/analysis/distance?dataset=test&from=opposition&to=feature:city', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:nope', status: 404, code: 'FEATURE_NOT_FOUND' },
+    { url: '/v1/analysis/route?dataset=test&feature=road&at=2024-11-28', status: 200 },
+    { url: '/v1/analysis/route?dataset=test&feature=road&start=2024-11-25&end=2024-11-29', status: 200 },
+    { url: '/v1/analysis/route?dataset=test&feature=town-b', status: 422, code: 'WRONG_GEOMETRY_TYPE' },
+    { url: '/v1/analysis/route?dataset=test&feature=nope', status: 404, code: 'FEATURE_NOT_FOUND' },
+    { url: '/v1/analysis/changes?dataset=test&start=2024-11-26&end=2024-11-28', status: 200 },
+    { url: '/v1/analysis/changes?dataset=test&start=2024-11-26', status: 400, code: 'INVALID_REQUEST' },
+  ],
+  // Writes last: they change what the reads above answer.
+  imports: [
+    { url: '/v1/imports', status: 200 },
+    { url: '/v1/imports?dataset=test&limit=1', status: 200 },
+    { url: '/v1/imports?limit=0', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/imports/1', status: 200 },
+    { url: '/v1/imports/99999', status: 404, code: 'IMPORT_NOT_FOUND' },
+    { url: '/v1/imports/first', status: 400, code: 'INVALID_REQUEST' },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-30', headers: AUTH, payload: day28, status: 201 },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-30', headers: AUTH, payload: day28, status: 200 },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', payload: day28, status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { authorization: 'Bearer nope' }, payload: day28, status: 401, code: 'INVALID_TOKEN' },
+    { method: 'POST', url: '/v1/datasets/test/snapshots', headers: AUTH, payload: day28, status: 400, code: 'INVALID_REQUEST' },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: writer, payload: '{"type": "FeatureCollection", ', status: 400, code: 'MALFORMED_JSON' },
+    { method: 'POST', url: '/v1/datasets/nope/snapshots?valid_from=2024-12-01', headers: AUTH, payload: day28, status: 404, code: 'DATASET_NOT_FOUND' },
+    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'hts holds it all', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: AUTH,
+      payload: collection(Array.from({ length: 11 }, (_, i) => area(square(i, 0, 1), { actor: 'hts' }))),
+      status: 413,
+      code: 'TOO_MANY_FEATURES',
+    },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: AUTH,
+      payload: collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] }, { actor: 'hts' }), area(square(0, 0, 1), { actor: 'Wagner' })]),
+      status: 422,
+      code: 'INVALID_IMPORT',
+    },
+    { method: 'POST', url: '/v1/datasets/test/history', headers: { ...AUTH, 'content-type': 'application/geo+json' }, payload: JSON.stringify(history), status: 201 },
+    { method: 'POST', url: '/v1/datasets/test/history', headers: AUTH, payload: collection([area(square(3, 0, 1), { actor: 'hts' })]), status: 422 },
+    { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: reference, status: 200 },
+    { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([{ type: 'Feature', id: 'base-46', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: { kind: 'base', name: 'Base 46' } }]), status: 201 },
+    { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([{ type: 'Feature', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: {} }]), status: 422 },
+  ],
+}
+
+async function setup(t: Parameters<typeof buildTestApp>[0]): Promise<FastifyInstance> {
+  const app = await buildTestApp(t, LIMITS)
+  await seed(app, 'test')
+  const features = await app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: reference })
+  if (features.statusCode !== 201) throw new Error(`features: ${features.statusCode} ${features.body}`)
+  for (const [day, body] of [['2024-11-26', day26], ['2024-11-28', day28]] as const) {
+    const res = await importSnapshot(app, 'test', day, body)
+    if (res.statusCode !== 201) throw new Error(`snapshot ${day}: ${res.statusCode} ${res.body}`)
+  }
+  return app
+}
+
+t.test('the OpenAPI contract', async (t) => {
+  const app = await setup(t)
+  const contract = await contractOf(app)
+  const reached = new Set<string>()
+
+  for (const [group, cases] of Object.entries(CASES)) {
+    t.test(group, async (t) => {
+      for (const c of cases) {
+        const method = c.method ?? 'GET'
+        t.test(`${method} ${c.url} → ${c.status}`, async (t) => {
+          const headers = typeof c.headers === 'function' ? await c.headers(app) : c.headers
+          const res = await app.inject({ method, url: c.url, headers, payload: c.payload as string | object | undefined })
+          t.equal(res.statusCode, c.status, 'the status the case means to provoke', { body: res.body.slice(0, 1000) })
+          if (c.code) t.equal(res.json().code, c.code, 'the problem code')
+          const operation = contract.operationFor(method, c.url)
+          if (operation) reached.add(operationKey(operation.method, operation.path))
+          await checkAgainstContract(t, app, res, { method, url: c.url })
+        })
+      }
+    })
+  }
+
+  t.test('an unknown route answers a Problem', async (t) => {
+    const res = await app.inject({ url: '/v1/nowhere' })
+    t.equal(res.statusCode, 404)
+    t.match(res.headers['content-type'], /^application\/problem\+json/)
+    t.same(contract.checkComponent('Problem', res.json()), [])
+  })
+
+  t.test('every operation of the document is reached by a case', async (t) => {
+    const missing = contract.operations.map((operation) => operationKey(operation.method, operation.path)).filter((key) => !reached.has(key))
+    t.same(missing, [], 'operations without a contract case: add them to CASES')
+  })
+})

@@ -1,0 +1,172 @@
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { openDatabase } from '../../src/db/database.js'
+import { ReadModel } from '../../src/read/read-model.js'
+import { bumpRevision } from '../../src/store/datasets.repository.js'
+import { AUTH, area, buildTestApp, collection, importSnapshot, openTestDatabase, square, testConfig } from '../helpers.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+// Mean Earth radius (IUGG), the one the engine uses: one degree of a meridian is 2πR/360.
+const KM_PER_DEGREE = (2 * Math.PI * 6371.0088) / 360
+// A 1°×1° cell from the equator north, by the spherical zone formula R²·Δλ·(sin φ2 − sin φ1).
+const CELL_KM2 = 6371.0088 ** 2 * (Math.PI / 180) * Math.sin(Math.PI / 180)
+
+async function put(app: App, url: string, payload: object) {
+  const res = await app.inject({ method: 'PUT', url, headers: AUTH, payload })
+  if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+  return res
+}
+
+/** hts (opposition) holds [0,1]×[0,1], saa (government) [1,2]×[0,1]; a government highway runs along lat 0.5 across both. */
+async function twoSides(app: App) {
+  await put(app, '/v1/datasets/test', { name: 'test' })
+  await put(app, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'opposition' })
+  await put(app, '/v1/datasets/test/actors/saa', { name: 'SAA', side: 'government' })
+  const road = { type: 'Feature', id: 'road', geometry: { type: 'LineString', coordinates: [[0.1, 0.5], [1.9, 0.5]] }, properties: { kind: 'highway', name: 'Road', owner_side: 'government' } }
+  const features = await app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([road]) })
+  if (features.statusCode !== 201) throw new Error(features.body)
+  const snapshot = await importSnapshot(app, 'test', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]))
+  if (snapshot.statusCode !== 201) throw new Error(snapshot.body)
+}
+
+t.test('a side change reaches every cached answer', async (t) => {
+  const app = await buildTestApp(t)
+  await twoSides(app)
+  const get = async (url: string) => (await app.inject({ url })).json()
+  const route = '/v1/analysis/route?dataset=test&feature=road&at=2024-11-26'
+  const fronts = '/v1/analysis/fronts?dataset=test&at=2024-11-26'
+  const changes = '/v1/analysis/changes?dataset=test&start=2024-11-25&end=2024-11-26'
+  const distance = '/v1/analysis/distance?dataset=test&from=side:government&to=feature:road&at=2024-11-26'
+
+  const routeBefore = await get(route)
+  t.equal(routeBefore.severed, true, 'the road crosses opposition ground')
+  t.ok(Math.abs(routeBefore.kmBySide.opposition - 0.9 * KM_PER_DEGREE) < 0.5, `≈0.9° of the road on opposition ground: ${routeBefore.kmBySide.opposition}`)
+  const frontsBefore = await get(fronts)
+  t.equal(frontsBefore.features.length, 1)
+  t.ok(Math.abs(frontsBefore.features[0].properties.lengthKm - KM_PER_DEGREE) < 0.5, 'the front is the meridian 1°E between lat 0 and 1')
+  const changesBefore = await get(changes)
+  t.same(changesBefore.sides.map((row: { side: string }) => row.side), ['government', 'opposition'])
+  t.ok(Math.abs(changesBefore.sides[0].gainedKm2 / CELL_KM2 - 1) < 0.005, 'government gained one cell')
+  t.equal((await get(distance)).overlaps, true)
+
+  // the same answers again come from the cache
+  t.equal((await app.inject({ url: route })).headers['x-cache'], 'hit')
+
+  await put(app, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'government' })
+
+  const routeAfter = await get(route)
+  t.equal(routeAfter.severed, false, 'all of the road is government ground now')
+  t.ok(Math.abs(routeAfter.kmBySide.government - 1.8 * KM_PER_DEGREE) < 0.5)
+  t.same((await get(fronts)).features, [], 'one side: no front')
+  const changesAfter = await get(changes)
+  t.same(changesAfter.sides.map((row: { side: string }) => row.side), ['government'])
+  t.ok(Math.abs(changesAfter.sides[0].gainedKm2 / CELL_KM2 - 2) < 0.01, 'government gained both cells')
+  t.equal((await app.inject({ url: `${fronts}&sides=opposition,government` })).json().code, 'SIDE_NOT_FOUND')
+  const map = await get('/v1/control?dataset=test&at=2024-11-26')
+  t.same(map.features.map((f: { properties: { side: string } }) => f.properties.side), ['government', 'government'])
+  const point = await get('/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26')
+  t.equal(point.holder.side, 'government')
+})
+
+t.test('the revision in a body always equals the revision in its ETag', async (t) => {
+  const app = await buildTestApp(t)
+  await twoSides(app)
+  const urls = [
+    '/v1/datasets/test',
+    '/v1/datasets/test/actors',
+    '/v1/datasets/test/timeline',
+    '/v1/control?dataset=test&at=2024-11-26',
+    '/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26',
+    '/v1/features/road/control?dataset=test&at=2024-11-26',
+    '/v1/analysis/route?dataset=test&feature=road&at=2024-11-26',
+    '/v1/analysis/fronts?dataset=test&at=2024-11-26',
+    '/v1/analysis/distance?dataset=test&from=side:government&to=side:opposition&at=2024-11-26',
+  ]
+  for (let round = 0; round < 3; round++) {
+    for (const url of urls) {
+      const res = await app.inject({ url })
+      t.equal(res.statusCode, 200, url)
+      const revision = res.json().revision
+      t.equal(res.headers['x-dataset-revision'], String(revision), `${url}: header`)
+      t.match(res.headers.etag, new RegExp(`^"test\\.r${revision}\\.`), `${url}: ETag`)
+    }
+    await put(app, '/v1/datasets/test/actors/hts', { name: `HTS ${round}`, side: 'opposition' })
+  }
+})
+
+t.test('ReadModel.answer', async (t) => {
+  const database = await openTestDatabase(t)
+  const app = await buildApp({ config: testConfig(), database, logger: false })
+  t.teardown(() => app.close())
+  await put(app, '/v1/datasets/test', { name: 'test' })
+
+  t.test('a view opened before a write answers with the revision its rows were read at', async (t) => {
+    const model = new ReadModel({ db: database.db, shared: false, maxEntries: 100, maxBytes: 1e7 })
+    const stale = await model.open('test')
+    const newer = await database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
+    const { view, value } = await model.answer(stale, 'probe', [], async (current) => ({ revision: current.revision }))
+    t.equal(view.revision, newer)
+    t.equal(value.revision, newer)
+    t.not(stale.revision, newer)
+    // kept under the revision it was made at: the stale view's key finds nothing
+    t.notOk(model.has(stale, 'probe', []))
+    t.ok(model.has(view, 'probe', []))
+  })
+
+  t.test('a newer revision drops what older ones made; a deletion drops everything of the dataset', async (t) => {
+    const model = new ReadModel({ db: database.db, shared: false, maxEntries: 100, maxBytes: 1e7 })
+    const view = await model.open('test')
+    await model.answer(view, 'probe', [], async () => 1)
+    t.equal(model.report().entries, 1)
+    model.revised('other', view.revision + 100)
+    t.equal(model.report().entries, 1, 'another dataset leaves it alone')
+    model.revised('test', view.revision)
+    t.equal(model.report().entries, 1, 'its own revision leaves it alone')
+    model.revised('test', view.revision + 1)
+    t.equal(model.report().entries, 0)
+    t.equal(model.report().dropped, 1)
+    await model.answer(view, 'probe', [], async () => 1)
+    model.notified(`test:-1`)
+    t.equal(model.report().entries, 0)
+  })
+})
+
+t.test('two app instances on one database: a write through one is served by the other on its next request', async (t) => {
+  const first = await openTestDatabase(t)
+  // On PostgreSQL a second pool is a second client, as another process would be; the embedded
+  // database has one owner, so its instances share it.
+  const url = process.env.DATABASE_URL
+  const second = url ? await openDatabase({ databaseUrl: url, schema: await schemaOf(first), poolSize: 2 }) : first
+  if (second !== first) t.teardown(() => second.close())
+  const a = await buildApp({ config: testConfig(), database: first, logger: false })
+  const b = await buildApp({ config: testConfig(), database: second, logger: false })
+  t.teardown(async () => {
+    await a.close()
+    await b.close()
+  })
+  await twoSides(a)
+  const routeUrl = '/v1/analysis/route?dataset=test&feature=road&at=2024-11-26'
+  const warm = await b.inject({ url: routeUrl })
+  t.equal(warm.json().severed, true)
+  t.equal((await b.inject({ url: routeUrl })).headers['x-cache'], 'hit')
+
+  await put(a, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'government' })
+  const next = await b.inject({ url: routeUrl })
+  t.equal(next.statusCode, 200)
+  t.equal(next.json().severed, false, 'served with the side the other instance wrote')
+  t.equal(next.headers['x-cache'], 'miss')
+  const revalidate = await b.inject({ url: routeUrl, headers: { 'if-none-match': warm.headers.etag as string } })
+  t.equal(revalidate.statusCode, 200, 'the old ETag no longer matches')
+
+  // the announcement reaches the other instance and drops what the write made stale
+  const deadline = Date.now() + 5000
+  while (b.readModel.report().dropped === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.ok(b.readModel.report().dropped > 0, 'stale entries dropped on notification')
+})
+
+async function schemaOf(database: Awaited<ReturnType<typeof openTestDatabase>>): Promise<string> {
+  const { sql } = await import('kysely')
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(database.db)
+  return rows[0].schema
+}
