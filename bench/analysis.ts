@@ -4,13 +4,32 @@
 // Printing only. Run: npx tsx bench/analysis.ts
 import os from 'node:os'
 import {
-  booleanPointInPolygon, difference, featureCollection, length as turfLength, lineOverlap, lineSplit,
-  lineString, point, pointToLineDistance, polygon, polygonToLine, union, feature, along,
+  booleanPointInPolygon,
+  difference,
+  featureCollection,
+  length as turfLength,
+  lineOverlap,
+  lineSplit,
+  lineString,
+  point,
+  pointToLineDistance,
+  polygon,
+  polygonToLine,
+  union,
+  feature,
+  along,
 } from '@turf/turf'
 import type { Feature, LineString, MultiPolygon, Polygon, Position } from 'geojson'
 import {
-  distanceKm, frontLines, prepareAreas, preparedGeometry, prepareTerritory, routeSeverance, segmentRoute,
-  territoryChange, unionPolygons,
+  distanceKm,
+  frontLines,
+  prepareAreas,
+  preparedGeometry,
+  prepareTerritory,
+  routeSeverance,
+  segmentRoute,
+  territoryChange,
+  unionPolygons,
 } from '../src/geo/index.js'
 import { prng, syntheticAdvance, syntheticHighway, syntheticTerritory } from './synthetic.js'
 
@@ -45,15 +64,26 @@ const nextDate = syntheticAdvance(territory, 3, 0.05)
 const changed = nextDate.filter((a, i) => a !== territory.areas[i]).length
 const oppBefore = opposition.map((a) => a.geometry)
 const oppAfter = nextDate.filter((a) => a.side === 'opposition').map((a) => a.geometry)
-const verts = (gs: (Polygon | MultiPolygon)[]) => gs.reduce((n, g) => n + (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flat().reduce((m, r) => m + r.length, 0), 0)
+const verts = (gs: (Polygon | MultiPolygon)[]) =>
+  gs.reduce((n, g) => n + (g.type === 'Polygon' ? [g.coordinates] : g.coordinates).flat().reduce((m, r) => m + r.length, 0), 0)
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}, ${os.platform()} ${os.arch()}`)
-console.log(`inputs (seeded, built in ${fmt(performance.now() - t0)}): ${territory.areas.length} areas, ${territory.vertexCount.toLocaleString('en')} vertices ` +
-  `(opposition ${opposition.length} areas / ${verts(oppBefore).toLocaleString('en')} vertices, government ${government.length} / ${verts(government.map((a) => a.geometry)).toLocaleString('en')}, ` +
-  `${territory.areas.length - opposition.length - government.length} contested); city polygon ${territory.city.coordinates[0].length} vertices; ` +
-  `highway ${highway.coordinates.length} vertices; second date: ${changed} of ${territory.areas.length} areas changed hands`)
+console.log(
+  `inputs (seeded, built in ${fmt(performance.now() - t0)}): ${territory.areas.length} areas, ${territory.vertexCount.toLocaleString('en')} vertices ` +
+    `(opposition ${opposition.length} areas / ${verts(oppBefore).toLocaleString('en')} vertices, government ${government.length} / ${verts(government.map((a) => a.geometry)).toLocaleString('en')}, ` +
+    `${territory.areas.length - opposition.length - government.length} contested); city polygon ${territory.city.coordinates[0].length} vertices; ` +
+    `highway ${highway.coordinates.length} vertices; second date: ${changed} of ${territory.areas.length} areas changed hands`,
+)
 console.log('')
 
-interface Row { analysis: string; coldMs: number; warmMs: number; baselineMs: number; baselineHow: string; answer: string; target: string }
+interface Row {
+  analysis: string
+  coldMs: number
+  warmMs: number
+  baselineMs: number
+  baselineHow: string
+  answer: string
+  target: string
+}
 const rows: Row[] = []
 
 // ---------- 1. distance: opposition territory → city polygon ----------
@@ -88,9 +118,13 @@ const rows: Row[] = []
   const perB = (performance.now() - tB) / sampleB.length
   const baselineMs = perA * oppVerts.length + perB * cityVerts.length
   rows.push({
-    analysis: 'distance side → city polygon', coldMs, warmMs, baselineMs,
+    analysis: 'distance side → city polygon',
+    coldMs,
+    warmMs,
+    baselineMs,
     baselineHow: `pointToLineDistance, all vertices × all segments both ways; timed on ${sampleA.length}+${sampleB.length} sampled vertices, ×${oppVerts.length.toLocaleString('en')}+${cityVerts.length.toLocaleString('en')} linearly`,
-    answer, target: '≥100× baseline, <50 ms warm',
+    answer,
+    target: '≥100× baseline, <50 ms warm',
   })
 }
 
@@ -106,8 +140,10 @@ const rows: Row[] = []
   })
   // Baseline: turf.lineOverlap (tolerance 0.1 km) on the boundaries of every pair of polygons,
   // timed on a seeded sample of pairs and extrapolated linearly to all pairs.
-  const toLines = (as: typeof opposition) => as.flatMap((a) => (a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates))
-    .flatMap((p) => p.map((ring) => polygonToLine(polygon([ring])) as Feature<LineString>))
+  const toLines = (as: typeof opposition) =>
+    as
+      .flatMap((a) => (a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates))
+      .flatMap((p) => p.map((ring) => polygonToLine(polygon([ring])) as Feature<LineString>))
   const oppLines = toLines(opposition)
   const govLines = toLines(government)
   const rnd = prng(5)
@@ -120,7 +156,8 @@ const rows: Row[] = []
   const pairs = oppLines.length * govLines.length
   // Cross-check of the answer: the same Turf call on the pairs whose bboxes touch.
   const bb = (f: Feature<LineString>) => {
-    const xs = f.geometry.coordinates.map((p) => p[0]), ys = f.geometry.coordinates.map((p) => p[1])
+    const xs = f.geometry.coordinates.map((p) => p[0]),
+      ys = f.geometry.coordinates.map((p) => p[1])
     return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]
   }
   const govBoxes = govLines.map(bb)
@@ -136,9 +173,13 @@ const rows: Row[] = []
     })
   }
   rows.push({
-    analysis: 'fronts opposition | government', coldMs, warmMs, baselineMs: perPair * pairs,
+    analysis: 'fronts opposition | government',
+    coldMs,
+    warmMs,
+    baselineMs: perPair * pairs,
     baselineHow: `lineOverlap(tolerance 0.1 km) on all ${pairs.toLocaleString('en')} polygon pairs; timed on ${sample} sampled pairs, extrapolated linearly`,
-    answer: `${answer}; Turf lineOverlap on bbox-touching pairs finds ${turfExactKm.toFixed(1)} km of exactly shared edges, ` +
+    answer:
+      `${answer}; Turf lineOverlap on bbox-touching pairs finds ${turfExactKm.toFixed(1)} km of exactly shared edges, ` +
       `but only ${turfKm.toFixed(1)} km with tolerance 0.1 km`,
     target: '<50 ms warm',
   })
@@ -150,7 +191,8 @@ const rows: Row[] = []
   const run = (prepared: ReturnType<typeof prepareAreas>) => {
     const r = segmentRoute(highway, prepared)
     const s = routeSeverance(r.segments, 'government')
-    answer = `${r.lengthKm.toFixed(1)} km, ${r.segments.length} stretches, severed=${s.severed}, ${s.cutPoints.length} cuts, ` +
+    answer =
+      `${r.lengthKm.toFixed(1)} km, ${r.segments.length} stretches, severed=${s.severed}, ${s.cutPoints.length} cuts, ` +
       `opposition ${(s.kmBySide.opposition ?? 0).toFixed(1)} km`
   }
   const coldMs = timeMs(COLD_RUNS, () => run(prepareAreas(territory.areas)))
@@ -171,9 +213,13 @@ const rows: Row[] = []
   }
   const baselineMs = ((performance.now() - tS) / sample.length) * territory.areas.length
   rows.push({
-    analysis: 'route cut + severance (400 km)', coldMs, warmMs, baselineMs,
+    analysis: 'route cut + severance (400 km)',
+    coldMs,
+    warmMs,
+    baselineMs,
     baselineHow: `lineSplit + booleanPointInPolygon per area; timed on ${sample.length} sampled areas of ${territory.areas.length}, extrapolated linearly`,
-    answer, target: '<50 ms warm',
+    answer,
+    target: '<50 ms warm',
   })
   void heldKm
 }
@@ -198,18 +244,23 @@ const rows: Row[] = []
     let acc: Feature<Polygon | MultiPolygon> = feature(gs[0])
     const t = performance.now()
     for (let i = 1; i < K; i++) acc = union(featureCollection([acc, feature(gs[i])]))!
-    return ((performance.now() - t) * (gs.length / K) ** 2)
+    return (performance.now() - t) * (gs.length / K) ** 2
   }
   const foldMs = fold(oppBefore) + fold(oppAfter)
-  const ub = unionPolygons(oppBefore)!, ua = unionPolygons(oppAfter)!
+  const ub = unionPolygons(oppBefore)!,
+    ua = unionPolygons(oppAfter)!
   const tD = performance.now()
   difference(featureCollection([feature(ua), feature(ub)]))
   difference(featureCollection([feature(ub), feature(ua)]))
   const diffMs = performance.now() - tD
   rows.push({
-    analysis: 'territory change, 2 dates', coldMs, warmMs, baselineMs: foldMs + diffMs,
+    analysis: 'territory change, 2 dates',
+    coldMs,
+    warmMs,
+    baselineMs: foldMs + diffMs,
     baselineHow: `union one by one (first ${K} of ${oppBefore.length} steps ×(N/K)², per date) + 2 differences timed in full (${fmt(diffMs)})`,
-    answer, target: '<50 ms warm',
+    answer,
+    target: '<50 ms warm',
   })
 }
 
@@ -217,7 +268,16 @@ const rows: Row[] = []
 const header = ['analysis', 'cold (prepare+query)', 'warm (prepared)', 'Turf baseline', 'vs cold', 'vs warm', 'target', 'met']
 const table = rows.map((r) => {
   const fast = r.target.startsWith('≥100×') ? r.baselineMs / r.coldMs >= 100 && r.warmMs < 50 : r.warmMs < 50
-  return [r.analysis, fmt(r.coldMs), fmt(r.warmMs), fmt(r.baselineMs), ratio(r.baselineMs, r.coldMs), ratio(r.baselineMs, r.warmMs), r.target, fast ? 'yes' : 'NO']
+  return [
+    r.analysis,
+    fmt(r.coldMs),
+    fmt(r.warmMs),
+    fmt(r.baselineMs),
+    ratio(r.baselineMs, r.coldMs),
+    ratio(r.baselineMs, r.warmMs),
+    r.target,
+    fast ? 'yes' : 'NO',
+  ]
 })
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)))
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`

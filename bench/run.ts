@@ -1,10 +1,12 @@
 // `npm run bench`: the geometry engine benchmark (bench/analysis.ts, in a process of its own), then
-// the scale benchmark (bench/scale.ts) within what is left of a ten-minute budget. Prints the
+// the scale benchmark (bench/scale.ts) within what is left of a ten-minute budget, then two API
+// processes on one PostgreSQL (bench/scale-out.ts). Prints the
 // tables with the machine they ran on and writes them to bench/results/latest.md. Printing only.
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { machineLines, runScale } from './scale.js'
+import { DEFAULT_PG_URL, machineLines, runScale } from './scale.js'
+import { runScaleOut } from './scale-out.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = fileURLToPath(new URL('./results/latest.md', import.meta.url))
@@ -37,9 +39,17 @@ async function main(): Promise<void> {
   const analysisNote = analysis.code === 0 ? `(${analysisS.toFixed(0)} s)` : `(exited with code ${analysis.code} after ${analysisS.toFixed(0)} s)`
   process.stdout.write(`\n${analysisNote}\n\n`)
 
-  const budgetS = TARGET_S - analysisS - 10
+  // about 25 s are kept for the scale-out measure at the end
+  const budgetS = TARGET_S - analysisS - 40
   process.stderr.write(`scale benchmark: ${budgetS.toFixed(0)} s of budget left\n`)
   const scale = await runScale({ budgetS })
+  const scaleOut = await runScaleOut(process.env.BENCH_DATABASE_URL ?? DEFAULT_PG_URL).catch((error: unknown) => [
+    '## Scale-out (bench/scale-out.ts)',
+    '',
+    `not measured: ${error instanceof Error ? error.message : String(error)}`,
+    '',
+  ])
+  scale.push('', ...scaleOut)
   const totalS = (performance.now() - t0) / 1000
   const closing = ['', `Total wall time (npm run bench): ${totalS.toFixed(0)} s (${(totalS / 60).toFixed(1)} min).`]
   process.stdout.write(`${[...scale, ...closing].join('\n')}\n`)

@@ -70,8 +70,6 @@ async function open(args: { engine: Engine; url?: string }) {
   db = database.db
   await migrate(db)
   const openMs = performance.now() - t0
-  await putActor(db, 'a', ActorInputSchema.parse({ name: 'Actor A', side: 'west' }))
-  await putActor(db, 'b', ActorInputSchema.parse({ name: 'Actor B', side: 'east' }))
   const { rows } = await sql<{ version: string }>`SELECT version() AS version`.execute(db)
   return { openMs, version: rows[0].version.split(/ on | \(|,/)[0] }
 }
@@ -102,6 +100,8 @@ async function importHistory(args: { datasetId: string; setting: HistorySetting;
   const before = await countRows(datasetId)
   const bytesBefore = await relationBytes()
   await putDataset(db, datasetId, DatasetInputSchema.parse({ name: `Synthetic ${datasetId}`, licence: 'CC0' }))
+  await putActor(db, datasetId, 'a', ActorInputSchema.parse({ name: 'Actor A', side: 'west' }))
+  await putActor(db, datasetId, 'b', ActorInputSchema.parse({ name: 'Actor B', side: 'east' }))
   const ctx: ImportContext = { db, limits: LIMITS, writer: 'bench' }
   const history = syntheticHistory({ ...setting, days: args.days, start: args.start })
   const perSnapshot: number[] = []
@@ -187,16 +187,18 @@ async function ceiling(args: { datasetId: string }): Promise<CeilingReport> {
     counts: JSON.stringify(row.counts),
     notes: JSON.stringify(row.notes),
   }))
-  const geometries = (await db
-    .selectFrom('geometries')
-    .selectAll()
-    .where('hash', 'in', (eb) => eb.selectFrom('control_areas').select('geometry_hash').where('dataset_id', '=', args.datasetId))
-    .execute()).map((row) => ({ ...row, geometry: JSON.stringify(row.geometry) }))
+  const geometries = (
+    await db
+      .selectFrom('geometries')
+      .selectAll()
+      .where('hash', 'in', (eb) => eb.selectFrom('control_areas').select('geometry_hash').where('dataset_id', '=', args.datasetId))
+      .execute()
+  ).map((row) => ({ ...row, geometry: JSON.stringify(row.geometry) }))
   const areas = (await db.selectFrom('control_areas').selectAll().where('dataset_id', '=', args.datasetId).orderBy('id').execute()).map(
     ({ id: _id, valid: _valid, ...row }) => ({ ...row, properties: JSON.stringify(row.properties) }),
   )
   const dataset = await db.selectFrom('datasets').selectAll().where('id', '=', args.datasetId).executeTakeFirstOrThrow()
-  const actors = await db.selectFrom('actors').selectAll().execute()
+  const actors = await db.selectFrom('actors').selectAll().where('dataset_id', '=', args.datasetId).execute()
 
   const ceilingSchema = `bench_ceiling_${process.pid}`
   let target: Db
@@ -220,11 +222,21 @@ async function ceiling(args: { datasetId: string }): Promise<CeilingReport> {
   }
   try {
     await migrate(target)
-    await target.insertInto('datasets').values({ ...dataset, properties: JSON.stringify(dataset.properties) }).execute()
-    await target.insertInto('actors').values(actors.map((actor) => ({ ...actor, aliases: JSON.stringify(actor.aliases) }))).execute()
+    await target
+      .insertInto('datasets')
+      .values({ ...dataset, properties: JSON.stringify(dataset.properties) })
+      .execute()
+    await target
+      .insertInto('actors')
+      .values(actors.map((actor) => ({ ...actor, aliases: JSON.stringify(actor.aliases) })))
+      .execute()
     const t0 = performance.now()
     await target.transaction().execute(async (tx) => {
-      for (let i = 0; i < imports.length; i += 1000) await tx.insertInto('imports').values(imports.slice(i, i + 1000)).execute()
+      for (let i = 0; i < imports.length; i += 1000)
+        await tx
+          .insertInto('imports')
+          .values(imports.slice(i, i + 1000))
+          .execute()
       // The importer's batches: at most 1000 rows or ~200k vertices per statement.
       let batch: typeof geometries = []
       let weight = 0
@@ -238,7 +250,11 @@ async function ceiling(args: { datasetId: string }): Promise<CeilingReport> {
         weight += row.vertex_count
       }
       if (batch.length > 0) await tx.insertInto('geometries').values(batch).execute()
-      for (let i = 0; i < areas.length; i += 1000) await tx.insertInto('control_areas').values(areas.slice(i, i + 1000)).execute()
+      for (let i = 0; i < areas.length; i += 1000)
+        await tx
+          .insertInto('control_areas')
+          .values(areas.slice(i, i + 1000))
+          .execute()
     })
     return { ms: performance.now() - t0, rows: { imports: imports.length, geometries: geometries.length, controlAreas: areas.length } }
   } finally {
@@ -285,8 +301,15 @@ async function prime(args: { name: string; url: string; headers?: Record<string,
 
 function stats() {
   const memory = process.memoryUsage()
-  const cache = app?.cache as { size: number; hits: number; misses: number; bytes?: number } | undefined
-  return { rss: memory.rss, heapUsed: memory.heapUsed, cacheSize: cache?.size ?? 0, cacheBytes: cache?.bytes ?? null, hits: cache?.hits ?? 0, misses: cache?.misses ?? 0 }
+  const cache = app?.readModel.report()
+  return {
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    cacheSize: cache?.entries ?? 0,
+    cacheBytes: cache?.bytes ?? null,
+    hits: cache?.hits ?? 0,
+    misses: cache?.misses ?? 0,
+  }
 }
 
 async function close() {
@@ -307,9 +330,10 @@ const commands: Record<string, (args: never) => Promise<unknown> | unknown> = { 
 process.on('message', (message: { id: number; cmd: string; args: unknown }) => {
   const run = async () => (commands[message.cmd] as (args: unknown) => Promise<unknown>)(message.args)
   run().then(
-    (result) => process.send!({ id: message.id, ok: true, result }, () => {
-      if (message.cmd === 'close') process.exit(0)
-    }),
+    (result) =>
+      process.send!({ id: message.id, ok: true, result }, () => {
+        if (message.cmd === 'close') process.exit(0)
+      }),
     (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) }),
   )
 })

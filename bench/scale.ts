@@ -132,7 +132,10 @@ async function settle(base: string): Promise<void> {
   let quick = 0
   while (quick < 3 && Date.now() < until) {
     const t = performance.now()
-    await fetch(`${base}/health`).then((res) => res.arrayBuffer(), () => undefined)
+    await fetch(`${base}/health`).then(
+      (res) => res.arrayBuffer(),
+      () => undefined,
+    )
     quick = performance.now() - t < 20 ? quick + 1 : 0
   }
 }
@@ -166,7 +169,9 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
     const afterOpen = (await worker.call<{ rss: number }>('stats')).rss
     // The large import gets what the engine's share of the budget leaves after everything else.
     const capMs = Math.max(30_000, budgetMs - FIXED_S_GUESS * 1000 - (performance.now() - t0))
-    progress(`[${engine}] open + migrate ${(openMs / 1000).toFixed(1)} s (${version}); importing ${PLAN.largeDays} large snapshots (cap ${(capMs / 1000).toFixed(0)} s)`)
+    progress(
+      `[${engine}] open + migrate ${(openMs / 1000).toFixed(1)} s (${version}); importing ${PLAN.largeDays} large snapshots (cap ${(capMs / 1000).toFixed(0)} s)`,
+    )
 
     // 1. imports, each with its ceiling
     const large = await worker.call<ImportReport>('importHistory', { datasetId: 'large', setting: LARGE, days: PLAN.largeDays, capMs, start: START })
@@ -210,15 +215,31 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
     progress(`[${engine}] latency flatness over history length`)
     const flat: EngineResult['flat'] = []
     const flatPoint: EngineResult['flatPoint'] = []
-    const histories = [['small-10', flatImports[0].days], ['small-100', flatImports[1].days], ['small', small.days]] as const
+    const histories = [
+      ['small-10', flatImports[0].days],
+      ['small-100', flatImports[1].days],
+      ['small', small.days],
+    ] as const
     for (const [datasetId, days] of histories) {
       for (const connections of [1, 10]) {
-        flat.push({ days, connections, load: await loadVarying(base, (n) => `/v1/control?dataset=${datasetId}&at=${encodeURIComponent(varyingInstant(days, n))}`, connections, PLAN.flatS) })
+        flat.push({
+          days,
+          connections,
+          load: await loadVarying(base, (n) => `/v1/control?dataset=${datasetId}&at=${encodeURIComponent(varyingInstant(days, n))}`, connections, PLAN.flatS),
+        })
       }
     }
     // Who holds a point answers "since when" too: it reads the point's whole history.
     for (const [datasetId, days] of histories) {
-      flatPoint.push({ days, load: await loadVarying(base, (n) => `/v1/control/point?dataset=${datasetId}&lon=35&lat=32.5&at=${encodeURIComponent(varyingInstant(days, n))}`, 1, PLAN.flatS) })
+      flatPoint.push({
+        days,
+        load: await loadVarying(
+          base,
+          (n) => `/v1/control/point?dataset=${datasetId}&lon=35&lat=32.5&at=${encodeURIComponent(varyingInstant(days, n))}`,
+          1,
+          PLAN.flatS,
+        ),
+      })
     }
 
     // 3. analysis: cold (first request, computes and caches), then warm (the same request again)
@@ -228,8 +249,14 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
       ['fronts west|east', `/v1/analysis/fronts?dataset=large&at=${dateOf(START, last)}&sides=west,east`],
       ['distance side:west → city', `/v1/analysis/distance?dataset=large&from=side:west&to=feature:city&at=${dateOf(START, Math.max(0, last - 1))}`],
       ['route highway (owner east)', `/v1/analysis/route?dataset=large&feature=highway&at=${dateOf(START, Math.max(0, last - 2))}`],
-      ['changes, consecutive days', `/v1/analysis/changes?dataset=large&start=${dateOf(START, Math.max(0, last - 4))}&end=${dateOf(START, Math.max(0, last - 3))}`],
-      ['changes, 7 days apart', `/v1/analysis/changes?dataset=large&start=${dateOf(START, Math.max(0, last - 12))}&end=${dateOf(START, Math.max(0, last - 5))}`],
+      [
+        'changes, consecutive days',
+        `/v1/analysis/changes?dataset=large&start=${dateOf(START, Math.max(0, last - 4))}&end=${dateOf(START, Math.max(0, last - 3))}`,
+      ],
+      [
+        'changes, 7 days apart',
+        `/v1/analysis/changes?dataset=large&start=${dateOf(START, Math.max(0, last - 12))}&end=${dateOf(START, Math.max(0, last - 5))}`,
+      ],
     ]
     const analysis: EngineResult['analysis'] = []
     for (const [name, url] of analyses) {
@@ -242,7 +269,14 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
       await second.arrayBuffer()
       // An answer that failed (503 past the time budget) is not cached: load would only queue recomputations.
       const warm = cold.status === 200 ? await load(base, url, 10, PLAN.warmS) : { rps: 0, p50: 0, p99: 0, non2xx: 0, errors: 0 }
-      analysis.push({ name, coldMs, coldStatus: cold.status, coldCache: cold.headers.get('x-cache') ?? '-', secondCache: second.headers.get('x-cache') ?? '-', warm })
+      analysis.push({
+        name,
+        coldMs,
+        coldStatus: cold.status,
+        coldCache: cold.headers.get('x-cache') ?? '-',
+        secondCache: second.headers.get('x-cache') ?? '-',
+        warm,
+      })
       progress(`[${engine}]   ${name}: cold ${coldMs.toFixed(0)} ms (${cold.status}), warm ${warm.rps.toFixed(0)} req/s`)
     }
     const after = await worker.call<{ rss: number; heapUsed: number; cacheSize: number; cacheBytes: number | null; hits: number; misses: number }>('stats')
@@ -284,7 +318,8 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
 
 const int = (x: number) => Math.round(x).toLocaleString('en')
 const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`)
-const mb = (bytes: number) => (bytes >= 10 * 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`)
+const mb = (bytes: number) =>
+  bytes >= 10 * 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`
 const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()
 
@@ -295,18 +330,30 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 function importRows(label: string, pick: (r: EngineResult) => ImportReport, ceil: (r: EngineResult) => CeilingReport, results: EngineResult[]): string[][] {
-  const row = (name: string, f: (r: EngineResult, i: ImportReport, c: CeilingReport) => string) => [`${label}: ${name}`, ...results.map((r) => f(r, pick(r), ceil(r)))]
+  const row = (name: string, f: (r: EngineResult, i: ImportReport, c: CeilingReport) => string) => [
+    `${label}: ${name}`,
+    ...results.map((r) => f(r, pick(r), ceil(r))),
+  ]
   return [
     row('snapshots imported', (_, i) => `${int(i.days)} of ${int(i.daysRequested)}${i.capped ? ' (time cap)' : ''}`),
     row('per snapshot', (_, i) => `${i.polygons} polygons, ${int(i.verticesPerSnapshot)} vertices, ${i.changedPerDay.toFixed(1)} changed/day`),
     row('import time (service functions)', (_, i) => `${ms(i.importMs)}`),
     row('snapshots/s', (_, i) => i.snapshotsPerS.toFixed(1)),
-    row('ms/snapshot p50 (days 1–10 % → last 10 %), max', (_, i) => `${ms(i.msPerSnapshot.p50)} (${ms(i.msPerSnapshot.firstP50)} → ${ms(i.msPerSnapshot.lastP50)}), ${ms(i.msPerSnapshot.max)}`),
-    row('rows written: imports / geometries / control_areas (current)', (_, i) => `${int(i.rows.imports)} / ${int(i.rows.geometries)} / ${int(i.rows.controlAreas)} (${int(i.rows.controlAreasCurrent)})`),
+    row(
+      'ms/snapshot p50 (days 1–10 % → last 10 %), max',
+      (_, i) => `${ms(i.msPerSnapshot.p50)} (${ms(i.msPerSnapshot.firstP50)} → ${ms(i.msPerSnapshot.lastP50)}), ${ms(i.msPerSnapshot.max)}`,
+    ),
+    row(
+      'rows written: imports / geometries / control_areas (current)',
+      (_, i) => `${int(i.rows.imports)} / ${int(i.rows.geometries)} / ${int(i.rows.controlAreas)} (${int(i.rows.controlAreasCurrent)})`,
+    ),
     row('storage: control_areas + geometries, indexes, TOAST', (_, i) => mb(i.bytes.total)),
     row('bytes per snapshot (storage / days)', (_, i) => int(i.bytes.perSnapshot)),
     row('day 0, then bytes per added day', (_, i) => `${mb(i.bytes.afterDay0)}, then ${int(i.bytes.perAddedDay)}`),
-    row('naive copy-every-polygon-every-day (payload only)', (_, i) => `${mb(i.bytes.naive)} (${int(i.bytes.naivePerDay)}/day), ${(i.bytes.naive / i.bytes.total).toFixed(1)}× the real store`),
+    row(
+      'naive copy-every-polygon-every-day (payload only)',
+      (_, i) => `${mb(i.bytes.naive)} (${int(i.bytes.naivePerDay)}/day), ${(i.bytes.naive / i.bytes.total).toFixed(1)}× the real store`,
+    ),
     row('ceiling: same rows, one bulk transaction', (_, __, c) => `${ms(c.ms)} (${int(c.rows.geometries)} geometries, ${int(c.rows.controlAreas)} areas)`),
     row('import time / ceiling time', (_, i, c) => `${(i.importMs / c.ms).toFixed(1)}×`),
   ]
@@ -330,75 +377,118 @@ export function formatResults(results: EngineResult[], notes: string[]): string[
   )
 
   out.push('### 1. Import (importSnapshot, one transaction per daily snapshot)', '')
-  out.push(...table(['', ...names], [
-    ['engine', ...results.map((r) => `${r.version}, open + migrate ${ms(r.openMs)}`)],
-    ...importRows('large', (r) => r.large, (r) => r.largeCeiling, results),
-    ...importRows('small', (r) => r.small, (r) => r.smallCeiling, results),
-  ]))
-  out.push('', 'Ceiling: the rows the import wrote (imports, geometries, control_areas), read back and serialised beforehand, inserted with kysely in batches of ' +
-    '≤1,000 rows / ≤200k vertices in ONE transaction into an empty schema migrated the same way. Naive store: each current row and its geometry ' +
-    '(pg_column_size, as stored) counted once per day it holds, without page or index overhead.', '')
+  out.push(
+    ...table(
+      ['', ...names],
+      [
+        ['engine', ...results.map((r) => `${r.version}, open + migrate ${ms(r.openMs)}`)],
+        ...importRows(
+          'large',
+          (r) => r.large,
+          (r) => r.largeCeiling,
+          results,
+        ),
+        ...importRows(
+          'small',
+          (r) => r.small,
+          (r) => r.smallCeiling,
+          results,
+        ),
+      ],
+    ),
+  )
+  out.push(
+    '',
+    'Ceiling: the rows the import wrote (imports, geometries, control_areas), read back and serialised beforehand, inserted with kysely in batches of ' +
+      '≤1,000 rows / ≤200k vertices in ONE transaction into an empty schema migrated the same way. Naive store: each current row and its geometry ' +
+      '(pg_column_size, as stored) counted once per day it holds, without page or index overhead.',
+    '',
+  )
 
   out.push(`### 2. Control at a date under load (autocannon, ${PLAN.loadS} s per cell; large history, at = last day)`, '')
   const bodyNote = results[0].bodies
-  out.push(...table(
-    ['query', 'conns', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} req/s`, 'p50 / p99', 'of ceiling (req/s)'])],
-    results[0].control.map((row, k) => [
-      row.query,
-      String(row.connections),
-      ...results.flatMap((r) => {
-        const c = r.control[k]
-        const err = c.app.non2xx + c.app.errors > 0 ? ` (${c.app.non2xx} non-2xx, ${c.app.errors} errors)` : ''
-        return [`${int(c.app.rps)}${err}`, `${ms(c.app.p50)} / ${ms(c.app.p99)}`, `${pct(c.app.rps / c.ceiling.rps)} (${int(c.ceiling.rps)})`]
-      }),
-    ]),
-  ))
-  out.push('', `Answer sizes: ${Object.entries(bodyNote).map(([name, size]) => `${name} ${size}`).join('; ')}. ` +
-    `Ceiling (${PLAN.ceilingS} s per cell): a route on the same app answering the bytes the same request got (compressed ones with their Content-Encoding), ` +
-    'with the same content type, no database and no work. Target ≥ 70 % for repeated dates. The point answer is computed on every request (not cached).', '')
-
-  out.push(`#### Latency flatness over history length: uncached answers (every request a distinct \`at\`, a few seconds apart; small setting; ${PLAN.flatS} s per cell)`, '')
-  const flatCells = (f: LoadFigures) => [`${ms(f.p50)} / ${ms(f.p99)}`, `${int(f.rps)}${f.non2xx + f.errors > 0 ? ` (${f.non2xx} non-2xx)` : ''}`]
-  out.push(...table(
-    ['history', 'conns', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} p50 / p99`, 'req/s'])],
-    [
-      ...results[0].flat.map((row, k) => [`map, ${int(row.days)} days`, String(row.connections), ...results.flatMap((r) => flatCells(r.flat[k].load))]),
-      ...results[0].flatPoint.map((row, k) => [`point, ${int(row.days)} days`, '1', ...results.flatMap((r) => flatCells(r.flatPoint[k].load))]),
-    ],
-  ))
-  out.push('', 'map: `/v1/control` (each answer computed: a new cache key); point: `/v1/control/point` (never cached) at 35°E 32.5°N. ' +
-    'The histories share their first days: only their length differs.', '')
-
-  out.push(`### 3. Analysis under load (large history; warm = the same request repeated, 10 connections, ${PLAN.warmS} s)`, '')
-  out.push(...table(
-    ['analysis', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} cold`, 'x-cache 1st, 2nd', 'warm req/s', 'warm p50 / p99'])],
-    [
-      ...results[0].analysis.map((row, k) => [
-        row.name,
+  out.push(
+    ...table(
+      ['query', 'conns', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} req/s`, 'p50 / p99', 'of ceiling (req/s)'])],
+      results[0].control.map((row, k) => [
+        row.query,
+        String(row.connections),
         ...results.flatMap((r) => {
-          const a = r.analysis[k]
-          const status = a.coldStatus === 200 ? '' : ` (HTTP ${a.coldStatus})`
-          const err = a.warm.non2xx + a.warm.errors > 0 ? ` (${a.warm.non2xx} non-2xx)` : ''
-          return [`${ms(a.coldMs)}${status}`, `${a.coldCache}, ${a.secondCache}`, `${int(a.warm.rps)}${err}`, `${ms(a.warm.p50)} / ${ms(a.warm.p99)}`]
+          const c = r.control[k]
+          const err = c.app.non2xx + c.app.errors > 0 ? ` (${c.app.non2xx} non-2xx, ${c.app.errors} errors)` : ''
+          return [`${int(c.app.rps)}${err}`, `${ms(c.app.p50)} / ${ms(c.app.p99)}`, `${pct(c.app.rps / c.ceiling.rps)} (${int(c.ceiling.rps)})`]
         }),
       ]),
-      ['cache hit rate during analysis', ...results.flatMap((r) => [pct(r.analysisHitRate), '', '', ''])],
-    ],
-  ))
+    ),
+  )
+  out.push(
+    '',
+    `Answer sizes: ${Object.entries(bodyNote)
+      .map(([name, size]) => `${name} ${size}`)
+      .join('; ')}. ` +
+      `Ceiling (${PLAN.ceilingS} s per cell): a route on the same app answering the bytes the same request got (compressed ones with their Content-Encoding), ` +
+      'with the same content type, no database and no work. Target ≥ 70 % for repeated dates. The point answer is computed on every request (not cached).',
+    '',
+  )
+
+  out.push(
+    `#### Latency flatness over history length: uncached answers (every request a distinct \`at\`, a few seconds apart; small setting; ${PLAN.flatS} s per cell)`,
+    '',
+  )
+  const flatCells = (f: LoadFigures) => [`${ms(f.p50)} / ${ms(f.p99)}`, `${int(f.rps)}${f.non2xx + f.errors > 0 ? ` (${f.non2xx} non-2xx)` : ''}`]
+  out.push(
+    ...table(
+      ['history', 'conns', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} p50 / p99`, 'req/s'])],
+      [
+        ...results[0].flat.map((row, k) => [`map, ${int(row.days)} days`, String(row.connections), ...results.flatMap((r) => flatCells(r.flat[k].load))]),
+        ...results[0].flatPoint.map((row, k) => [`point, ${int(row.days)} days`, '1', ...results.flatMap((r) => flatCells(r.flatPoint[k].load))]),
+      ],
+    ),
+  )
+  out.push(
+    '',
+    'map: `/v1/control` (each answer computed: a new cache key); point: `/v1/control/point` (never cached) at 35°E 32.5°N. ' +
+      'The histories share their first days: only their length differs.',
+    '',
+  )
+
+  out.push(`### 3. Analysis under load (large history; warm = the same request repeated, 10 connections, ${PLAN.warmS} s)`, '')
+  out.push(
+    ...table(
+      ['analysis', ...results.flatMap((r) => [`${SHORT_NAMES[r.engine]} cold`, 'x-cache 1st, 2nd', 'warm req/s', 'warm p50 / p99'])],
+      [
+        ...results[0].analysis.map((row, k) => [
+          row.name,
+          ...results.flatMap((r) => {
+            const a = r.analysis[k]
+            const status = a.coldStatus === 200 ? '' : ` (HTTP ${a.coldStatus})`
+            const err = a.warm.non2xx + a.warm.errors > 0 ? ` (${a.warm.non2xx} non-2xx)` : ''
+            return [`${ms(a.coldMs)}${status}`, `${a.coldCache}, ${a.secondCache}`, `${int(a.warm.rps)}${err}`, `${ms(a.warm.p50)} / ${ms(a.warm.p99)}`]
+          }),
+        ]),
+        ['cache hit rate during analysis', ...results.flatMap((r) => [pct(r.analysisHitRate), '', '', ''])],
+      ],
+    ),
+  )
   out.push('')
 
   out.push('### 4. Memory (the engine process: server, cache and, for PGlite, the database itself)', '')
-  out.push(...table(['', ...names], [
-    ['RSS after open + migrate', ...results.map((r) => mb(r.memory.afterOpen))],
-    ['RSS after imports', ...results.map((r) => mb(r.memory.afterImport))],
-    ['RSS after load runs', ...results.map((r) => mb(r.memory.afterLoad))],
-    ['JS heap after load runs', ...results.map((r) => mb(r.memory.heapAfterLoad))],
-    ['cache entries (CACHE_ENTRIES 500)', ...results.map((r) => int(r.memory.cacheSize))],
-    ['cache size as the cache estimates it', ...results.map((r) => (r.memory.cacheBytes === null ? 'n/a' : mb(r.memory.cacheBytes)))],
-    ['cache hit rate, whole run', ...results.map((r) => pct(r.memory.hitRate))],
-    ['engine wall time', ...results.map((r) => `${r.wallS.toFixed(0)} s`)],
-  ]))
-  out.push('', 'PostgreSQL\'s own memory (its server processes) is not in these figures.')
+  out.push(
+    ...table(
+      ['', ...names],
+      [
+        ['RSS after open + migrate', ...results.map((r) => mb(r.memory.afterOpen))],
+        ['RSS after imports', ...results.map((r) => mb(r.memory.afterImport))],
+        ['RSS after load runs', ...results.map((r) => mb(r.memory.afterLoad))],
+        ['JS heap after load runs', ...results.map((r) => mb(r.memory.heapAfterLoad))],
+        ['cache entries (CACHE_ENTRIES 500)', ...results.map((r) => int(r.memory.cacheSize))],
+        ['cache size as the cache estimates it', ...results.map((r) => (r.memory.cacheBytes === null ? 'n/a' : mb(r.memory.cacheBytes)))],
+        ['cache hit rate, whole run', ...results.map((r) => pct(r.memory.hitRate))],
+        ['engine wall time', ...results.map((r) => `${r.wallS.toFixed(0)} s`)],
+      ],
+    ),
+  )
+  out.push('', "PostgreSQL's own memory (its server processes) is not in these figures.")
   return out
 }
 
@@ -407,7 +497,10 @@ export function machineLines(): string[] {
   return [
     `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ` +
       `${os.platform()} ${os.release()} ${os.arch()}, node ${process.version}, ${new Date().toISOString()}, ` +
-      `load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      `load average at start ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
   ]
 }
 
@@ -439,7 +532,9 @@ export async function runScale(options: ScaleOptions = {}): Promise<string[]> {
     }
   }
   if (results.length === 0) return ['## Scale benchmark', '', ...notes.map((note) => `- ${note}`)]
-  notes.push(`engines run one after the other, each in its own process; autocannon runs in the parent process; scale wall time ${((performance.now() - t0) / 1000).toFixed(0)} s.`)
+  notes.push(
+    `engines run one after the other, each in its own process; autocannon runs in the parent process; scale wall time ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+  )
   return formatResults(results, notes)
 }
 

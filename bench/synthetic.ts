@@ -85,7 +85,8 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
     const f = 1 + Math.floor(rnd() * 3)
     const ph = rnd() * Math.PI * 2
     const pts: Position[] = [a]
-    const dx = b[0] - a[0], dy = b[1] - a[1]
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1]
     for (let k = 1; k < n - 1; k++) {
       const t = k / (n - 1)
       const env = Math.sin(Math.PI * t)
@@ -98,7 +99,8 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
   const hEdge: Position[][][] = []
   const vEdge: Position[][][] = []
   for (let i = 0; i <= o.cols; i++) {
-    hEdge.push([]); vEdge.push([])
+    hEdge.push([])
+    vEdge.push([])
     for (let j = 0; j <= o.rows; j++) {
       if (i < o.cols) hEdge[i].push(edge(corner[i][j], corner[i + 1][j]))
       if (j < o.rows) vEdge[i].push(edge(corner[i][j], corner[i][j + 1]))
@@ -106,7 +108,9 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
   }
   const cellRing = (i: number, j: number): Position[] => {
     const ring: Position[] = []
-    const add = (pts: Position[]): void => { for (let k = 0; k < pts.length - 1; k++) ring.push(pts[k]) }
+    const add = (pts: Position[]): void => {
+      for (let k = 0; k < pts.length - 1; k++) ring.push(pts[k])
+    }
     add(hEdge[i][j])
     add(vEdge[i + 1][j])
     add([...hEdge[i][j + 1]].reverse())
@@ -126,8 +130,23 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
   }
   const cellAt = (i: number, j: number): Cell | undefined => (i >= 0 && i < o.cols && j >= 0 && j < o.rows ? cells[j * o.cols + i] : undefined)
   const onFront = (c: Cell): boolean =>
-    [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([di, dj]) => { const n = cellAt(c.col + di, c.row + dj); return n !== undefined && n.side !== c.side })
-  const deep = cells.filter((c) => !onFront(c) && [[2, 0], [-2, 0]].every(([di]) => cellAt(c.col + di, c.row)?.side === c.side))
+    [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ].some(([di, dj]) => {
+      const n = cellAt(c.col + di, c.row + dj)
+      return n !== undefined && n.side !== c.side
+    })
+  const deep = cells.filter(
+    (c) =>
+      !onFront(c) &&
+      [
+        [2, 0],
+        [-2, 0],
+      ].every(([di]) => cellAt(c.col + di, c.row)?.side === c.side),
+  )
   const pick = <T>(xs: T[], n: number): T[] => {
     const pool = [...xs]
     const out: T[] = []
@@ -136,16 +155,21 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
   }
   for (const c of pick(deep, o.enclaves)) c.side = c.side === 'opposition' ? 'government' : 'opposition'
   for (const c of pick(cells.filter(onFront), o.contested)) c.status = 'contested'
-  for (const c of pick(cells.filter((c) => !onFront(c) && c.status === 'controlled'), o.holes)) {
-    const a = corner[c.col][c.row], b = corner[c.col + 1][c.row + 1]
-    const cx = (a[0] + b[0]) / 2, cy = (a[1] + b[1]) / 2
+  for (const c of pick(
+    cells.filter((c) => !onFront(c) && c.status === 'controlled'),
+    o.holes,
+  )) {
+    const a = corner[c.col][c.row],
+      b = corner[c.col + 1][c.row + 1]
+    const cx = (a[0] + b[0]) / 2,
+      cy = (a[1] + b[1]) / 2
     const r = 0.12 * Math.min(cw, ch)
     const ring: Position[] = []
     const n = 200
     for (let k = 0; k < n; k++) {
       const ang = -(2 * Math.PI * k) / n
       const rr = r * (1 + 0.15 * Math.sin(5 * ang) + 0.05 * (rnd() - 0.5))
-      ring.push([round(cx + rr * Math.cos(ang) / Math.cos((cy * Math.PI) / 180)), round(cy + rr * Math.sin(ang))])
+      ring.push([round(cx + (rr * Math.cos(ang)) / Math.cos((cy * Math.PI) / 180)), round(cy + rr * Math.sin(ang))])
     }
     ring.push(ring[0])
     c.hole = ring
@@ -153,7 +177,7 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
 
   const actorFor = (c: Cell): string => {
     const k = (c.col * 7 + c.row * 3) % 5
-    return c.side === 'opposition' ? (k < 3 ? 'hts' : 'sna') : (k < 3 ? 'saa' : 'ru')
+    return c.side === 'opposition' ? (k < 3 ? 'hts' : 'sna') : k < 3 ? 'saa' : 'ru'
   }
   const areas: AreaInput[] = []
   const cellOf = new Map<string, { col: number; row: number }>()
@@ -169,9 +193,11 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
     const geometry: Polygon = { type: 'Polygon', coordinates: rings }
     vertexCount += rings.reduce((n, r) => n + r.length, 0)
     cellOf.set(key, { col: c.col, row: c.row })
-    areas.push(c.status === 'contested'
-      ? { key, holder: null, side: null, status: 'contested', geometry }
-      : { key, holder: actorFor(c), side: c.side, status: 'controlled', geometry })
+    areas.push(
+      c.status === 'contested'
+        ? { key, holder: null, side: null, status: 'contested', geometry }
+        : { key, holder: actorFor(c), side: c.side, status: 'controlled', geometry },
+    )
   }
   for (const side of ['opposition', 'government'] as const) {
     if (pockets[side].length === 0) continue
@@ -200,7 +226,13 @@ export function syntheticTerritory(seed: number, opts: SyntheticOptions = {}): S
  */
 export function syntheticAdvance(t: SyntheticTerritory, seed: number, fraction = 0.05): AreaInput[] {
   const rnd = prng(seed)
-  const opp = new Set(t.areas.filter((a) => a.side === 'opposition').map((a) => t.cellOf.get(a.key)).filter((c) => c).map((c) => `${c!.col},${c!.row}`))
+  const opp = new Set(
+    t.areas
+      .filter((a) => a.side === 'opposition')
+      .map((a) => t.cellOf.get(a.key))
+      .filter((c) => c)
+      .map((c) => `${c!.col},${c!.row}`),
+  )
   const frontGov = t.areas.filter((a) => {
     const c = t.cellOf.get(a.key)
     if (!c || a.side !== 'government') return false
@@ -253,7 +285,8 @@ export function syntheticHighway(seed: number, opts: HighwayOptions = {}): LineS
     }
     return s
   }
-  let lo = 0, hi = 3
+  let lo = 0,
+    hi = 3
   for (let it = 0; it < 50; it++) {
     const mid = (lo + hi) / 2
     if (len(trace(mid, 4000)) < lengthKm) lo = mid

@@ -58,8 +58,18 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T
 }
 
-interface GeoNamesProps { geonameid: number; name: string; asciiname: string; alternatenames: string; admin1_code: string; population: number }
-interface AirportProps { ident: string; name: string }
+interface GeoNamesProps {
+  geonameid: number
+  name: string
+  asciiname: string
+  alternatenames: string
+  admin1_code: string
+  population: number
+}
+interface AirportProps {
+  ident: string
+  name: string
+}
 
 const geonames = readJson<FeatureCollection<Point, GeoNamesProps>>(join(REF_DIR, 'geonames_cities500_syria.geojson')).features
 const airports = readJson<FeatureCollection<Point, AirportProps>>(join(REF_DIR, 'ourairports_syria_medium_large.geojson')).features
@@ -129,7 +139,7 @@ function cleanRing(ring: Position[], exterior: boolean): Pos[] | null {
   out.push([out[0][0], out[0][1]])
   const a2 = ringArea2(out)
   if (Math.abs(a2) < 2e-9) return null // < ~10 m²
-  if ((a2 > 0) !== exterior) out.reverse()
+  if (a2 > 0 !== exterior) out.reverse()
   return out
 }
 
@@ -140,7 +150,10 @@ function clean(geometry: Area | null | undefined): Area | null {
   for (const rings of polygons) {
     const shell = cleanRing(rings[0], true)
     if (!shell) continue
-    const holes = rings.slice(1).map((ring) => cleanRing(ring, false)).filter((ring): ring is Pos[] => ring !== null)
+    const holes = rings
+      .slice(1)
+      .map((ring) => cleanRing(ring, false))
+      .filter((ring): ring is Pos[] => ring !== null)
     out.push([shell, ...holes])
   }
   if (out.length === 0) return null
@@ -179,7 +192,13 @@ const km2 = (g: Area | null): number => (g ? turf.area(turf.feature(g)) / 1e6 : 
 // ---------------------------------------------------------------------------------------------
 // hand-placed places (not in GeoNames cities500): approximate positions from public maps
 
-interface HandPlaced { id: string; name: string; name_ar: string; at: Pos; kind: 'village' | 'town' | 'district' | 'base' }
+interface HandPlaced {
+  id: string
+  name: string
+  name_ar: string
+  at: Pos
+  kind: 'village' | 'town' | 'district' | 'base'
+}
 
 const HAND: HandPlaced[] = [
   { id: 'base-46', name: '46th Regiment base (Fawj 46)', name_ar: 'الفوج 46', at: [36.8775, 36.1825], kind: 'base' }, // between al-Atarib and Urum al-Sughra, north of the Aleppo–Bab al-Hawa road
@@ -197,11 +216,6 @@ const HAND: HandPlaced[] = [
   { id: 'sarmada', name: 'Sarmada', name_ar: 'سرمدا', at: [36.7236, 36.1789], kind: 'town' }, // near Bab al-Hawa
   { id: 'sheikh-maqsoud', name: 'Sheikh Maqsoud', name_ar: 'الشيخ مقصود', at: [37.155, 36.229], kind: 'district' }, // Kurdish-majority district of northern Aleppo
 ]
-const hand = (id: string): Pos => {
-  const found = HAND.find((h) => h.id === id)
-  if (!found) throw new Error(`no hand-placed ${id}`)
-  return found.at
-}
 
 // ---------------------------------------------------------------------------------------------
 // the stable pieces (lines as of the March 2020 ceasefire, 26 Nov 2024)
@@ -404,7 +418,10 @@ const FRONT_ZONE = ring([
 // runs along that day's front through government ground, rejoins the 2020 front at one of its
 // vertices, and closes through ground the opposition already held (where it is cut away).
 
-const CLOSE_WEST: Pos[] = [[36.6, 36.2], [36.85, 36.4]] // inside the Idlib zone, then Afrin
+const CLOSE_WEST: Pos[] = [
+  [36.6, 36.2],
+  [36.85, 36.4],
+] // inside the Idlib zone, then Afrin
 
 /** 27 Nov: base 46, Urum al-Sughra, Urum al-Kubra, Anjara, Sheikh Ali, Qubtan al-Jabal, Sheikh Aqil, Kafr Naha. */
 const HTS_27 = ring([
@@ -662,7 +679,7 @@ const M5: Pos[] = [
   [36.65, 33.84],
   [36.69, 33.93],
   G('An Nabk'),
-  G("Dayr `Atiyah"),
+  G('Dayr `Atiyah'),
   G('Qarah'),
   [36.75, 34.28],
   G("Hisya'"),
@@ -678,7 +695,7 @@ const M5: Pos[] = [
   G('Murak'),
   G('Khan Shaykhun'),
   [36.665, 35.54],
-  near("Ma`arrat an Nu`man", 0.7, 0), // east edge of Ma'arrat an-Nu'man
+  near('Ma`arrat an Nu`man', 0.7, 0), // east edge of Ma'arrat an-Nu'man
   [36.72, 35.72],
   [36.77, 35.78],
   [36.805, 35.83],
@@ -714,11 +731,18 @@ const M4: Pos[] = [
   near('Saraqib', 2.0, -1.0), // M4–M5 junction
 ]
 
-interface TownSpec { id: string; ascii: string; admin1?: string; name: string; name_ar: string; kind: 'city' | 'town' | 'village' }
+interface TownSpec {
+  id: string
+  ascii: string
+  admin1?: string
+  name: string
+  name_ar: string
+  kind: 'city' | 'town' | 'village'
+}
 
 const TOWNS: TownSpec[] = [
   { id: 'saraqib', ascii: 'Saraqib', name: 'Saraqib', name_ar: 'سراقب', kind: 'town' },
-  { id: 'maarat-al-numan', ascii: "Ma`arrat an Nu`man", name: "Ma'arrat an-Nu'man", name_ar: 'معرة النعمان', kind: 'town' },
+  { id: 'maarat-al-numan', ascii: 'Ma`arrat an Nu`man', name: "Ma'arrat an-Nu'man", name_ar: 'معرة النعمان', kind: 'town' },
   { id: 'khan-shaykhun', ascii: 'Khan Shaykhun', name: 'Khan Shaykhun', name_ar: 'خان شيخون', kind: 'town' },
   { id: 'al-atarib', ascii: 'Al Atarib', name: 'Al-Atarib', name_ar: 'الأتارب', kind: 'town' },
   { id: 'darat-izza', ascii: 'Darat `Izzah', name: 'Darat Izza', name_ar: 'دارة عزة', kind: 'town' },
@@ -766,7 +790,14 @@ function buildFeatures(): FeatureCollection {
   features.push({
     type: 'Feature',
     id: 'aleppo',
-    properties: { kind: 'city', name: 'Aleppo', name_ar: 'حلب', geonames_id: aleppo.properties.geonameid, source: SOURCE_GEONAMES, note: 'city centre (GeoNames point, beside the citadel)' },
+    properties: {
+      kind: 'city',
+      name: 'Aleppo',
+      name_ar: 'حلب',
+      geonames_id: aleppo.properties.geonameid,
+      source: SOURCE_GEONAMES,
+      note: 'city centre (GeoNames point, beside the citadel)',
+    },
     geometry: { type: 'Point', coordinates: G('Aleppo') },
   })
   const outskirts = clean({ type: 'Polygon', coordinates: [[...OUTSKIRTS, OUTSKIRTS[0]]] })
@@ -787,7 +818,10 @@ function buildFeatures(): FeatureCollection {
     type: 'Feature',
     id: 'm5',
     properties: {
-      kind: 'highway', name: 'M5 Damascus–Aleppo highway', name_ar: 'الطريق الدولي M5 دمشق–حلب', owner_side: 'government',
+      kind: 'highway',
+      name: 'M5 Damascus–Aleppo highway',
+      name_ar: 'الطريق الدولي M5 دمشق–حلب',
+      owner_side: 'government',
       source: 'hand-drawn through GeoNames town positions (approximate)',
       note: 'Damascus – Homs – Hama – Khan Shaykhun – Maarat al-Numan – Saraqib – al-Zerbah – Aleppo',
     },
@@ -797,7 +831,10 @@ function buildFeatures(): FeatureCollection {
     type: 'Feature',
     id: 'm4',
     properties: {
-      kind: 'highway', name: 'M4 Latakia–Saraqib highway', name_ar: 'الطريق الدولي M4 اللاذقية–سراقب', owner_side: 'government',
+      kind: 'highway',
+      name: 'M4 Latakia–Saraqib highway',
+      name_ar: 'الطريق الدولي M4 اللاذقية–سراقب',
+      owner_side: 'government',
       source: 'hand-drawn through GeoNames town positions (approximate)',
       note: 'Latakia – Jisr al-Shughur – Ariha – Saraqib (joins the M5); the Jisr al-Shughur – Ariha stretch was HTS-held since 2020',
     },
@@ -815,14 +852,23 @@ function buildFeatures(): FeatureCollection {
   features.push({
     type: 'Feature',
     id: 'aleppo-airport',
-    properties: { kind: 'airport', name: 'Aleppo International Airport', name_ar: 'مطار حلب الدولي', icao: 'OSAP', source: 'OurAirports (OSAP), public domain' },
+    properties: {
+      kind: 'airport',
+      name: 'Aleppo International Airport',
+      name_ar: 'مطار حلب الدولي',
+      icao: 'OSAP',
+      source: 'OurAirports (OSAP), public domain',
+    },
     geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
   })
   features.push({
     type: 'Feature',
     id: 'nayrab-airbase',
     properties: {
-      kind: 'airport', name: 'Nayrab military airbase', name_ar: 'مطار النيرب العسكري', source: 'OurAirports (OSAP), public domain',
+      kind: 'airport',
+      name: 'Nayrab military airbase',
+      name_ar: 'مطار النيرب العسكري',
+      source: 'OurAirports (OSAP), public domain',
       note: 'the military side of Aleppo International Airport; shares its runways, so the OSAP position is used',
     },
     geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
@@ -837,7 +883,13 @@ function buildFeatures(): FeatureCollection {
   features.push({
     type: 'Feature',
     id: 'abu-al-duhur-airbase',
-    properties: { kind: 'airport', name: 'Abu al-Duhur military airbase', name_ar: 'مطار أبو الظهور العسكري', icao: 'OS57', source: 'OurAirports (OS57), public domain' },
+    properties: {
+      kind: 'airport',
+      name: 'Abu al-Duhur military airbase',
+      name_ar: 'مطار أبو الظهور العسكري',
+      icao: 'OS57',
+      source: 'OurAirports (OS57), public domain',
+    },
     geometry: { type: 'Point', coordinates: p5(os57.geometry.coordinates) },
   })
   for (const t of TOWNS) {
@@ -852,7 +904,14 @@ function buildFeatures(): FeatureCollection {
   return { type: 'FeatureCollection', features }
 }
 
-interface Piece { id: string; actor: string; status: 'controlled' | 'contested'; source: string; note: string; geometry: Area | null }
+interface Piece {
+  id: string
+  actor: string
+  status: 'controlled' | 'contested'
+  source: string
+  note: string
+  geometry: Area | null
+}
 
 const DAYS = ['2024-11-26', '2024-11-27', '2024-11-28', '2024-11-29', '2024-11-30', '2024-12-01'] as const
 type Day = (typeof DAYS)[number]
@@ -889,10 +948,13 @@ const DAY_SOURCES: Record<Day, string[]> = {
 const DAY_NOTES: Record<Day, string> = {
   '2024-11-26': 'lines before the offensive (March 2020 ceasefire lines)',
   '2024-11-27': 'first day of the HTS-led offensive: the 46th Regiment base and about a dozen villages west of Aleppo taken',
-  '2024-11-28': 'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
+  '2024-11-28':
+    'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
   '2024-11-29': 'fighters enter western Aleppo (New Aleppo, al-Hamdaniyeh, al-Zahraa); Saraqib falls',
-  '2024-11-30': 'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
-  '2024-12-01': 'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama just north of Suran, Taybat al-Imam and Halfaya (taken 2–3 Dec); SNA takes Kuweires and encircles and enters Tal Rifaat',
+  '2024-11-30':
+    'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
+  '2024-12-01':
+    'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama just north of Suran, Taybat al-Imam and Halfaya (taken 2–3 Dec); SNA takes Kuweires and encircles and enters Tal Rifaat',
 }
 
 function main(): void {
@@ -910,8 +972,22 @@ function main(): void {
   const governmentCore = difference(government, FRONT_ZONE)
   const frontZone = intersect(government, FRONT_ZONE)
 
-  const htsDrawn: Record<Day, Polygon | null> = { '2024-11-26': null, '2024-11-27': HTS_27, '2024-11-28': HTS_28, '2024-11-29': HTS_29, '2024-11-30': HTS_30, '2024-12-01': HTS_01 }
-  const snaDrawn: Record<Day, Polygon | null> = { '2024-11-26': null, '2024-11-27': null, '2024-11-28': null, '2024-11-29': null, '2024-11-30': SNA_30, '2024-12-01': SNA_01 }
+  const htsDrawn: Record<Day, Polygon | null> = {
+    '2024-11-26': null,
+    '2024-11-27': HTS_27,
+    '2024-11-28': HTS_28,
+    '2024-11-29': HTS_29,
+    '2024-11-30': HTS_30,
+    '2024-12-01': HTS_01,
+  }
+  const snaDrawn: Record<Day, Polygon | null> = {
+    '2024-11-26': null,
+    '2024-11-27': null,
+    '2024-11-28': null,
+    '2024-11-29': null,
+    '2024-11-30': SNA_30,
+    '2024-12-01': SNA_01,
+  }
 
   // Sanity: every drawn advance must lie in the front zone where it meets government ground.
   for (const day of DAYS) {
@@ -921,10 +997,29 @@ function main(): void {
     }
   }
 
-  const stable = (id: string, actor: string, source: string, note: string, geometry: Area | null): Piece => ({ id, actor, status: 'controlled', source, note, geometry })
+  const stable = (id: string, actor: string, source: string, note: string, geometry: Area | null): Piece => ({
+    id,
+    actor,
+    status: 'controlled',
+    source,
+    note,
+    geometry,
+  })
   const pieces = {
-    govCore: stable('saa-core', 'saa', SRC.lines2020, 'government-held Syria outside the north-west front zone (coarse: control elsewhere, e.g. the south, the al-Tanf area, government pockets in the north-east, is not modelled in detail)', governmentCore),
-    hts: stable('hts-idlib', 'hts', SRC.lines2020, 'Idlib zone held by HTS and allied factions (Fateh Mubin operations room) since the March 2020 ceasefire', htsCore),
+    govCore: stable(
+      'saa-core',
+      'saa',
+      SRC.lines2020,
+      'government-held Syria outside the north-west front zone (coarse: control elsewhere, e.g. the south, the al-Tanf area, government pockets in the north-east, is not modelled in detail)',
+      governmentCore,
+    ),
+    hts: stable(
+      'hts-idlib',
+      'hts',
+      SRC.lines2020,
+      'Idlib zone held by HTS and allied factions (Fateh Mubin operations room) since the March 2020 ceasefire',
+      htsCore,
+    ),
     snaNorth: stable('sna-north', 'sna', SRC.lines2020, 'Turkish-backed SNA zone: Afrin, Azaz, al-Bab, Jarabulus', snaNorth),
     snaPeaceSpring: stable('sna-peace-spring', 'sna', SRC.lines2020, 'Turkish-backed SNA zone Tal Abyad – Ras al-Ayn', snaPeaceSpring),
     sdfEast: stable('sdf-east', 'sdf', SRC.lines2020, 'SDF: Manbij, Kobani and north-east Syria east of the Euphrates', sdfEast),
@@ -948,13 +1043,33 @@ function main(): void {
       pieces.govCore,
       { id: 'saa-front', actor: 'saa', status: 'controlled', source: sources, note: 'government-held ground in the north-west front zone', geometry: govFront },
       pieces.hts,
-      { id: 'hts-offensive', actor: 'hts', status: 'controlled', source: sources, note: 'ground taken since 27 Nov by the HTS-led offensive "Deterrence of Aggression"', geometry: htsGain },
+      {
+        id: 'hts-offensive',
+        actor: 'hts',
+        status: 'controlled',
+        source: sources,
+        note: 'ground taken since 27 Nov by the HTS-led offensive "Deterrence of Aggression"',
+        geometry: htsGain,
+      },
       pieces.snaNorth,
       pieces.snaPeaceSpring,
-      { id: 'sna-dawn-of-freedom', actor: 'sna', status: 'controlled', source: sources, note: 'ground taken since 30 Nov by the SNA operation "Dawn of Freedom"', geometry: snaGain },
+      {
+        id: 'sna-dawn-of-freedom',
+        actor: 'sna',
+        status: 'controlled',
+        source: sources,
+        note: 'ground taken since 30 Nov by the SNA operation "Dawn of Freedom"',
+        geometry: snaGain,
+      },
       day < '2024-12-01'
         ? stable('sdf-tal-rifaat', 'sdf', SRC.lines2020, 'SDF-held Tal Rifaat pocket with Menagh airbase', pocket)
-        : stable('sna-tal-rifaat', 'sna', [SRC.sabah01, SRC.anews01].join(','), 'Tal Rifaat pocket: encircled and entered by the SNA on 1 Dec (the SDF completed its withdrawal on 2 Dec)', pocket),
+        : stable(
+            'sna-tal-rifaat',
+            'sna',
+            [SRC.sabah01, SRC.anews01].join(','),
+            'Tal Rifaat pocket: encircled and entered by the SNA on 1 Dec (the SDF completed its withdrawal on 2 Dec)',
+            pocket,
+          ),
       pieces.sdfEast,
       pieces.sheikhMaqsoud,
     ]
@@ -984,9 +1099,27 @@ function main(): void {
 // actors and manifest
 
 const ACTORS = [
-  { id: 'hts', name: 'Hayat Tahrir al-Sham', aliases: ['HTS', "Hay'at Tahrir al-Sham", 'Tahrir al-Sham', 'هيئة تحرير الشام', 'Fateh Mubin operations room', 'Military Operations Command'], colour: '#1a9850', side: 'opposition' },
-  { id: 'sna', name: 'Syrian National Army', aliases: ['SNA', 'Turkish-backed Syrian National Army', 'الجيش الوطني السوري'], colour: '#91cf60', side: 'opposition' },
-  { id: 'saa', name: 'Syrian Arab Army', aliases: ['SAA', 'Syrian Arab Armed Forces', 'Syrian government forces', 'الجيش العربي السوري'], colour: '#d73027', side: 'government' },
+  {
+    id: 'hts',
+    name: 'Hayat Tahrir al-Sham',
+    aliases: ['HTS', "Hay'at Tahrir al-Sham", 'Tahrir al-Sham', 'هيئة تحرير الشام', 'Fateh Mubin operations room', 'Military Operations Command'],
+    colour: '#1a9850',
+    side: 'opposition',
+  },
+  {
+    id: 'sna',
+    name: 'Syrian National Army',
+    aliases: ['SNA', 'Turkish-backed Syrian National Army', 'الجيش الوطني السوري'],
+    colour: '#91cf60',
+    side: 'opposition',
+  },
+  {
+    id: 'saa',
+    name: 'Syrian Arab Army',
+    aliases: ['SAA', 'Syrian Arab Armed Forces', 'Syrian government forces', 'الجيش العربي السوري'],
+    colour: '#d73027',
+    side: 'government',
+  },
   { id: 'ru', name: 'Russian forces', aliases: ['Russia', 'Russian Armed Forces', 'القوات الروسية'], colour: '#7f0000', side: 'government' },
   { id: 'sdf', name: 'Syrian Democratic Forces', aliases: ['SDF', 'QSD', 'قوات سوريا الديمقراطية'], colour: '#fdae61', side: 'sdf' },
 ]
@@ -1003,7 +1136,8 @@ function manifest(snapshots: object[]): object {
       'and held most of the city by 30 November (the SDF kept Sheikh Maqsoud); Saraqib, Maarat al-Numan and Khan Shaykhun fell on 29–30 November and the front reached ' +
       'northern Hama; from 30 November the Turkish-backed SNA advanced from al-Bab ("Dawn of Freedom") and took Kuweires and the Tal Rifaat area. ' +
       'Reference features: Aleppo and its outskirts, the M5 and M4 highways, the 46th Regiment base, airports and airbases, towns and villages.',
-    licence: 'CC BY 4.0 (our own reconstruction). Derived from Natural Earth (public domain), GeoNames (CC BY 4.0), OurAirports (public domain); see attribution.',
+    licence:
+      'CC BY 4.0 (our own reconstruction). Derived from Natural Earth (public domain), GeoNames (CC BY 4.0), OurAirports (public domain); see attribution.',
     sourceUrl: null,
     timeSpan: { start: '2024-11-26', end: '2024-12-01' },
     disclaimer:
@@ -1011,11 +1145,7 @@ function manifest(snapshots: object[]): object {
       'March 2020 ceasefire lines; villages not in GeoNames, the 46th Regiment base, Kuweires airbase, the Aleppo outskirts polygon and the highways are hand-placed ' +
       'and may be off by a few kilometres. Each daily map shows the situation as reported for that day; areas outside north-west Syria are coarse.',
     sources: SOURCES,
-    attribution: [
-      'GeoNames (geonames.org), CC BY 4.0',
-      'Natural Earth (naturalearthdata.com), public domain',
-      'OurAirports (ourairports.com), public domain',
-    ],
+    attribution: ['GeoNames (geonames.org), CC BY 4.0', 'Natural Earth (naturalearthdata.com), public domain', 'OurAirports (ourairports.com), public domain'],
     actors: 'actors.json',
     features: 'features.geojson',
     snapshots,
@@ -1023,23 +1153,143 @@ function manifest(snapshots: object[]): object {
 }
 
 const SOURCES = [
-  { id: SRC.lines2020, title: 'Lines of the March 2020 Turkey–Russia ceasefire in Idlib and northern Syria, reconstructed from general knowledge', publisher: 'Frontline (own reconstruction)', date: '2024-11-26', url: null, used_for: 'the 26 Nov map and every area that did not change hands' },
-  { id: SRC.syrianObserver27, title: 'Dozens killed, prisoners taken as opposition factions advance in northwestern Syria', publisher: 'The Syrian Observer (+963 Media)', date: '2024-11-27', url: 'https://syrianobserver.com/syrian-actors/dozens-killed-prisoners-taken-as-opposition-factions-advance-in-northwestern-syria.html', used_for: 'villages and the 46th Regiment base taken on 27 Nov (Sheikh Aqil, Qubtan al-Jabal, Anjara, Urum al-Sughra, Kafr Basin)' },
-  { id: SRC.mediaLine27, title: 'Opposition forces capture key villages near Aleppo; Assad’s army retaliates', publisher: 'The Media Line', date: '2024-11-27', url: 'https://themedialine.org/headlines/opposition-forces-capture-key-villages-near-aleppo-assads-army-retaliates/', used_for: 'first-day fighting at Qubtan al-Jabal and Sheikh Aqil near the 46th Regiment; Atarib and Darat Izza opposition-held' },
-  { id: SRC.reuters28, title: 'Syrian rebels launch attack against army in Aleppo province', publisher: 'Reuters (via The Star)', date: '2024-11-28', url: 'https://www.thestar.com.my/news/world/2024/11/28/syrian-rebels-launch-attack-against-army-in-aleppo-province', used_for: 'offensive launched 27 Nov; first advance since March 2020; rebels a few km from Nubl and al-Zahraa' },
-  { id: SRC.sofx28, title: 'Fierce fighting in northern Syria as jihadist offensive kills over 200', publisher: 'SOFX', date: '2024-11-28', url: 'https://sofx.com/fierce-fighting-in-northern-syria-as-jihadist-offensive-kills-over-200', used_for: 'base and villages captured, M5 severed, advance of about 10 km to within 1 km of the outskirts of Aleppo' },
-  { id: SRC.afp28, title: 'Syria jihadists, allies cut key highway linking Damascus to Aleppo: monitor', publisher: 'AFP (via LBCI)', date: '2024-11-28', url: 'https://www.lbcgroup.tv/news/middleeastnews/820241/syria-jihadists-allies-cut-key-highway-linking-damascus-to-aleppo-moni/en', used_for: 'M5 cut and the M4–M5 junction held (SOHR)' },
-  { id: SRC.syriaRevisited, title: '"Western Aleppo is Liberated" and Awaiting the Counter-Attack', publisher: 'Syria Revisited (Substack)', date: '2024-11-29', url: 'https://syriarevisited.substack.com/p/western-aleppo-is-liberated-and-awaiting', used_for: 'day-two gains: Khan al-Asal, Kafr Dael, Mansoura, Kafr Joum, al-Zerbah (M5 cut), Kafr Halab; Saraqib front (Dadikh, Tarnaba, Kafr Battikh)' },
-  { id: SRC.trt29, title: 'Opposition forces in Syria move within 1 km of Aleppo outer neighbourhoods', publisher: 'TRT World', date: '2024-11-29', url: 'https://www.trtworld.com/article/18237844', used_for: 'within 1 km of the outer neighbourhoods (New Aleppo) on 28 Nov' },
-  { id: SRC.yahoo29, title: 'Syrian rebels claim to have captured Aleppo in major blow to Assad regime', publisher: 'Yahoo News (syndicated)', date: '2024-11-29', url: 'https://ca.news.yahoo.com/syrian-rebels-enter-aleppo-claim-152839216.html', used_for: 'fighting in al-Rashideen and al-Hamdaniyeh on the western edge of Aleppo on 29 Nov' },
-  { id: SRC.politico30, title: 'Syrian rebels take control of half of Aleppo', publisher: 'Politico Europe', date: '2024-11-30', url: 'https://www.politico.eu/article/syrian-rebels-take-control-half-aleppo-mideaast-war-lebanon-gaza-israel/', used_for: 'rebels inside Aleppo on 29 Nov; more than half of the city held (SOHR)' },
-  { id: SRC.albawaba30, title: 'Syrian opposition captures Aleppo', publisher: 'Al Bawaba', date: '2024-11-30', url: 'https://www.albawaba.me/news/syrian-opposition-captures-aleppo-1595206', used_for: 'Aleppo International Airport, Maarat al-Numan and Morek taken on 30 Nov' },
-  { id: SRC.anews30, title: 'Opposition forces seize Aleppo International Airport in Syria', publisher: 'A News', date: '2024-11-30', url: 'https://www.anews.com.tr/middle-east/2024/11/30/opposition-forces-seize-aleppo-international-airport-in-syria', used_for: 'airport taken on 30 Nov; Khan Shaykhun taken that evening, all of Idlib province held' },
-  { id: SRC.cnn01, title: 'Rebels recapture Aleppo in setback for Assad', publisher: 'Devdiscourse (citing CNN)', date: '2024-12-01', url: 'https://www.devdiscourse.com/article/international/3177304-rebels-recapture-aleppo-in-setback-for-assad', used_for: 'north-eastern districts of Aleppo still government-held on 30 Nov; Kurdish forces in the north of the city' },
-  { id: SRC.sabah01, title: 'Syrian opposition besieges Tal Rifaat in ops against PKK/YPG', publisher: 'Daily Sabah', date: '2024-12-01', url: 'https://www.dailysabah.com/politics/war-on-terror/syrian-opposition-besieges-tal-rifaat-in-ops-against-pkkypg', used_for: 'SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat on 1 Dec' },
-  { id: SRC.anews01, title: 'Syrian National Army reaches center of Tel Rifaat', publisher: 'A News', date: '2024-12-01', url: 'https://www.anews.com.tr/middle-east/2024/12/01/syrian-national-army-reaches-center-of-tel-rifaat', used_for: 'SNA in the centre of Tal Rifaat on 1 Dec; Dawn of Freedom launched after the Aleppo offensive' },
-  { id: SRC.enab05, title: 'Return of limited number of residents to Nubl and Zahra in Aleppo', publisher: 'Enab Baladi', date: '2024-12-05', url: 'https://english.enabbaladi.net/archives/2024/12/return-of-limited-number-of-residents-to-nubl-and-zahra-in-aleppo/', used_for: 'Nubl and al-Zahraa held by the "Deterrence of Aggression" factions after their residents left (the day of capture, drawn on 1 Dec, is approximate)' },
-  { id: SRC.mint01, title: 'Syria rebels seize Aleppo airport, tighten grip on Hama as President Bashar al-Assad’s forces retreat', publisher: 'Mint', date: '2024-12-01', url: 'https://www.livemint.com/news/world/syria-rebels-seize-aleppo-airport-tighten-grip-on-hama-president-bashar-al-assad-russia-iran-hezbollah-forces-retreat/amp-11733028153607.html', used_for: 'airport held and advance towards Hama on 1 Dec' },
+  {
+    id: SRC.lines2020,
+    title: 'Lines of the March 2020 Turkey–Russia ceasefire in Idlib and northern Syria, reconstructed from general knowledge',
+    publisher: 'Frontline (own reconstruction)',
+    date: '2024-11-26',
+    url: null,
+    used_for: 'the 26 Nov map and every area that did not change hands',
+  },
+  {
+    id: SRC.syrianObserver27,
+    title: 'Dozens killed, prisoners taken as opposition factions advance in northwestern Syria',
+    publisher: 'The Syrian Observer (+963 Media)',
+    date: '2024-11-27',
+    url: 'https://syrianobserver.com/syrian-actors/dozens-killed-prisoners-taken-as-opposition-factions-advance-in-northwestern-syria.html',
+    used_for: 'villages and the 46th Regiment base taken on 27 Nov (Sheikh Aqil, Qubtan al-Jabal, Anjara, Urum al-Sughra, Kafr Basin)',
+  },
+  {
+    id: SRC.mediaLine27,
+    title: 'Opposition forces capture key villages near Aleppo; Assad’s army retaliates',
+    publisher: 'The Media Line',
+    date: '2024-11-27',
+    url: 'https://themedialine.org/headlines/opposition-forces-capture-key-villages-near-aleppo-assads-army-retaliates/',
+    used_for: 'first-day fighting at Qubtan al-Jabal and Sheikh Aqil near the 46th Regiment; Atarib and Darat Izza opposition-held',
+  },
+  {
+    id: SRC.reuters28,
+    title: 'Syrian rebels launch attack against army in Aleppo province',
+    publisher: 'Reuters (via The Star)',
+    date: '2024-11-28',
+    url: 'https://www.thestar.com.my/news/world/2024/11/28/syrian-rebels-launch-attack-against-army-in-aleppo-province',
+    used_for: 'offensive launched 27 Nov; first advance since March 2020; rebels a few km from Nubl and al-Zahraa',
+  },
+  {
+    id: SRC.sofx28,
+    title: 'Fierce fighting in northern Syria as jihadist offensive kills over 200',
+    publisher: 'SOFX',
+    date: '2024-11-28',
+    url: 'https://sofx.com/fierce-fighting-in-northern-syria-as-jihadist-offensive-kills-over-200',
+    used_for: 'base and villages captured, M5 severed, advance of about 10 km to within 1 km of the outskirts of Aleppo',
+  },
+  {
+    id: SRC.afp28,
+    title: 'Syria jihadists, allies cut key highway linking Damascus to Aleppo: monitor',
+    publisher: 'AFP (via LBCI)',
+    date: '2024-11-28',
+    url: 'https://www.lbcgroup.tv/news/middleeastnews/820241/syria-jihadists-allies-cut-key-highway-linking-damascus-to-aleppo-moni/en',
+    used_for: 'M5 cut and the M4–M5 junction held (SOHR)',
+  },
+  {
+    id: SRC.syriaRevisited,
+    title: '"Western Aleppo is Liberated" and Awaiting the Counter-Attack',
+    publisher: 'Syria Revisited (Substack)',
+    date: '2024-11-29',
+    url: 'https://syriarevisited.substack.com/p/western-aleppo-is-liberated-and-awaiting',
+    used_for: 'day-two gains: Khan al-Asal, Kafr Dael, Mansoura, Kafr Joum, al-Zerbah (M5 cut), Kafr Halab; Saraqib front (Dadikh, Tarnaba, Kafr Battikh)',
+  },
+  {
+    id: SRC.trt29,
+    title: 'Opposition forces in Syria move within 1 km of Aleppo outer neighbourhoods',
+    publisher: 'TRT World',
+    date: '2024-11-29',
+    url: 'https://www.trtworld.com/article/18237844',
+    used_for: 'within 1 km of the outer neighbourhoods (New Aleppo) on 28 Nov',
+  },
+  {
+    id: SRC.yahoo29,
+    title: 'Syrian rebels claim to have captured Aleppo in major blow to Assad regime',
+    publisher: 'Yahoo News (syndicated)',
+    date: '2024-11-29',
+    url: 'https://ca.news.yahoo.com/syrian-rebels-enter-aleppo-claim-152839216.html',
+    used_for: 'fighting in al-Rashideen and al-Hamdaniyeh on the western edge of Aleppo on 29 Nov',
+  },
+  {
+    id: SRC.politico30,
+    title: 'Syrian rebels take control of half of Aleppo',
+    publisher: 'Politico Europe',
+    date: '2024-11-30',
+    url: 'https://www.politico.eu/article/syrian-rebels-take-control-half-aleppo-mideaast-war-lebanon-gaza-israel/',
+    used_for: 'rebels inside Aleppo on 29 Nov; more than half of the city held (SOHR)',
+  },
+  {
+    id: SRC.albawaba30,
+    title: 'Syrian opposition captures Aleppo',
+    publisher: 'Al Bawaba',
+    date: '2024-11-30',
+    url: 'https://www.albawaba.me/news/syrian-opposition-captures-aleppo-1595206',
+    used_for: 'Aleppo International Airport, Maarat al-Numan and Morek taken on 30 Nov',
+  },
+  {
+    id: SRC.anews30,
+    title: 'Opposition forces seize Aleppo International Airport in Syria',
+    publisher: 'A News',
+    date: '2024-11-30',
+    url: 'https://www.anews.com.tr/middle-east/2024/11/30/opposition-forces-seize-aleppo-international-airport-in-syria',
+    used_for: 'airport taken on 30 Nov; Khan Shaykhun taken that evening, all of Idlib province held',
+  },
+  {
+    id: SRC.cnn01,
+    title: 'Rebels recapture Aleppo in setback for Assad',
+    publisher: 'Devdiscourse (citing CNN)',
+    date: '2024-12-01',
+    url: 'https://www.devdiscourse.com/article/international/3177304-rebels-recapture-aleppo-in-setback-for-assad',
+    used_for: 'north-eastern districts of Aleppo still government-held on 30 Nov; Kurdish forces in the north of the city',
+  },
+  {
+    id: SRC.sabah01,
+    title: 'Syrian opposition besieges Tal Rifaat in ops against PKK/YPG',
+    publisher: 'Daily Sabah',
+    date: '2024-12-01',
+    url: 'https://www.dailysabah.com/politics/war-on-terror/syrian-opposition-besieges-tal-rifaat-in-ops-against-pkkypg',
+    used_for: 'SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat on 1 Dec',
+  },
+  {
+    id: SRC.anews01,
+    title: 'Syrian National Army reaches center of Tel Rifaat',
+    publisher: 'A News',
+    date: '2024-12-01',
+    url: 'https://www.anews.com.tr/middle-east/2024/12/01/syrian-national-army-reaches-center-of-tel-rifaat',
+    used_for: 'SNA in the centre of Tal Rifaat on 1 Dec; Dawn of Freedom launched after the Aleppo offensive',
+  },
+  {
+    id: SRC.enab05,
+    title: 'Return of limited number of residents to Nubl and Zahra in Aleppo',
+    publisher: 'Enab Baladi',
+    date: '2024-12-05',
+    url: 'https://english.enabbaladi.net/archives/2024/12/return-of-limited-number-of-residents-to-nubl-and-zahra-in-aleppo/',
+    used_for:
+      'Nubl and al-Zahraa held by the "Deterrence of Aggression" factions after their residents left (the day of capture, drawn on 1 Dec, is approximate)',
+  },
+  {
+    id: SRC.mint01,
+    title: 'Syria rebels seize Aleppo airport, tighten grip on Hama as President Bashar al-Assad’s forces retreat',
+    publisher: 'Mint',
+    date: '2024-12-01',
+    url: 'https://www.livemint.com/news/world/syria-rebels-seize-aleppo-airport-tighten-grip-on-hama-president-bashar-al-assad-russia-iran-hezbollah-forces-retreat/amp-11733028153607.html',
+    used_for: 'airport held and advance towards Hama on 1 Dec',
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -1049,9 +1299,10 @@ const SOURCES = [
 function writeJson(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true })
   const collection = value as { type?: string; features?: unknown[] }
-  const text = collection.type === 'FeatureCollection' && Array.isArray(collection.features)
-    ? `{"type":"FeatureCollection","features":[\n${collection.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`
-    : `${JSON.stringify(value, null, 2)}\n`
+  const text =
+    collection.type === 'FeatureCollection' && Array.isArray(collection.features)
+      ? `{"type":"FeatureCollection","features":[\n${collection.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`
+      : `${JSON.stringify(value, null, 2)}\n`
   writeFileSync(path, text)
 }
 

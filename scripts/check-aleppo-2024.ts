@@ -30,8 +30,19 @@ const DATA = resolve(argument('data') ?? process.env.FRONTLINE_ALEPPO_OUT ?? joi
 const REF = resolve(argument('ref') ?? process.env.FRONTLINE_REFERENCE_DIR ?? join(REPO, '..', 'shared', 'data', 'reference-syria'))
 
 type Area = Polygon | MultiPolygon
-interface AreaProps { actor: string; status: string; source: string; note: string }
-interface Actor { id: string; name: string; aliases: string[]; colour: string; side: string }
+interface AreaProps {
+  actor: string
+  status: string
+  source: string
+  note: string
+}
+interface Actor {
+  id: string
+  name: string
+  aliases: string[]
+  colour: string
+  side: string
+}
 interface Manifest {
   id: string
   sources: { id: string; url: string | null }[]
@@ -85,7 +96,9 @@ function areasOfSide(day: string, wanted: string): Feature<Area, AreaProps>[] {
 /** Geodesic distance in km between two sets of polygons (0 when they overlap). */
 function distanceKm(a: Feature<Area>[], b: Feature<Area>): number {
   for (const f of a) if (turf.booleanIntersects(f, b)) return 0
-  const bRings = polygonsOf(b.geometry).flat().map((r) => turf.lineString(r))
+  const bRings = polygonsOf(b.geometry)
+    .flat()
+    .map((r) => turf.lineString(r))
   const bBox = turf.bbox(b)
   const near = (p: Position): boolean => p[0] > bBox[0] - 0.5 && p[0] < bBox[2] + 0.5 && p[1] > bBox[1] - 0.5 && p[1] < bBox[3] + 0.5
   let best = Infinity
@@ -112,7 +125,11 @@ function overlapKm2(a: Feature<Area>[], b: Feature<Area>): number {
   return sum
 }
 
-interface Stretch { fromKm: number; toKm: number; holder: string }
+interface Stretch {
+  fromKm: number
+  toKm: number
+  holder: string
+}
 
 /** Samples a line every 100 m; stretches by holder (actor), with km from the line's start. */
 function stretches(day: string, line: Feature<LineString>): Stretch[] {
@@ -156,9 +173,10 @@ const kmHama = kmAlong(m5, pointOf('hama'))
 function m5Report(day: string): { severed: boolean; lost: Stretch[]; text: string } {
   const s = stretches(day, m5)
   const lost = s.filter((x) => !govSide(x.holder))
-  const text = lost.length === 0
-    ? 'all samples on government ground'
-    : lost.map((x) => `${x.holder} ${x.fromKm.toFixed(1)}–${x.toKm.toFixed(1)} km`).join('; ') + ` (of ${m5Km.toFixed(0)} km from Damascus)`
+  const text =
+    lost.length === 0
+      ? 'all samples on government ground'
+      : lost.map((x) => `${x.holder} ${x.fromKm.toFixed(1)}–${x.toKm.toFixed(1)} km`).join('; ') + ` (of ${m5Km.toFixed(0)} km from Damascus)`
   return { severed: lost.length > 0, lost, text }
 }
 
@@ -169,9 +187,15 @@ for (const day of DAYS) {
   const entered = overlapKm2(areasOfSide(day, 'opposition'), outskirts)
   console.log(`      distance opposition → outskirts ${d.toFixed(2)} km; opposition inside outskirts ${entered.toFixed(1)} km²`)
   console.log(`      M5: severed ${m.severed ? 'yes' : 'no'} (${m.text})`)
-  console.log(`      base-46 ${holderOf(day, 'base-46')}; aleppo ${holderOf(day, 'aleppo')}; saraqib ${holderOf(day, 'saraqib')}; airport ${holderOf(day, 'aleppo-airport')}; sheikh-maqsoud ${holderOf(day, 'sheikh-maqsoud')}; tal-rifaat ${holderOf(day, 'tal-rifaat')}`)
+  console.log(
+    `      base-46 ${holderOf(day, 'base-46')}; aleppo ${holderOf(day, 'aleppo')}; saraqib ${holderOf(day, 'saraqib')}; airport ${holderOf(day, 'aleppo-airport')}; sheikh-maqsoud ${holderOf(day, 'sheikh-maqsoud')}; tal-rifaat ${holderOf(day, 'tal-rifaat')}`,
+  )
   const southOfHama = m.lost.filter((x) => x.toKm < kmHama)
-  check('M5 south of Hama is government ground', southOfHama.length === 0, southOfHama.length ? JSON.stringify(southOfHama) : `0–${kmHama.toFixed(0)} km government`)
+  check(
+    'M5 south of Hama is government ground',
+    southOfHama.length === 0,
+    southOfHama.length ? JSON.stringify(southOfHama) : `0–${kmHama.toFixed(0)} km government`,
+  )
 
   if (day === '2024-11-26') {
     check('26 Nov: M5 not severed for side government', !m.severed, m.text)
@@ -184,18 +208,45 @@ for (const day of DAYS) {
   }
   if (day === '2024-11-28') {
     const between = m.lost.filter((x) => x.toKm > kmSaraqib - 3 && x.fromKm < m5Km)
-    check('28 Nov: M5 severed between Saraqib and Aleppo', m.severed && between.length > 0, `${between.map((x) => `${x.holder} at ${x.fromKm.toFixed(1)}–${x.toKm.toFixed(1)} km (${(x.toKm - x.fromKm + 0.1).toFixed(1)} km)`).join('; ')}; Saraqib at km ${kmSaraqib.toFixed(1)}, Aleppo at km ${m5Km.toFixed(1)}`)
+    check(
+      '28 Nov: M5 severed between Saraqib and Aleppo',
+      m.severed && between.length > 0,
+      `${between.map((x) => `${x.holder} at ${x.fromKm.toFixed(1)}–${x.toKm.toFixed(1)} km (${(x.toKm - x.fromKm + 0.1).toFixed(1)} km)`).join('; ')}; Saraqib at km ${kmSaraqib.toFixed(1)}, Aleppo at km ${m5Km.toFixed(1)}`,
+    )
     check('28 Nov: base-46 inside opposition territory', sideOf(day, 'base-46') === 'opposition', holderOf(day, 'base-46'))
-    check('28 Nov: opposition 0.2–1 km from the outskirts, not inside', d >= 0.2 && d <= 1 && entered === 0, `${d.toFixed(2)} km, ${entered.toFixed(2)} km² inside`)
+    check(
+      '28 Nov: opposition 0.2–1 km from the outskirts, not inside',
+      d >= 0.2 && d <= 1 && entered === 0,
+      `${d.toFixed(2)} km, ${entered.toFixed(2)} km² inside`,
+    )
     const advance = distance['2024-11-26'] - d
-    check('28 Nov: advance towards Aleppo about 10 km (8–12)', advance >= 8 && advance <= 12, `${distance['2024-11-26'].toFixed(2)} − ${d.toFixed(2)} = ${advance.toFixed(2)} km`)
-    const named = ['urum-al-kubra', 'urum-al-sughra', 'kafr-naha', 'khan-al-asal', 'anjara', 'sheikh-ali', 'qubtan-al-jabal', 'sheikh-aqil', 'khan-tuman', 'al-zerbah']
+    check(
+      '28 Nov: advance towards Aleppo about 10 km (8–12)',
+      advance >= 8 && advance <= 12,
+      `${distance['2024-11-26'].toFixed(2)} − ${d.toFixed(2)} = ${advance.toFixed(2)} km`,
+    )
+    const named = [
+      'urum-al-kubra',
+      'urum-al-sughra',
+      'kafr-naha',
+      'khan-al-asal',
+      'anjara',
+      'sheikh-ali',
+      'qubtan-al-jabal',
+      'sheikh-aqil',
+      'khan-tuman',
+      'al-zerbah',
+    ]
     const changed = features.features
       .filter((f) => f.geometry.type === 'Point' && ['village', 'town', 'base', 'airport', 'city'].includes(String(f.properties?.kind)))
       .filter((f) => sideOf('2024-11-26', String(f.id)) === 'government' && sideOf('2024-11-28', String(f.id)) === 'opposition')
       .map((f) => String(f.id))
     const missing = named.filter((id) => !changed.includes(id))
-    check('28 Nov: named villages changed hands government → opposition since 26 Nov', missing.length === 0, `${changed.join(', ')}${missing.length ? `; NOT changed: ${missing.join(', ')}` : ''}`)
+    check(
+      '28 Nov: named villages changed hands government → opposition since 26 Nov',
+      missing.length === 0,
+      `${changed.join(', ')}${missing.length ? `; NOT changed: ${missing.join(', ')}` : ''}`,
+    )
   }
   if (day === '2024-11-29') {
     check('29 Nov: opposition inside western Aleppo', entered > 1, `${entered.toFixed(1)} km² of the outskirts polygon`)
@@ -205,12 +256,24 @@ for (const day of DAYS) {
   if (day === '2024-11-30' || day === '2024-12-01') {
     check(`${day}: aleppo city point inside opposition territory`, sideOf(day, 'aleppo') === 'opposition', holderOf(day, 'aleppo'))
     check(`${day}: SDF holds Sheikh Maqsoud`, holderAt(day, pointOf('sheikh-maqsoud'))?.actor === 'sdf', holderOf(day, 'sheikh-maqsoud'))
-    check(`${day}: Maarat al-Numan and Khan Shaykhun opposition`, sideOf(day, 'maarat-al-numan') === 'opposition' && sideOf(day, 'khan-shaykhun') === 'opposition', `${holderOf(day, 'maarat-al-numan')}, ${holderOf(day, 'khan-shaykhun')}`)
+    check(
+      `${day}: Maarat al-Numan and Khan Shaykhun opposition`,
+      sideOf(day, 'maarat-al-numan') === 'opposition' && sideOf(day, 'khan-shaykhun') === 'opposition',
+      `${holderOf(day, 'maarat-al-numan')}, ${holderOf(day, 'khan-shaykhun')}`,
+    )
     check(`${day}: Hama still government`, sideOf(day, 'hama') === 'government', holderOf(day, 'hama'))
   }
   if (day === '2024-12-01') {
-    check('1 Dec: Aleppo airport and Nayrab airbase opposition', sideOf(day, 'aleppo-airport') === 'opposition' && sideOf(day, 'nayrab-airbase') === 'opposition', `${holderOf(day, 'aleppo-airport')}, ${holderOf(day, 'nayrab-airbase')}`)
-    check('1 Dec: Tal Rifaat SNA, Kuweires SNA', holderAt(day, pointOf('tal-rifaat'))?.actor === 'sna' && holderAt(day, pointOf('kuweires-airbase'))?.actor === 'sna', `${holderOf(day, 'tal-rifaat')}, ${holderOf(day, 'kuweires-airbase')}`)
+    check(
+      '1 Dec: Aleppo airport and Nayrab airbase opposition',
+      sideOf(day, 'aleppo-airport') === 'opposition' && sideOf(day, 'nayrab-airbase') === 'opposition',
+      `${holderOf(day, 'aleppo-airport')}, ${holderOf(day, 'nayrab-airbase')}`,
+    )
+    check(
+      '1 Dec: Tal Rifaat SNA, Kuweires SNA',
+      holderAt(day, pointOf('tal-rifaat'))?.actor === 'sna' && holderAt(day, pointOf('kuweires-airbase'))?.actor === 'sna',
+      `${holderOf(day, 'tal-rifaat')}, ${holderOf(day, 'kuweires-airbase')}`,
+    )
   }
   console.log('')
 }
@@ -231,7 +294,7 @@ function decimalsOk(value: unknown): boolean {
   return true
 }
 function windingOk(g: Area): boolean {
-  return polygonsOf(g).every((rings) => rings.every((r, i) => turf.booleanClockwise(r) === (i > 0)))
+  return polygonsOf(g).every((rings) => rings.every((r, i) => turf.booleanClockwise(r) === i > 0))
 }
 function closedOk(g: Area): boolean {
   return polygonsOf(g).every((rings) => rings.every((r) => r.length >= 4 && r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]))
@@ -280,9 +343,16 @@ for (const s of manifest.snapshots) {
     }
   }
   if ('crs' in fcol) problems.push('has a crs member')
-  check(`${s.validFrom}: tiles Syria (overlaps, gaps, outside < 0.05 km² each)`, overlap < 0.05 && gapKm2 < 0.05 && outsideKm2 < 0.05,
-    `${list.length} areas, Σ ${sum.toFixed(1)} km² vs Syria ${syriaKm2.toFixed(1)} km²; overlaps ${overlap.toFixed(4)} km², gaps ${gapKm2.toFixed(4)} km², outside ${outsideKm2.toFixed(4)} km²`)
-  check(`${s.validFrom}: RFC 7946 geometry, 5 decimals, known actors and sources${validate ? ', importer validation' : ''}`, problems.length === 0, problems.length ? problems.join('; ') : 'ok')
+  check(
+    `${s.validFrom}: tiles Syria (overlaps, gaps, outside < 0.05 km² each)`,
+    overlap < 0.05 && gapKm2 < 0.05 && outsideKm2 < 0.05,
+    `${list.length} areas, Σ ${sum.toFixed(1)} km² vs Syria ${syriaKm2.toFixed(1)} km²; overlaps ${overlap.toFixed(4)} km², gaps ${gapKm2.toFixed(4)} km², outside ${outsideKm2.toFixed(4)} km²`,
+  )
+  check(
+    `${s.validFrom}: RFC 7946 geometry, 5 decimals, known actors and sources${validate ? ', importer validation' : ''}`,
+    problems.length === 0,
+    problems.length ? problems.join('; ') : 'ok',
+  )
   check(`${s.validFrom}: file under 1 MB`, size < 1_000_000, `${(size / 1024).toFixed(0)} KiB`)
 }
 
@@ -292,10 +362,18 @@ for (let i = 1; i < DAYS.length; i++) {
   const after = snapshots.get(DAYS[i])!.features
   const same = after.filter((f) => before.get(String(f.id)) === JSON.stringify(f.geometry)).map((f) => String(f.id))
   const stableBroken = STABLE.filter((id) => !same.includes(id))
-  check(`${DAYS[i - 1]} → ${DAYS[i]}: stable pieces byte-identical`, stableBroken.length === 0, `unchanged: ${same.join(', ')}${stableBroken.length ? `; CHANGED: ${stableBroken.join(', ')}` : ''}`)
+  check(
+    `${DAYS[i - 1]} → ${DAYS[i]}: stable pieces byte-identical`,
+    stableBroken.length === 0,
+    `unchanged: ${same.join(', ')}${stableBroken.length ? `; CHANGED: ${stableBroken.join(', ')}` : ''}`,
+  )
 }
 const pocketGeometries = new Set(DAYS.map((d) => JSON.stringify(snapshots.get(d)!.features.find((f) => String(f.id).endsWith('tal-rifaat'))?.geometry)))
-check('Tal Rifaat pocket geometry identical on all days', pocketGeometries.size === 1, `${pocketGeometries.size} distinct geometr${pocketGeometries.size === 1 ? 'y' : 'ies'}`)
+check(
+  'Tal Rifaat pocket geometry identical on all days',
+  pocketGeometries.size === 1,
+  `${pocketGeometries.size} distinct geometr${pocketGeometries.size === 1 ? 'y' : 'ies'}`,
+)
 
 const featureProblems: string[] = []
 for (const f of features.features) {
@@ -309,7 +387,11 @@ for (const id of ['aleppo', 'aleppo-outskirts', 'm5', 'm4', 'base-46', 'nayrab-a
   if (!features.features.some((f) => f.id === id)) featureProblems.push(`missing ${id}`)
 }
 for (const id of ['hts', 'sna', 'saa', 'ru', 'sdf']) if (!side.has(id)) featureProblems.push(`missing actor ${id}`)
-check('features.geojson and actors.json', featureProblems.length === 0, featureProblems.length ? featureProblems.join('; ') : `${features.features.length} features, ${actors.length} actors`)
+check(
+  'features.geojson and actors.json',
+  featureProblems.length === 0,
+  featureProblems.length ? featureProblems.join('; ') : `${features.features.length} features, ${actors.length} actors`,
+)
 
 // ---------------------------------------------------------------------------------------------
 // who holds each reference point, day by day (information)

@@ -4,7 +4,9 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
   HOST: z.string().default('127.0.0.1').describe('interface to listen on; 0.0.0.0 in containers'),
   // An empty value (DATABASE_URL= in a shell or a compose file) means unset, as it does for libpq.
-  DATABASE_URL: z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional()).describe('PostgreSQL URL (15 or newer); unset: embedded PGlite under DATA_DIR'),
+  DATABASE_URL: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().url().optional())
+    .describe('PostgreSQL URL (15 or newer); unset: embedded PGlite under DATA_DIR'),
   DATA_DIR: z.string().default('.data').describe('where the embedded database and the generated API token live'),
   API_TOKENS: z
     .string()

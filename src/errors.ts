@@ -29,7 +29,11 @@ export const Errors = {
   ROUTE_NOT_FOUND: createError('ROUTE_NOT_FOUND', 'No route %s %s', 404),
   METHOD_NOT_ALLOWED: createError('METHOD_NOT_ALLOWED', '%s is not allowed on %s; allowed: %s', 405),
   NOT_ACCEPTABLE: createError('NOT_ACCEPTABLE', 'This resource is available as %s', 406),
-  ACTOR_IN_USE: createError('ACTOR_IN_USE', "Actor '%s' holds %s area(s) of current knowledge, written by import(s) %s: revert those imports or delete the dataset first", 409),
+  ACTOR_IN_USE: createError(
+    'ACTOR_IN_USE',
+    "Actor '%s' holds %s area(s) of current knowledge, written by import(s) %s: revert those imports or delete the dataset first",
+    409,
+  ),
   IMPORT_NOT_REVERTIBLE: createError('IMPORT_NOT_REVERTIBLE', '%s', 409),
   BODY_TOO_LARGE: createError('BODY_TOO_LARGE', 'The body is larger than the limit of %s bytes', 413),
   TOO_MANY_FEATURES: createError('TOO_MANY_FEATURES', 'The import has %s features, more than the limit of %s', 413),

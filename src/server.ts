@@ -6,7 +6,7 @@ import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
-import * as datasetsRepository from './modules/datasets/datasets.repository.js'
+import * as datasetsRepository from './store/datasets.repository.js'
 import { DEFAULT_DATASET_DIR, loadBundle } from './modules/imports/imports.bundle.js'
 
 /**
@@ -45,7 +45,11 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
     const wanted = config.LOAD_DEFAULT_DATASET === 'always' || (config.LOAD_DEFAULT_DATASET === 'auto' && embedded)
     if (wanted && existsSync(DEFAULT_DATASET_DIR) && !(await datasetsRepository.findDataset(database.db, 'aleppo-2024'))) {
       log.info('loading the bundled dataset aleppo-2024')
-      const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
+      const limits = {
+        maxFeatures: config.MAX_FEATURES_PER_IMPORT,
+        maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT,
+        maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE,
+      }
       await loadBundle({ db: database.db, limits, writer: 'bundled' }, DEFAULT_DATASET_DIR, (line) => log.info(line))
     }
 
@@ -62,8 +66,14 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
         process.exit(0)
       }
     }
-    process.on('SIGINT', () => void shutdown('SIGINT'))
-    process.on('SIGTERM', () => void shutdown('SIGTERM'))
+    const onSigint = () => void shutdown('SIGINT')
+    const onSigterm = () => void shutdown('SIGTERM')
+    process.on('SIGINT', onSigint)
+    process.on('SIGTERM', onSigterm)
+    app.addHook('onClose', async () => {
+      process.off('SIGINT', onSigint)
+      process.off('SIGTERM', onSigterm)
+    })
     await app.listen({ port: config.PORT, host: config.HOST })
     const address = app.server.address()
     // The lock now says where this server answers: a `frontline import` started next to it sends its work there.

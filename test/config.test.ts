@@ -30,7 +30,8 @@ t.test('parseInstant', async (t) => {
     t.equal(parseInstant('2024-11-28T06:30', 'end-of-day')?.toISOString(), '2024-11-28T06:30:00.000Z')
   })
   t.test('refuses impossible dates and other text', async (t) => {
-    for (const value of ['2024-02-30', '2024-13-01', '28/11/2024', 'tomorrow', '2024-11-28T25:00Z', '']) t.equal(parseInstant(value, 'start-of-day'), undefined, value)
+    for (const value of ['2024-02-30', '2024-13-01', '28/11/2024', 'tomorrow', '2024-11-28T25:00Z', ''])
+      t.equal(parseInstant(value, 'start-of-day'), undefined, value)
   })
 })
 

@@ -54,7 +54,15 @@ export async function seed(app: FastifyInstance, dataset = 'test'): Promise<void
 export function square(lon: number, lat: number, size: number): GeoJSON.Polygon {
   return {
     type: 'Polygon',
-    coordinates: [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + size, lat],
+        [lon + size, lat + size],
+        [lon, lat + size],
+        [lon, lat],
+      ],
+    ],
   }
 }
 

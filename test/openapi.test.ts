@@ -44,7 +44,11 @@ t.test('openapi/openapi.json', async (t) => {
       for (const [method, operation] of Object.entries(item)) {
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue
-          t.same(response.content, { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }, `${method.toUpperCase()} ${path} ${status}`)
+          t.same(
+            response.content,
+            { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            `${method.toUpperCase()} ${path} ${status}`,
+          )
         }
       }
     }
@@ -63,12 +67,14 @@ const sendBytes = (reply: FastifyReply, type: string, text: string) => reply.typ
 
 /** A small app over the real plugins, to pin down the shapes the helpers produce. */
 async function probeApp(t: Parameters<typeof buildTestApp>[0]) {
-  const app = Fastify({ logger: false })
+  const app = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
-  const ProbeFeatureSchema = geoJsonFeature(z.object({ name: z.string() }).catchall(z.unknown()), { geometry: PointSchema, id: z.string() }).meta({ id: 'ProbeFeature' })
+  const ProbeFeatureSchema = geoJsonFeature(z.object({ name: z.string() }).catchall(z.unknown()), { geometry: PointSchema, id: z.string() }).meta({
+    id: 'ProbeFeature',
+  })
   const ProbeCollectionSchema = geoJsonFeatureCollection(ProbeFeatureSchema, { dataset: z.string() }).meta({ id: 'ProbeCollection' })
   const feature = (id: string) => ({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [36.2, 36.2] }, properties: { name: id, free: 1 } })
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -89,14 +95,10 @@ async function probeApp(t: Parameters<typeof buildTestApp>[0]) {
     },
   )
   // Sent as an object: the zod serializer for application/geo+json runs, and drops undeclared members.
-  routes.get(
-    '/probe/object',
-    { schema: { response: { 200: geoJsonResponse(ProbeFeatureSchema), ...problemResponses(400) } } },
-    async (_request, reply) => {
-      reply.type('application/geo+json')
-      return { ...feature('b'), extra: 'dropped' } as z.infer<typeof ProbeFeatureSchema>
-    },
-  )
+  routes.get('/probe/object', { schema: { response: { 200: geoJsonResponse(ProbeFeatureSchema), ...problemResponses(400) } } }, async (_request, reply) => {
+    reply.type('application/geo+json')
+    return { ...feature('b'), extra: 'dropped' } as z.infer<typeof ProbeFeatureSchema>
+  })
   routes.get(
     '/probe/csv',
     { schema: { response: { 200: contentResponse('a series', { 'application/json': z.object({ n: z.number() }), 'text/csv': CsvSchema }) } } },
@@ -157,7 +159,9 @@ t.test('response helpers', async (t) => {
 
   t.test('the contract names what is not as declared', async (t) => {
     const buffer = await app.inject({ url: '/probe/buffer' })
-    t.match(contract.check({ url: '/probe/buffer' }, buffer), [/GET \/probe\/buffer 200 application\/geo\+json: body must NOT have additional properties.*extra/])
+    t.match(contract.check({ url: '/probe/buffer' }, buffer), [
+      /GET \/probe\/buffer 200 application\/geo\+json: body must NOT have additional properties.*extra/,
+    ])
     const routeMissing = await app.inject({ url: '/nowhere' })
     t.match(contract.check({ url: '/nowhere' }, routeMissing), [/no operation in the document for GET \/nowhere/])
     const undeclared = { ...buffer, statusCode: 418 } as typeof buffer
@@ -167,6 +171,8 @@ t.test('response helpers', async (t) => {
     t.match(contract.check({ url: '/probe/csv' }, relabelled), [/Content-Type text\/plain is not declared \(declared: application\/json, text\/csv\)/])
     const problem = await app.inject({ url: '/probe/buffer?fail=404' })
     const asJson = { ...problem, headers: { ...problem.headers, 'content-type': 'application/json' } } as typeof problem
-    t.match(contract.check({ url: '/probe/buffer?fail=404' }, asJson), [/Content-Type application\/json is not declared \(declared: application\/problem\+json\)/])
+    t.match(contract.check({ url: '/probe/buffer?fail=404' }, asJson), [
+      /Content-Type application\/json is not declared \(declared: application\/problem\+json\)/,
+    ])
   })
 })

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
-import { ensureTokens } from '../src/server.js'
+import { LOCK_FILE } from '../src/db/lock.js'
+import { ensureTokens, start } from '../src/server.js'
 
 t.test('ensureTokens', async (t) => {
   t.test('keeps configured tokens', async (t) => {
@@ -23,5 +24,32 @@ t.test('ensureTokens', async (t) => {
     const second = ensureTokens(loadConfig({ DATA_DIR: dir }), (line) => printed.push(line))
     t.same(second.apiTokens, first.apiTokens)
     t.equal(printed.length, 1, 'printed only once')
+  })
+})
+
+t.test('start', async (t) => {
+  t.test('on the embedded database: the lock names the port it listens on, and closing releases it', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontline-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const lockFile = join(dir, 'pglite', LOCK_FILE)
+    const app = await start(
+      loadConfig({
+        DATA_DIR: dir,
+        DATABASE_URL: '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        API_TOKENS: 'a-token-0123456789',
+        LOAD_DEFAULT_DATASET: 'never',
+        LOG_LEVEL: 'silent',
+      }),
+    )
+    t.teardown(() => app.close())
+    const address = app.server.address()
+    t.ok(address && typeof address === 'object')
+    const port = (address as { port: number }).port
+    t.match(JSON.parse(readFileSync(lockFile, 'utf8')), { pid: process.pid, port, host: '127.0.0.1', command: 'frontline server' })
+    t.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200)
+    await app.close()
+    t.notOk(existsSync(lockFile))
   })
 })

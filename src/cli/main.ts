@@ -6,14 +6,12 @@ import { type Config, loadConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { DataDirLockedError } from '../db/lock.js'
 import { migrate } from '../db/migrate.js'
-import { parseInstant } from '../modules/common/time.js'
-import { getControlMap } from '../modules/control/control.service.js'
 import { loadBundle } from '../modules/imports/imports.bundle.js'
 import { FeaturesQuerySchema, HistoryQuerySchema, SnapshotQuerySchema } from '../modules/imports/imports.schemas.js'
 import { type ImportContext, importFeatures, importHistory, importSnapshot } from '../modules/imports/imports.service.js'
 import { openapiDocument } from '../openapi-document.js'
 import { start } from '../server.js'
-import { type ImportKind, type ServerClient, sendBundle, sendImport, serverFromLock } from './remote.js'
+import { describeProblem, type ServerClient, sendBundle, sendImport, serverFromLock } from './remote.js'
 
 const USAGE = `frontline <command> [options]
 
@@ -39,24 +37,34 @@ async function openOrFindServer(config: Config, command: string): Promise<{ data
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error
     const server = serverFromLock(config, error)
-    process.stderr.write(`The embedded database in ${error.dataDir} belongs to the running server (pid ${server.pid}, port ${server.port}): sending the ${command} to ${server.base}\n`)
+    process.stderr.write(
+      `The embedded database in ${error.dataDir} belongs to the running server (pid ${server.pid}, port ${server.port}): sending the ${command} to ${server.base}\n`,
+    )
     return { server }
   }
 }
 
 /** Runs locally, or over HTTP on the server that owns the embedded database. */
-async function locallyOrOnServer<T>(config: Config, command: string, local: (ctx: ImportContext) => Promise<T>, remote: (server: ServerClient) => Promise<T>): Promise<T> {
+async function locallyOrOnServer<T>(
+  config: Config,
+  command: string,
+  local: (ctx: ImportContext, database: Database) => Promise<T>,
+  remote: (server: ServerClient) => Promise<T>,
+): Promise<T> {
   const opened = await openOrFindServer(config, command)
   if ('server' in opened) return remote(opened.server)
   return withOpenDatabase(config, opened.database, local)
 }
 
-
-async function withOpenDatabase<T>(config: Config, database: Database, run: (ctx: ImportContext) => Promise<T>): Promise<T> {
+async function withOpenDatabase<T>(config: Config, database: Database, run: (ctx: ImportContext, database: Database) => Promise<T>): Promise<T> {
   try {
     await migrate(database.db)
-    const limits = { maxFeatures: config.MAX_FEATURES_PER_IMPORT, maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT, maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE }
-    return await run({ db: database.db, limits, writer: 'cli' })
+    const limits = {
+      maxFeatures: config.MAX_FEATURES_PER_IMPORT,
+      maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT,
+      maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE,
+    }
+    return await run({ db: database.db, limits, writer: 'cli' }, database)
   } finally {
     await database.close()
   }
@@ -102,15 +110,17 @@ export async function main(argv: string[]): Promise<void> {
       await start(config)
       return
     case 'migrate': {
-      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), owner: 'frontline migrate' }).catch((error: unknown) => {
-        if (error instanceof DataDirLockedError && error.owner.port !== null) {
-          throw new Error(
-            `not migrating: the embedded database in ${error.dataDir} belongs to the running server (pid ${error.owner.pid}, port ${error.owner.port}), ` +
-              'which migrated it when it started. To apply the migrations of another version, stop that server and run migrate again, or start that version: it migrates at start.',
-          )
-        }
-        throw error
-      })
+      const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), owner: 'frontline migrate' }).catch(
+        (error: unknown) => {
+          if (error instanceof DataDirLockedError && error.owner.port !== null) {
+            throw new Error(
+              `not migrating: the embedded database in ${error.dataDir} belongs to the running server (pid ${error.owner.pid}, port ${error.owner.port}), ` +
+                'which migrated it when it started. To apply the migrations of another version, stop that server and run migrate again, or start that version: it migrates at start.',
+            )
+          }
+          throw error
+        },
+      )
       const applied = await migrate(database.db).finally(() => database.close())
       process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'nothing to apply\n')
       return
@@ -150,25 +160,31 @@ export async function main(argv: string[]): Promise<void> {
           if (kind === 'history') return importHistory(withProgress, dataset, body, HistoryQuerySchema.parse(query))
           return importFeatures(withProgress, dataset, body, FeaturesQuerySchema.parse(query))
         },
-        (server) => sendImport(server, dataset, kind as ImportKind, file, query),
+        (server) => sendImport(server, dataset, kind, file, query),
       )
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
       return
     }
     case 'export': {
       if (!values.dataset) throw new Error('export needs --dataset')
-      const at = values.at ? parseInstant(values.at, 'end-of-day') : new Date()
-      if (!at) throw new Error(`--at ${values.at} is not a date`)
-      const dataset = values.dataset
+      // One request either way: GET /v1/control, answered by this process on its own database or
+      // by the server that owns it. A bare --at date is the end of that day, as in every query.
+      const params = new URLSearchParams({ dataset: values.dataset, ...(values.at ? { at: values.at } : {}) })
+      const url = `/v1/control?${params}`
       const body = await locallyOrOnServer(
         config,
         'export',
-        async ({ db }) => (await getControlMap(db, { datasetId: dataset, at })).body,
-        async (server) => {
-          // The server reads a bare date as the end of that day, as parseInstant does here.
-          const params = new URLSearchParams({ dataset, ...(values.at ? { at: values.at } : {}) })
-          return (await server.send('GET', `/v1/control?${params}`)).text
+        async (_ctx, database) => {
+          const app = await buildApp({ config: { ...config, apiTokens: ['unused'] }, database, logger: false })
+          try {
+            const res = await app.inject({ url })
+            if (res.statusCode >= 300) throw new Error(`export: ${describeProblem({ status: res.statusCode, text: res.body })}`)
+            return res.body
+          } finally {
+            await app.close()
+          }
         },
+        async (server) => (await server.send('GET', url)).text,
       )
       if (values.out) writeFileSync(values.out, `${body}\n`)
       else process.stdout.write(`${body}\n`)

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { BundleActorSchema, ManifestSchema } from '../modules/imports/imports.bundle.js'
 import type { Config } from '../config.js'
 import type { DataDirLockedError } from '../db/lock.js'
 
@@ -28,7 +29,14 @@ export function serverFromLock(config: Config, locked: DataDirLockedError): Serv
   const token = config.apiTokens[0] ?? readToken(config.DATA_DIR)
   const port = owner.port
   const request: ServerClient['request'] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json, application/geo+json, application/problem+json' }
+    // Reads are open; a write without a token would only be answered 401.
+    if (token === undefined && method !== 'GET') {
+      throw new Error(
+        `sending the work to the server needs a write token: set API_TOKENS to one of its tokens (${join(config.DATA_DIR, 'api-token')} does not exist)`,
+      )
+    }
+    const headers: Record<string, string> = { accept: 'application/json, application/geo+json, application/problem+json' }
+    if (token !== undefined) headers.authorization = `Bearer ${token}`
     if (options.contentType) headers['content-type'] = options.contentType
     let response: Response
     try {
@@ -47,17 +55,25 @@ export function serverFromLock(config: Config, locked: DataDirLockedError): Serv
   return { base, pid: owner.pid, port, request, send }
 }
 
-function readToken(dataDir: string): string {
+/** The token the server generated at first start, when it was started without API_TOKENS. */
+function readToken(dataDir: string): string | undefined {
   const file = join(dataDir, 'api-token')
-  if (!existsSync(file)) throw new Error(`a server owns the database, and sending it work needs a write token: set API_TOKENS to one of its tokens (${file} does not exist)`)
-  return readFileSync(file, 'utf8').trim()
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined
 }
 
-function describeProblem({ status, text }: { status: number; text: string }): string {
+/** A problem+json answer in one readable paragraph: status, code, detail and the first errors by path. */
+export function describeProblem({ status, text }: { status: number; text: string }): string {
   try {
-    const problem = JSON.parse(text) as { code?: string; title?: string; detail?: string; errors?: { path?: string; index?: number; reason?: string; message?: string }[] }
+    const problem = JSON.parse(text) as {
+      code?: string
+      title?: string
+      detail?: string
+      errors?: { path?: string; index?: number; reason?: string; message?: string }[]
+    }
     const head = `${status} ${problem.code ?? problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`
-    const errors = (problem.errors ?? []).slice(0, 20).map((e) => `\n  ${[e.index !== undefined ? `feature ${e.index}` : '', e.path ?? '', e.reason ?? e.message ?? ''].filter(Boolean).join(' ')}`)
+    const errors = (problem.errors ?? [])
+      .slice(0, 20)
+      .map((e) => `\n  ${[e.index !== undefined ? `feature ${e.index}` : '', e.path ?? '', e.reason ?? e.message ?? ''].filter(Boolean).join(' ')}`)
     const more = (problem.errors?.length ?? 0) > 20 ? `\n  … and ${problem.errors!.length - 20} more` : ''
     return `${head}${errors.join('')}${more}${status === 401 || status === 403 ? '\n  (set API_TOKENS to one of the server’s write tokens)' : ''}`
   } catch {
@@ -69,30 +85,29 @@ export type ImportKind = 'snapshot' | 'history' | 'features'
 const ROUTE: Record<ImportKind, string> = { snapshot: 'snapshots', history: 'history', features: 'features' }
 
 /** Posts one GeoJSON file, unchanged, to the import route of its kind; answers the server's import result. */
-export async function sendImport(server: ServerClient, datasetId: string, kind: ImportKind, file: Uint8Array<ArrayBuffer>, query: Record<string, string | undefined>): Promise<unknown> {
+export async function sendImport(
+  server: ServerClient,
+  datasetId: string,
+  kind: ImportKind,
+  file: Uint8Array<ArrayBuffer>,
+  query: Record<string, string | undefined>,
+): Promise<unknown> {
   const params = new URLSearchParams()
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value)
   const search = params.size > 0 ? `?${params}` : ''
-  const answer = await server.send('POST', `/v1/datasets/${encodeURIComponent(datasetId)}/${ROUTE[kind]}${search}`, { body: file, contentType: 'application/geo+json' })
+  const answer = await server.send('POST', `/v1/datasets/${encodeURIComponent(datasetId)}/${ROUTE[kind]}${search}`, {
+    body: file,
+    contentType: 'application/geo+json',
+  })
   return JSON.parse(answer.text)
 }
 
-const ImportAnswerSchema = z.object({ import: z.object({ id: z.number(), counts: z.record(z.string(), z.number()) }).passthrough(), replayed: z.boolean() }).passthrough()
+const ImportAnswerSchema = z
+  .object({ import: z.object({ id: z.number(), counts: z.record(z.string(), z.number()) }).passthrough(), replayed: z.boolean() })
+  .passthrough()
 
 // The manifest of a dataset folder, read as src/modules/imports/imports.bundle.ts reads it.
-const ManifestSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
-    name: z.string(),
-    description: z.string().default(''),
-    licence: z.string().nullable().default(null),
-    sourceUrl: z.string().url().nullable().default(null),
-    actors: z.string().optional(),
-    features: z.string().optional(),
-    snapshots: z.array(z.object({ validFrom: z.string(), file: z.string() }).passthrough()).default([]),
-  })
-  .passthrough()
-const ActorsFileSchema = z.array(z.object({ id: z.string() }).passthrough())
+const ActorsFileSchema = z.array(BundleActorSchema)
 
 /**
  * Loads a dataset folder through the server's API in the order loadBundle uses: dataset, its
@@ -116,6 +131,8 @@ export async function sendBundle(server: ServerClient, dir: string, log: (line: 
   }
   for (const snapshot of [...snapshots].sort((a, b) => a.validFrom.localeCompare(b.validFrom))) {
     const result = ImportAnswerSchema.parse(await sendImport(server, id, 'snapshot', read(snapshot.file), { valid_from: snapshot.validFrom }))
-    log(`${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`)
+    log(
+      `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,
+    )
   }
 }

@@ -106,6 +106,7 @@ export function acquireDataDirLock(dataDir: string, command = process.argv.slice
   const owner = ownerNow(command)
   let tookOver: { from: LockOwner | null } | null = null
   for (let attempt = 0; ; attempt++) {
+    if (attempt > 200) throw new Error(`could not take the lock ${file}: it keeps changing`)
     if (tryCreate(file, owner)) break
     const current = readOwner(file)
     if (current === 'missing') continue
@@ -123,7 +124,6 @@ export function acquireDataDirLock(dataDir: string, command = process.argv.slice
       tookOver = { from: current === 'unreadable' ? null : current }
       break
     }
-    if (attempt > 100) throw new Error(`could not take the lock ${file}`)
   }
   held.add(file)
 

@@ -1,7 +1,5 @@
 import Flatbush from 'flatbush'
-import {
-  difference as turfDifference, featureCollection, intersect as turfIntersect, multiPolygon, polygon, union as turfUnion,
-} from '@turf/turf'
+import { difference as turfDifference, featureCollection, intersect as turfIntersect, multiPolygon, polygon, union as turfUnion } from '@turf/turf'
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson'
 import { analyzeTopology, dissolveClean } from './dissolve.js'
 import { EARTH_RADIUS_KM } from './geodesic.js'
@@ -39,8 +37,9 @@ export function prepareTerritory(polys: readonly (Areal | null)[]): PreparedTerr
   const polygons: Position[][][] = []
   for (const g of polys) {
     if (!g) continue
-    if (g.type === 'Polygon') { if (g.coordinates.length > 0) polygons.push(g.coordinates) }
-    else for (const p of g.coordinates) if (p.length > 0) polygons.push(p)
+    if (g.type === 'Polygon') {
+      if (g.coordinates.length > 0) polygons.push(g.coordinates)
+    } else for (const p of g.coordinates) if (p.length > 0) polygons.push(p)
   }
   const bboxes = new Float64Array(polygons.length * 4)
   const hashes: number[] = []
@@ -64,10 +63,7 @@ export function prepareTerritory(polys: readonly (Areal | null)[]): PreparedTerr
  * polygons of the other date whose bbox touches it, and one that touches none is gained (or lost)
  * whole. `afterKm2` follows from |after| = |before| + |gained| − |lost|.
  */
-export function territoryChange(
-  before: readonly (Areal | null)[] | PreparedTerritory,
-  after: readonly (Areal | null)[] | PreparedTerritory,
-): TerritoryChange {
+export function territoryChange(before: readonly (Areal | null)[] | PreparedTerritory, after: readonly (Areal | null)[] | PreparedTerritory): TerritoryChange {
   const b = isPrepared(before) ? before : prepareTerritory(before)
   const a = isPrepared(after) ? after : prepareTerritory(after)
   const beforeKm2 = territoryAreaKm2(b)
@@ -97,16 +93,25 @@ function isPrepared(x: readonly (Areal | null)[] | PreparedTerritory): x is Prep
 /** Indices of polygons of each territory with no identical polygon in the other (multiset match by hash). */
 function unmatched(a: PreparedTerritory, b: PreparedTerritory): { onlyA: number[]; onlyB: number[] } {
   const pool = new Map<number, number[]>()
-  b.hashes.forEach((h, i) => { const l = pool.get(h); if (l) l.push(i); else pool.set(h, [i]) })
+  b.hashes.forEach((h, i) => {
+    const l = pool.get(h)
+    if (l) l.push(i)
+    else pool.set(h, [i])
+  })
   const onlyA: number[] = []
   const matchedB = new Uint8Array(b.polygons.length)
   a.hashes.forEach((h, i) => {
     const l = pool.get(h)
     const k = l ? l.findIndex((j) => !matchedB[j] && sameRings(a.polygons[i], b.polygons[j])) : -1
-    if (l && k >= 0) { matchedB[l[k]] = 1; l.splice(k, 1) } else onlyA.push(i)
+    if (l && k >= 0) {
+      matchedB[l[k]] = 1
+      l.splice(k, 1)
+    } else onlyA.push(i)
   })
   const onlyB: number[] = []
-  matchedB.forEach((m, j) => { if (!m) onlyB.push(j) })
+  matchedB.forEach((m, j) => {
+    if (!m) onlyB.push(j)
+  })
   return { onlyA, onlyB }
 }
 
@@ -120,7 +125,11 @@ function differenceAgainst(from: PreparedTerritory, i: number, other: PreparedTe
   // Neighbours that only share edges and vertices with p take nothing from it: no clip at all.
   if (analyzeTopology([from.polygons[i], ...near.map((j) => other.polygons[j])])) return p
   // Otherwise one clip with every neighbour as a subtrahend: polyclip sweeps them together.
-  return clip('difference', p, near.map((j): Polygon => ({ type: 'Polygon', coordinates: other.polygons[j] })))
+  return clip(
+    'difference',
+    p,
+    near.map((j): Polygon => ({ type: 'Polygon', coordinates: other.polygons[j] })),
+  )
 }
 
 /**
@@ -137,9 +146,15 @@ export function unionPolygons(polys: readonly (Areal | null)[]): Areal | null {
   const out: Position[][][] = []
   for (const group of touchingGroups(boxes)) {
     const members = group.map((k) => parts[k])
-    if (members.length === 1) { out.push(members[0]); continue }
+    if (members.length === 1) {
+      out.push(members[0])
+      continue
+    }
     const topo = analyzeTopology(members)
-    if (topo) { out.push(...dissolveClean(topo)); continue }
+    if (topo) {
+      out.push(...dissolveClean(topo))
+      continue
+    }
     const [first, ...rest] = members.map((p): Polygon => ({ type: 'Polygon', coordinates: p }))
     const u = clip('union', first, rest)
     if (u) out.push(...(u.type === 'Polygon' ? [u.coordinates] : u.coordinates))
@@ -152,8 +167,9 @@ function polygonParts(polys: readonly (Areal | null)[]): Position[][][] {
   const parts: Position[][][] = []
   for (const g of polys) {
     if (!g) continue
-    if (g.type === 'Polygon') { if (g.coordinates.length > 0) parts.push(g.coordinates) }
-    else for (const p of g.coordinates) if (p.length > 0) parts.push(p)
+    if (g.type === 'Polygon') {
+      if (g.coordinates.length > 0) parts.push(g.coordinates)
+    } else for (const p of g.coordinates) if (p.length > 0) parts.push(p)
   }
   return parts
 }
@@ -251,15 +267,27 @@ function touchingGroups(boxes: [number, number, number, number][]): number[][] {
   for (const b of boxes) index.add(b[0], b[1], b[2], b[3])
   index.finish()
   const parent = boxes.map((_, i) => i)
-  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i] } return i }
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]]
+      i = parent[i]
+    }
+    return i
+  }
   boxes.forEach((b, i) => {
     for (const j of index.search(b[0], b[1], b[2], b[3])) {
-      const ri = find(i), rj = find(j)
+      const ri = find(i),
+        rj = find(j)
       if (ri !== rj) parent[ri] = rj
     }
   })
   const groups = new Map<number, number[]>()
-  boxes.forEach((_, i) => { const r = find(i); const g = groups.get(r); if (g) g.push(i); else groups.set(r, [i]) })
+  boxes.forEach((_, i) => {
+    const r = find(i)
+    const g = groups.get(r)
+    if (g) g.push(i)
+    else groups.set(r, [i])
+  })
   return [...groups.values()]
 }
 
@@ -272,8 +300,12 @@ function hashRings(rings: Position[][]): number {
   for (const r of rings) {
     h = Math.imul(h ^ r.length, 0x01000193)
     for (const p of r) {
-      hashBuf[0] = p[0]; h = Math.imul(h ^ hashWords[0], 0x01000193); h = Math.imul(h ^ hashWords[1], 0x01000193)
-      hashBuf[0] = p[1]; h = Math.imul(h ^ hashWords[0], 0x01000193); h = Math.imul(h ^ hashWords[1], 0x01000193)
+      hashBuf[0] = p[0]
+      h = Math.imul(h ^ hashWords[0], 0x01000193)
+      h = Math.imul(h ^ hashWords[1], 0x01000193)
+      hashBuf[0] = p[1]
+      h = Math.imul(h ^ hashWords[0], 0x01000193)
+      h = Math.imul(h ^ hashWords[1], 0x01000193)
     }
   }
   return h >>> 0
@@ -283,7 +315,8 @@ function sameRings(a: Position[][], b: Position[][]): boolean {
   if (a === b) return true
   if (a.length !== b.length) return false
   for (let r = 0; r < a.length; r++) {
-    const x = a[r], y = b[r]
+    const x = a[r],
+      y = b[r]
     if (x.length !== y.length) return false
     for (let i = 0; i < x.length; i++) if (x[i][0] !== y[i][0] || x[i][1] !== y[i][1]) return false
   }

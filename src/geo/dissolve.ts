@@ -21,7 +21,10 @@ export interface CleanTopology {
 export function analyzeTopology(parts: readonly Position[][][]): CleanTopology | null {
   // No longitude wrap: shells built here are emitted as they are, and RFC 7946 wants polygons
   // split at ±180 rather than rings that jump across it.
-  const g = buildPreparedGeometry(parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })), { allowWrap: false, markShared: false })
+  const g = buildPreparedGeometry(
+    parts.map((p): Polygon => ({ type: 'Polygon', coordinates: p })),
+    { allowWrap: false, markShared: false },
+  )
   if (!g.segIndex) return { g, vertexId: new Int32Array(0), removed: new Uint8Array(0) }
   const vertexId = assignVertexIds(g.coords)
   const nSeg = g.segA.length
@@ -42,14 +45,20 @@ export function analyzeTopology(parts: readonly Position[][][]): CleanTopology |
   const mask = size - 1
   const table = new Int32Array(size).fill(-1)
   for (let s = 0; s < nSeg; s++) {
-    const u = from[s], v = to[s]
+    const u = from[s],
+      v = to[s]
     if (u === v) continue
-    const lo = u < v ? u : v, hi = u < v ? v : u
+    const lo = u < v ? u : v,
+      hi = u < v ? v : u
     let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask
     for (;;) {
       const o = table[slot]
-      if (o < 0) { table[slot] = s; break }
-      const ou = from[o], ov = to[o]
+      if (o < 0) {
+        table[slot] = s
+        break
+      }
+      const ou = from[o],
+        ov = to[o]
       if ((ou === lo && ov === hi) || (ou === hi && ov === lo)) {
         if (removed[o] || ou !== v || g.segPolygon[o] === g.segPolygon[s]) return null
         removed[o] = 1
@@ -66,13 +75,20 @@ export function analyzeTopology(parts: readonly Position[][][]): CleanTopology |
   let clean = true
   selfJoinPairs(g.segIndex, (i, j) => {
     if (!clean || segChain[i] === segChain[j]) return
-    const ai = from[i], bi = to[i], aj = from[j], bj = to[j]
+    const ai = from[i],
+      bi = to[i],
+      aj = from[j],
+      bj = to[j]
     if (ai === bi || aj === bj) return
     if ((ai === aj && bi === bj) || (ai === bj && bi === aj)) {
-      contact[ai] = 1; contact[bi] = 1
+      contact[ai] = 1
+      contact[bi] = 1
       return
     }
-    const pi = 2 * segA[i], qi = 2 * segB[i], pj = 2 * segA[j], qj = 2 * segB[j]
+    const pi = 2 * segA[i],
+      qi = 2 * segB[i],
+      pj = 2 * segA[j],
+      qj = 2 * segB[j]
     const shared = ai === aj || ai === bj ? ai : bi === aj || bi === bj ? bi : -1
     if (shared >= 0) {
       contact[shared] = 1
@@ -120,21 +136,30 @@ export function dissolveClean(t: CleanTopology): Position[][][] {
   const nV = vertexCount(vertexId)
   const vx = new Float64Array(nV)
   const vy = new Float64Array(nV)
-  for (let i = 0; i < vertexId.length; i++) { vx[vertexId[i]] = coords[2 * i]; vy[vertexId[i]] = coords[2 * i + 1] }
+  for (let i = 0; i < vertexId.length; i++) {
+    vx[vertexId[i]] = coords[2 * i]
+    vy[vertexId[i]] = coords[2 * i + 1]
+  }
   const from: number[] = []
   const to: number[] = []
   for (let s = 0; s < nSeg; s++) {
     if (removed[s]) continue
     const left = chains[segChain[s]].interiorLeft
-    const u = vertexId[left ? segA[s] : segB[s]], v = vertexId[left ? segB[s] : segA[s]]
-    if (u !== v) { from.push(u); to.push(v) }
+    const u = vertexId[left ? segA[s] : segB[s]],
+      v = vertexId[left ? segB[s] : segA[s]]
+    if (u !== v) {
+      from.push(u)
+      to.push(v)
+    }
   }
   const outStart = new Int32Array(nV + 1)
   for (const u of from) outStart[u + 1]++
   for (let i = 0; i < nV; i++) outStart[i + 1] += outStart[i]
   const fill = outStart.slice(0, nV)
   const outEdges = new Int32Array(from.length)
-  from.forEach((u, e) => { outEdges[fill[u]++] = e })
+  from.forEach((u, e) => {
+    outEdges[fill[u]++] = e
+  })
   const used = new Uint8Array(from.length)
 
   const rings: Position[][] = []
@@ -147,15 +172,20 @@ export function dissolveClean(t: CleanTopology): Position[][][] {
       const v = to[e]
       ring.push([vx[v], vy[v]])
       if (v === from[e0]) break
-      const dx = vx[v] - vx[from[e]], dy = vy[v] - vy[from[e]]
+      const dx = vx[v] - vx[from[e]],
+        dy = vy[v] - vy[from[e]]
       let next = -1
       let bestTurn = -Infinity
       for (let k = outStart[v]; k < outStart[v + 1]; k++) {
         const f = outEdges[k]
         if (used[f]) continue
-        const ex = vx[to[f]] - vx[v], ey = vy[to[f]] - vy[v]
+        const ex = vx[to[f]] - vx[v],
+          ey = vy[to[f]] - vy[v]
         const turn = Math.atan2(dx * ey - dy * ex, dx * ex + dy * ey)
-        if (turn > bestTurn) { bestTurn = turn; next = f }
+        if (turn > bestTurn) {
+          bestTurn = turn
+          next = f
+        }
       }
       if (next < 0) break
       used[next] = 1
@@ -192,14 +222,22 @@ function assignVertexIds(coords: Float64Array): Int32Array {
   const words = new Uint32Array(buf.buffer)
   let next = 0
   for (let i = 0; i < n; i++) {
-    buf[0] = coords[2 * i]; buf[1] = coords[2 * i + 1]
+    buf[0] = coords[2 * i]
+    buf[1] = coords[2 * i + 1]
     let h = 0x811c9dc5
     for (let w = 0; w < 4; w++) h = Math.imul(h ^ words[w], 0x01000193)
     let slot = (h ^ (h >>> 15)) & mask
     for (;;) {
       const o = table[slot]
-      if (o < 0) { table[slot] = i; ids[i] = next++; break }
-      if (coords[2 * o] === buf[0] && coords[2 * o + 1] === buf[1]) { ids[i] = ids[o]; break }
+      if (o < 0) {
+        table[slot] = i
+        ids[i] = next++
+        break
+      }
+      if (coords[2 * o] === buf[0] && coords[2 * o + 1] === buf[1]) {
+        ids[i] = ids[o]
+        break
+      }
       slot = (slot + 1) & mask
     }
   }
@@ -209,8 +247,12 @@ function assignVertexIds(coords: Float64Array): Int32Array {
 /** Whether two segments with one common endpoint also share more than that point. */
 function collinearOverlap(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
   if (orientation(ax, ay, bx, by, cx, cy) !== 0 || orientation(ax, ay, bx, by, dx, dy) !== 0) return false
-  return onSegmentStrict(ax, ay, bx, by, cx, cy) || onSegmentStrict(ax, ay, bx, by, dx, dy) ||
-    onSegmentStrict(cx, cy, dx, dy, ax, ay) || onSegmentStrict(cx, cy, dx, dy, bx, by)
+  return (
+    onSegmentStrict(ax, ay, bx, by, cx, cy) ||
+    onSegmentStrict(ax, ay, bx, by, dx, dy) ||
+    onSegmentStrict(cx, cy, dx, dy, ax, ay) ||
+    onSegmentStrict(cx, cy, dx, dy, bx, by)
+  )
 }
 
 function onSegmentStrict(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
@@ -229,7 +271,10 @@ function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number
   const d3 = orientation(ax, ay, bx, by, cx, cy)
   const d4 = orientation(ax, ay, bx, by, dx, dy)
   if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true
-  return (d1 === 0 && inSegmentBox(ax, ay, cx, cy, dx, dy)) || (d2 === 0 && inSegmentBox(bx, by, cx, cy, dx, dy)) ||
-    (d3 === 0 && inSegmentBox(cx, cy, ax, ay, bx, by)) || (d4 === 0 && inSegmentBox(dx, dy, ax, ay, bx, by))
+  return (
+    (d1 === 0 && inSegmentBox(ax, ay, cx, cy, dx, dy)) ||
+    (d2 === 0 && inSegmentBox(bx, by, cx, cy, dx, dy)) ||
+    (d3 === 0 && inSegmentBox(cx, cy, ax, ay, bx, by)) ||
+    (d4 === 0 && inSegmentBox(dx, dy, ax, ay, bx, by))
+  )
 }
-

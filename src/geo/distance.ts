@@ -44,7 +44,10 @@ export function distanceKm(a: PreparedGeometry, b: PreparedGeometry): NearestPai
     const { coords: ca, segA: a0, segB: a1 } = a
     const { coords: cb, segA: b0, segB: b1 } = b
     nearestPairSearch(a.segIndex, b.segIndex, dx, state, (i, j) => {
-      const p = 2 * a0[i], q = 2 * a1[i], r = 2 * b0[j], s = 2 * b1[j]
+      const p = 2 * a0[i],
+        q = 2 * a1[i],
+        r = 2 * b0[j],
+        s = 2 * b1[j]
       segmentToSegment(ca[p] + dx, ca[p + 1], ca[q] + dx, ca[q + 1], cb[r], cb[r + 1], cb[s], cb[s + 1], seg)
       const hav = kmToHav(seg.km)
       if (hav < state.bestHav || best === null) {
@@ -101,8 +104,14 @@ function foot(px: number, py: number, sx0: number, sy0: number, sx1: number, sy1
  * and the shortest wins; comparing them in the plane would ignore converging meridians.
  */
 export function segmentToSegment(
-  ax0: number, ay0: number, ax1: number, ay1: number,
-  bx0: number, by0: number, bx1: number, by1: number,
+  ax0: number,
+  ay0: number,
+  ax1: number,
+  ay1: number,
+  bx0: number,
+  by0: number,
+  bx1: number,
+  by1: number,
   out: { km: number; fx: number; fy: number; tx: number; ty: number },
 ): void {
   const d1 = orientation(bx0, by0, bx1, by1, ax0, ay0)
@@ -114,23 +123,51 @@ export function segmentToSegment(
       const t = d1 / (d1 - d2)
       const x = ax0 + (ax1 - ax0) * t
       const y = ay0 + (ay1 - ay0) * t
-      out.km = 0; out.fx = x; out.fy = y; out.tx = x; out.ty = y
+      out.km = 0
+      out.fx = x
+      out.fy = y
+      out.tx = x
+      out.ty = y
       return
     }
   }
   const k = Math.cos((ay0 + ay1 + by0 + by1) * 0.25 * DEG_TO_RAD)
   foot(ax0, ay0, bx0, by0, bx1, by1, k)
   let best = haversineXYKm(ax0, ay0, footX, footY)
-  let fx = ax0, fy = ay0, tx = footX, ty = footY
+  let fx = ax0,
+    fy = ay0,
+    tx = footX,
+    ty = footY
   foot(ax1, ay1, bx0, by0, bx1, by1, k)
   let d = haversineXYKm(ax1, ay1, footX, footY)
-  if (d < best) { best = d; fx = ax1; fy = ay1; tx = footX; ty = footY }
+  if (d < best) {
+    best = d
+    fx = ax1
+    fy = ay1
+    tx = footX
+    ty = footY
+  }
   foot(bx0, by0, ax0, ay0, ax1, ay1, k)
   d = haversineXYKm(footX, footY, bx0, by0)
-  if (d < best) { best = d; fx = footX; fy = footY; tx = bx0; ty = by0 }
+  if (d < best) {
+    best = d
+    fx = footX
+    fy = footY
+    tx = bx0
+    ty = by0
+  }
   foot(bx1, by1, ax0, ay0, ax1, ay1, k)
   d = haversineXYKm(footX, footY, bx1, by1)
-  if (d < best) { best = d; fx = footX; fy = footY; tx = bx1; ty = by1 }
+  if (d < best) {
+    best = d
+    fx = footX
+    fy = footY
+    tx = bx1
+    ty = by1
+  }
   out.km = best
-  out.fx = fx; out.fy = fy; out.tx = tx; out.ty = ty
+  out.fx = fx
+  out.fy = fy
+  out.tx = tx
+  out.ty = ty
 }

@@ -82,20 +82,31 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
     const pieces: number[] = []
     let runInside: boolean | null = null
     for (let s = chain.segStart; s < chain.segEnd; s++) {
-      const pa = 2 * a.segA[s], pb = 2 * a.segB[s]
-      const ax = a.coords[pa], ay = a.coords[pa + 1], bx = a.coords[pb], by = a.coords[pb + 1]
+      const pa = 2 * a.segA[s],
+        pb = 2 * a.segB[s]
+      const ax = a.coords[pa],
+        ay = a.coords[pa + 1],
+        bx = a.coords[pb],
+        by = a.coords[pb + 1]
       if (ax === bx && ay === by) continue
-      if (a.segShared[s]) { runInside = null; continue }
+      if (a.segShared[s]) {
+        runInside = null
+        continue
+      }
       ivs.length = 0
       for (let c = start[s]; c < start[s + 1]; c++) {
         const j = candB[c]
         const dx = shifts[candShift[c]]
-        const qa = 2 * b.segA[j], qb = 2 * b.segB[j]
-        if (outwardClip(ax + dx, ay, bx + dx, by, chain.interiorLeft,
-          b.coords[qa], b.coords[qa + 1], b.coords[qb], b.coords[qb + 1], toleranceKm, clip)) {
+        const qa = 2 * b.segA[j],
+          qb = 2 * b.segB[j]
+        if (outwardClip(ax + dx, ay, bx + dx, by, chain.interiorLeft, b.coords[qa], b.coords[qa + 1], b.coords[qb], b.coords[qb + 1], toleranceKm, clip)) {
           ivs.push(clip.t0, clip.t1)
           // A neighbour's edge lying along the whole segment (shared topology) settles it.
-          if (clip.t0 <= T_EPS && clip.t1 >= 1 - T_EPS) { ivs.length = 0; ivs.push(0, 1); break }
+          if (clip.t0 <= T_EPS && clip.t1 >= 1 - T_EPS) {
+            ivs.length = 0
+            ivs.push(0, 1)
+            break
+          }
         }
       }
       const merged = mergeIntervals(ivs)
@@ -134,7 +145,9 @@ function joinAtEnds(lines: Position[][]): Position[][] {
   if (lines.length < 2) return lines
   const key = (p: Position): string => `${p[0]},${p[1]}`
   const byStart = new Map<string, number>()
-  lines.forEach((l, i) => { if (!isClosed(l)) byStart.set(key(l[0]), i) })
+  lines.forEach((l, i) => {
+    if (!isClosed(l)) byStart.set(key(l[0]), i)
+  })
   const used = new Uint8Array(lines.length)
   const hasPredecessor = new Uint8Array(lines.length)
   lines.forEach((l) => {
@@ -159,7 +172,8 @@ function joinAtEnds(lines: Position[][]): Position[][] {
 }
 
 function isClosed(l: Position[]): boolean {
-  const a = l[0], b = l[l.length - 1]
+  const a = l[0],
+    b = l[l.length - 1]
   return l.length > 2 && a[0] === b[0] && a[1] === b[1]
 }
 
@@ -168,9 +182,7 @@ function ringMayBeInside(ring: readonly number[], b: readonly number[], shifts: 
 }
 
 /** Whether the ground just across segment s at fraction t (outward of its polygon) is another of a's polygons. */
-function acrossIsOwn(
-  a: PreparedGeometry, s: number, ax: number, ay: number, bx: number, by: number, interiorLeft: boolean, t: number,
-): boolean {
+function acrossIsOwn(a: PreparedGeometry, s: number, ax: number, ay: number, bx: number, by: number, interiorLeft: boolean, t: number): boolean {
   const k = Math.cos(((ay + by) / 2) * DEG_TO_RAD)
   const ux = (bx - ax) * k
   const uy = by - ay
@@ -178,7 +190,7 @@ function acrossIsOwn(
   if (len === 0) return false
   const stepDeg = ACROSS_KM / (EARTH_RADIUS_KM * DEG_TO_RAD)
   const sign = interiorLeft ? 1 : -1
-  const x = ax + (bx - ax) * t + ((sign * uy) / len) * stepDeg / k
+  const x = ax + (bx - ax) * t + (((sign * uy) / len) * stepDeg) / k
   const y = ay + (by - ay) * t - ((sign * ux) / len) * stepDeg
   const own = a.segPolygon[s]
   return polygonsAt(a, x, y).some((p) => p !== own)
@@ -221,8 +233,16 @@ function mergeIntervals(ivs: number[]): number[] {
  * spanned by a and its outward normal, in a local km plane at a's mean latitude.
  */
 function outwardClip(
-  ax: number, ay: number, bx: number, by: number, interiorLeft: boolean,
-  qx0: number, qy0: number, qx1: number, qy1: number, toleranceKm: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  interiorLeft: boolean,
+  qx0: number,
+  qy0: number,
+  qx1: number,
+  qy1: number,
+  toleranceKm: number,
   out: { t0: number; t1: number },
 ): boolean {
   const ky = EARTH_RADIUS_KM * DEG_TO_RAD
@@ -235,10 +255,14 @@ function outwardClip(
   uy /= len
   const nx = interiorLeft ? uy : -uy
   const ny = interiorLeft ? -ux : ux
-  const px0 = (qx0 - ax) * kx, py0 = (qy0 - ay) * ky
-  const px1 = (qx1 - ax) * kx, py1 = (qy1 - ay) * ky
-  const s0 = px0 * ux + py0 * uy, h0 = px0 * nx + py0 * ny
-  const s1 = px1 * ux + py1 * uy, h1 = px1 * nx + py1 * ny
+  const px0 = (qx0 - ax) * kx,
+    py0 = (qy0 - ay) * ky
+  const px1 = (qx1 - ax) * kx,
+    py1 = (qy1 - ay) * ky
+  const s0 = px0 * ux + py0 * uy,
+    h0 = px0 * nx + py0 * ny
+  const s1 = px1 * ux + py1 * uy,
+    h1 = px1 * nx + py1 * ny
   // b's edge lying on a's own line is rounding-level off it; accept 1 µm on the inner side.
   const hMin = -1e-9
   const ds = s1 - s0
@@ -246,7 +270,8 @@ function outwardClip(
   clipRange[0] = 0
   clipRange[1] = 1
   if (!clipEdge(-ds, s0) || !clipEdge(ds, len - s0) || !clipEdge(-dh, h0 - hMin) || !clipEdge(dh, toleranceKm - h0)) return false
-  const u0 = clipRange[0], u1 = clipRange[1]
+  const u0 = clipRange[0],
+    u1 = clipRange[1]
   const sa = s0 + ds * u0
   const sb = s0 + ds * u1
   out.t0 = Math.max(0, Math.min(sa, sb) / len)
@@ -274,12 +299,11 @@ function clipEdge(p: number, q: number): boolean {
  * Turns a ring's covered pieces into lines (joining across vertices and the ring's seam), each
  * running with a's ground on its left; returns their km.
  */
-function assemble(
-  a: PreparedGeometry, segStart: number, segEnd: number, interiorLeft: boolean, pieces: number[], lines: Position[][],
-): number {
+function assemble(a: PreparedGeometry, segStart: number, segEnd: number, interiorLeft: boolean, pieces: number[], lines: Position[][]): number {
   if (pieces.length === 0) return 0
   const at = (s: number, t: number): Position => {
-    const p = 2 * a.segA[s], q = 2 * a.segB[s]
+    const p = 2 * a.segA[s],
+      q = 2 * a.segB[s]
     const x = t >= 1 ? a.coords[q] : a.coords[p] + (a.coords[q] - a.coords[p]) * t
     const y = t >= 1 ? a.coords[q + 1] : a.coords[p + 1] + (a.coords[q + 1] - a.coords[p + 1]) * t
     return [x, y]
@@ -289,7 +313,9 @@ function assemble(
   let prevSeg = -2
   let prevT1 = 0
   for (let i = 0; i < pieces.length; i += 3) {
-    const s = pieces[i], t0 = pieces[i + 1], t1 = pieces[i + 2]
+    const s = pieces[i],
+      t0 = pieces[i + 1],
+      t1 = pieces[i + 2]
     const joins = cur !== null && t0 <= T_EPS && prevT1 >= 1 - T_EPS && followsInRing(a, prevSeg, s)
     if (!joins || cur === null) {
       cur = { first: s, last: s, coords: [at(s, t0)] }
@@ -324,15 +350,16 @@ function assemble(
 /** Whether segment `next` starts where `prev` ends (skipping nothing: consecutive in the ring, or the seam). */
 function followsInRing(a: PreparedGeometry, prev: number, next: number): boolean {
   if (prev < 0) return false
-  const e = 2 * a.segB[prev], f = 2 * a.segA[next]
+  const e = 2 * a.segB[prev],
+    f = 2 * a.segA[next]
   return a.coords[e] === a.coords[f] && a.coords[e + 1] === a.coords[f + 1]
 }
 
 function firstLiveSeg(a: PreparedGeometry, segStart: number, segEnd: number): number {
   for (let s = segStart; s < segEnd; s++) {
-    const p = 2 * a.segA[s], q = 2 * a.segB[s]
+    const p = 2 * a.segA[s],
+      q = 2 * a.segB[s]
     if (a.coords[p] !== a.coords[q] || a.coords[p + 1] !== a.coords[q + 1]) return s
   }
   return segStart
 }
-

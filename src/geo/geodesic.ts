@@ -48,10 +48,8 @@ export interface NearestXY {
  * of the segment and err by far less than 0.1% for segments up to ~50 km.
  * Longitudes must already be in one continuous frame (no ±180 jump between the three points).
  */
-export function nearestOnSegmentXY(
-  px: number, py: number, ax: number, ay: number, bx: number, by: number, out: NearestXY,
-): NearestXY {
-  const k = Math.cos(((Math.min(ay, by, py) + Math.max(ay, by, py)) * 0.5) * DEG_TO_RAD)
+export function nearestOnSegmentXY(px: number, py: number, ax: number, ay: number, bx: number, by: number, out: NearestXY): NearestXY {
+  const k = Math.cos((Math.min(ay, by, py) + Math.max(ay, by, py)) * 0.5 * DEG_TO_RAD)
   const dx = (bx - ax) * k
   const dy = by - ay
   const len2 = dx * dx + dy * dy

@@ -10,7 +10,9 @@ import type { Geometry, Position } from 'geojson'
  * the output of normalizeGeometry. Any changed coordinate changes the hash.
  */
 export function geometryHash(geometry: Geometry): string {
-  return createHash('sha256').update(canonicalJson(canonicalGeometry(geometry))).digest('hex')
+  return createHash('sha256')
+    .update(canonicalJson(canonicalGeometry(geometry)))
+    .digest('hex')
 }
 
 /**

@@ -50,7 +50,10 @@ export function holdingShares(geometry: Geometry, prepared: PreparedAreas): Hold
     const seen = new Set<string>()
     for (const area of areas) {
       const key = shareKey(area)
-      if (!seen.has(key)) { seen.add(key); add(area, amount) }
+      if (!seen.has(key)) {
+        seen.add(key)
+        add(area, amount)
+      }
     }
   }
   let unit: HoldingShares['unit']
@@ -70,7 +73,11 @@ export function holdingShares(geometry: Geometry, prepared: PreparedAreas): Hold
       const route = segmentRoute(geometry, prepared)
       whole = route.lengthKm
       const byKey = new Map(prepared.areas.map((area) => [area.key, area]))
-      for (const segment of route.segments) addOnce(segment.holders.map((h) => byKey.get(h.key)!), segment.lengthKm)
+      for (const segment of route.segments)
+        addOnce(
+          segment.holders.map((h) => byKey.get(h.key)!),
+          segment.lengthKm,
+        )
       break
     }
     case 'Polygon':

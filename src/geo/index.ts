@@ -14,9 +14,7 @@ export { frontLines } from './fronts.js'
 export type { FrontLines, FrontOptions } from './fronts.js'
 export { routeSeverance, segmentRoute, sideOf } from './route.js'
 export type { RouteSegment, RouteSeverance, SegmentedRoute } from './route.js'
-export {
-  areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons,
-} from './changes.js'
+export { areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons } from './changes.js'
 export type { PreparedTerritory, TerritoryChange } from './changes.js'
 export { canonicalJson, geometryHash } from './hash.js'
 export { MAX_PROBLEMS, normalizeGeometry } from './validate.js'

@@ -20,8 +20,7 @@ export function orientation(ax: number, ay: number, bx: number, by: number, cx: 
 
 /** Whether (px, py) lies in the bounding box of segment ab, boundary included. */
 export function inSegmentBox(px: number, py: number, ax: number, ay: number, bx: number, by: number): boolean {
-  return (ax < bx ? ax <= px && px <= bx : bx <= px && px <= ax) &&
-    (ay < by ? ay <= py && py <= by : by <= py && py <= ay)
+  return (ax < bx ? ax <= px && px <= bx : bx <= px && px <= ax) && (ay < by ? ay <= py && py <= by : by <= py && py <= ay)
 }
 
 /**
@@ -32,7 +31,7 @@ export function inSegmentBox(px: number, py: number, ax: number, ay: number, bx:
 export function rayCrossing(ax: number, ay: number, bx: number, by: number, px: number, py: number, east = true): -1 | 0 | 1 {
   const turn = orientation(ax, ay, bx, by, px, py)
   if (turn === 0 && inSegmentBox(px, py, ax, ay, bx, by)) return 0
-  if ((ay > py) === (by > py)) return -1
+  if (ay > py === by > py) return -1
   // p left of an edge running north (right of one running south) has the edge to its east.
   const edgeEast = by > ay ? turn > 0 : turn < 0
   return edgeEast === east ? 1 : -1
@@ -42,7 +41,8 @@ export function rayCrossing(ax: number, ay: number, bx: number, by: number, px: 
 export function pointInRing(ring: readonly Position[], point: Position): -1 | 0 | 1 {
   const n = ring.length
   if (n === 0) return -1
-  const px = point[0], py = point[1]
+  const px = point[0],
+    py = point[1]
   let inside = false
   for (let i = 0, j = n - 1; i < n; j = i++) {
     const crossing = rayCrossing(ring[j][0], ring[j][1], ring[i][0], ring[i][1], px, py)
@@ -62,11 +62,14 @@ export function pointInRing(ring: readonly Position[], point: Position): -1 | 0 
 export function ringAreaSigned(ring: readonly Position[], wrap = false): number {
   const n = ring.length
   if (n < 3) return 0
-  const x0 = toFrameLon(ring[0][0], wrap), y0 = ring[0][1]
+  const x0 = toFrameLon(ring[0][0], wrap),
+    y0 = ring[0][1]
   let sum = 0
-  let px = toFrameLon(ring[1][0], wrap) - x0, py = ring[1][1] - y0
+  let px = toFrameLon(ring[1][0], wrap) - x0,
+    py = ring[1][1] - y0
   for (let i = 2; i < n; i++) {
-    const qx = toFrameLon(ring[i][0], wrap) - x0, qy = ring[i][1] - y0
+    const qx = toFrameLon(ring[i][0], wrap) - x0,
+      qy = ring[i][1] - y0
     sum += px * qy - qx * py
     px = qx
     py = qy
@@ -91,11 +94,23 @@ export function fromFrameLon(lon: number): number {
 /** Calls `fn` on every position of a geometry, GeometryCollections included. */
 export function eachPosition(g: Geometry, fn: (p: Position) => void): void {
   switch (g.type) {
-    case 'Point': fn(g.coordinates); break
-    case 'MultiPoint': case 'LineString': for (const p of g.coordinates) fn(p); break
-    case 'MultiLineString': case 'Polygon': for (const l of g.coordinates) for (const p of l) fn(p); break
-    case 'MultiPolygon': for (const poly of g.coordinates) for (const r of poly) for (const p of r) fn(p); break
-    case 'GeometryCollection': for (const c of g.geometries) eachPosition(c, fn); break
+    case 'Point':
+      fn(g.coordinates)
+      break
+    case 'MultiPoint':
+    case 'LineString':
+      for (const p of g.coordinates) fn(p)
+      break
+    case 'MultiLineString':
+    case 'Polygon':
+      for (const l of g.coordinates) for (const p of l) fn(p)
+      break
+    case 'MultiPolygon':
+      for (const poly of g.coordinates) for (const r of poly) for (const p of r) fn(p)
+      break
+    case 'GeometryCollection':
+      for (const c of g.geometries) eachPosition(c, fn)
+      break
   }
 }
 
@@ -128,9 +143,11 @@ export function segmentMeetsBbox(ax: number, ay: number, bx: number, by: number,
   if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) return false
   const s0 = Math.sign(orientation(ax, ay, bx, by, x0, y0))
   if (s0 === 0) return true
-  return Math.sign(orientation(ax, ay, bx, by, x1, y0)) !== s0 ||
+  return (
+    Math.sign(orientation(ax, ay, bx, by, x1, y0)) !== s0 ||
     Math.sign(orientation(ax, ay, bx, by, x1, y1)) !== s0 ||
     Math.sign(orientation(ax, ay, bx, by, x0, y1)) !== s0
+  )
 }
 
 /**

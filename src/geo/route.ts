@@ -81,7 +81,8 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
       joinPairs(index, areas.segIndex, dx, 1e-7, (r, j) => {
         if (segPolygon[j] < 0) return
         const i = segOf[r]
-        const qa = 2 * segA[j], qb = 2 * segB[j]
+        const qa = 2 * segA[j],
+          qb = 2 * segB[j]
         ts.length = 0
         intersectParams(xs[i] + dx, ys[i], xs[i + 1] + dx, ys[i + 1], coords[qa], coords[qa + 1], coords[qb], coords[qb + 1], ts)
         for (const t of ts) cuts.push(i + t)
@@ -130,12 +131,14 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
     let open: RouteSegment | null = null
     let openKey = ''
     for (let k = 0; k + 1 < keep.length; k++) {
-      const g0 = keep[k], g1 = keep[k + 1]
+      const g0 = keep[k],
+        g1 = keep[k + 1]
       const coordsOut = pieceCoords(xs, ys, g0, g1)
       const [mx, my] = samplePoint(coordsOut)
       const held = heldAt(mx, my)
       const key = held.join(',')
-      const fromKm = kmAt(g0), toKm = kmAt(g1)
+      const fromKm = kmAt(g0),
+        toKm = kmAt(g1)
       if (open && key === openKey) {
         const line = open.geometry.coordinates
         for (let q = 1; q < coordsOut.length; q++) line.push(coordsOut[q])
@@ -178,9 +181,13 @@ function samplePoint(coords: Position[]): [number, number] {
   let bestLen = -1
   for (let i = 0; i + 1 < coords.length; i++) {
     const len = Math.abs(coords[i + 1][0] - coords[i][0]) + Math.abs(coords[i + 1][1] - coords[i][1])
-    if (len > bestLen) { bestLen = len; best = i }
+    if (len > bestLen) {
+      bestLen = len
+      best = i
+    }
   }
-  const a = coords[best], b = coords[Math.min(best + 1, coords.length - 1)]
+  const a = coords[best],
+    b = coords[Math.min(best + 1, coords.length - 1)]
   return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]
 }
 
@@ -188,16 +195,15 @@ function samplePoint(coords: Position[]): [number, number] {
  * Fractions along p0→p1 where it meets q0→q1 (planar in lon/lat, where both are straight): one for
  * a crossing or touch, the two ends of the shared part when they run along each other.
  */
-export function intersectParams(
-  p0x: number, p0y: number, p1x: number, p1y: number,
-  q0x: number, q0y: number, q1x: number, q1y: number,
-  out: number[],
-): void {
-  const rx = p1x - p0x, ry = p1y - p0y
-  const sx = q1x - q0x, sy = q1y - q0y
+export function intersectParams(p0x: number, p0y: number, p1x: number, p1y: number, q0x: number, q0y: number, q1x: number, q1y: number, out: number[]): void {
+  const rx = p1x - p0x,
+    ry = p1y - p0y
+  const sx = q1x - q0x,
+    sy = q1y - q0y
   const rLen = Math.hypot(rx, ry)
   if (rLen === 0) return
-  const wx = q0x - p0x, wy = q0y - p0y
+  const wx = q0x - p0x,
+    wy = q0y - p0y
   const off0 = (rx * wy - ry * wx) / rLen
   const off1 = (rx * (q1y - p0y) - ry * (q1x - p0x)) / rLen
   const eps = ON_SEGMENT_EPS_DEG
@@ -207,7 +213,10 @@ export function intersectParams(
     const t1 = ((q1x - p0x) * rx + (q1y - p0y) * ry) / r2
     const lo = Math.max(0, Math.min(t0, t1))
     const hi = Math.min(1, Math.max(t0, t1))
-    if (lo <= hi) { out.push(lo); if (hi > lo) out.push(hi) }
+    if (lo <= hi) {
+      out.push(lo)
+      if (hi > lo) out.push(hi)
+    }
     return
   }
   const denom = rx * sy - ry * sx
@@ -249,7 +258,10 @@ export function routeSeverance(segments: readonly RouteSegment[], ownerSide: str
   let inCut = false
   let part = -1
   for (const s of segments) {
-    if (s.part !== part) { part = s.part; inCut = false }
+    if (s.part !== part) {
+      part = s.part
+      inCut = false
+    }
     const sides = [...new Set(s.holders.map(sideOf))]
     if (sides.length === 0) {
       unmappedKm += s.lengthKm

@@ -61,7 +61,10 @@ const NODE_SIZE = 8
 
 /** Whether longitudes of these geometries are more compact once western ones are moved by +360. */
 export function needsWrap(geometries: readonly Geometry[]): boolean {
-  let min = Infinity, max = -Infinity, min360 = Infinity, max360 = -Infinity
+  let min = Infinity,
+    max = -Infinity,
+    min360 = Infinity,
+    max360 = -Infinity
   for (const g of geometries) {
     eachPosition(g, (p) => {
       const lon = p[0]
@@ -105,7 +108,10 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
   const addChain = (pts: Position[], polygon: number, kind: 'point' | 'line' | 'outer' | 'hole'): FrameBBox => {
     const first = v
     // The chain's frame bbox is taken while its vertices are copied into the frame.
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity
     for (const p of pts) {
       const x = toFrameLon(p[0], wrap)
       const y = p[1]
@@ -121,13 +127,25 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
     const chain = chains.length
     const closed = kind === 'outer' || kind === 'hole'
     if (pts.length === 1 || kind === 'point') {
-      segA[s] = first; segB[s] = first; segChain[s] = chain; segPolygon[s] = polygon; s++
+      segA[s] = first
+      segB[s] = first
+      segChain[s] = chain
+      segPolygon[s] = polygon
+      s++
     } else {
       for (let i = first; i < v - 1; i++) {
-        segA[s] = i; segB[s] = i + 1; segChain[s] = chain; segPolygon[s] = polygon; s++
+        segA[s] = i
+        segB[s] = i + 1
+        segChain[s] = chain
+        segPolygon[s] = polygon
+        s++
       }
       if (closed && !samePoint(coords, first, v - 1)) {
-        segA[s] = v - 1; segB[s] = first; segChain[s] = chain; segPolygon[s] = polygon; s++
+        segA[s] = v - 1
+        segB[s] = first
+        segChain[s] = chain
+        segPolygon[s] = polygon
+        s++
       }
     }
     let interiorLeft = false
@@ -151,13 +169,27 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
 
   const addGeometry = (g: Geometry, source: number): void => {
     switch (g.type) {
-      case 'Point': addChain([g.coordinates], -1, 'point'); break
-      case 'MultiPoint': for (const p of g.coordinates) addChain([p], -1, 'point'); break
-      case 'LineString': if (g.coordinates.length > 0) addChain(g.coordinates, -1, 'line'); break
-      case 'MultiLineString': for (const l of g.coordinates) if (l.length > 0) addChain(l, -1, 'line'); break
-      case 'Polygon': addPolygon(g.coordinates, source); break
-      case 'MultiPolygon': for (const p of g.coordinates) addPolygon(p, source); break
-      case 'GeometryCollection': for (const c of g.geometries) addGeometry(c, source); break
+      case 'Point':
+        addChain([g.coordinates], -1, 'point')
+        break
+      case 'MultiPoint':
+        for (const p of g.coordinates) addChain([p], -1, 'point')
+        break
+      case 'LineString':
+        if (g.coordinates.length > 0) addChain(g.coordinates, -1, 'line')
+        break
+      case 'MultiLineString':
+        for (const l of g.coordinates) if (l.length > 0) addChain(l, -1, 'line')
+        break
+      case 'Polygon':
+        addPolygon(g.coordinates, source)
+        break
+      case 'MultiPolygon':
+        for (const p of g.coordinates) addPolygon(p, source)
+        break
+      case 'GeometryCollection':
+        for (const c of g.geometries) addGeometry(c, source)
+        break
     }
   }
   geometries.forEach((g, i) => addGeometry(g, i))
@@ -170,15 +202,17 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
     for (let i = 0; i < nUsed; i++) {
       const a = segA[i] * 2
       const b = segB[i] * 2
-      const ax = coords[a], ay = coords[a + 1], bx = coords[b], by = coords[b + 1]
+      const ax = coords[a],
+        ay = coords[a + 1],
+        bx = coords[b],
+        by = coords[b + 1]
       segIndex.add(ax < bx ? ax : bx, ay < by ? ay : by, ax > bx ? ax : bx, ay > by ? ay : by)
     }
     segIndex.finish()
     bbox = [segIndex.minX, segIndex.minY, segIndex.maxX, segIndex.maxY]
   }
-  const segShared = options.markShared === false
-    ? new Uint8Array(nUsed)
-    : markSharedSegments(coords, segA.subarray(0, nUsed), segB.subarray(0, nUsed), segPolygon)
+  const segShared =
+    options.markShared === false ? new Uint8Array(nUsed) : markSharedSegments(coords, segA.subarray(0, nUsed), segB.subarray(0, nUsed), segPolygon)
   let polyIndex: Flatbush | null = null
   if (polygons.length > 0) {
     polyIndex = new Flatbush(polygons.length, NODE_SIZE)
@@ -219,18 +253,32 @@ function markSharedSegments(coords: Float64Array, segA: Uint32Array, segB: Uint3
   const table = new Int32Array(size).fill(-1)
   for (let s = 0; s < n; s++) {
     if (segPolygon[s] < 0) continue
-    let p = 2 * segA[s], q = 2 * segB[s]
-    if (coords[p] > coords[q] || (coords[p] === coords[q] && coords[p + 1] > coords[q + 1])) { const r = p; p = q; q = r }
+    let p = 2 * segA[s],
+      q = 2 * segB[s]
+    if (coords[p] > coords[q] || (coords[p] === coords[q] && coords[p + 1] > coords[q + 1])) {
+      const r = p
+      p = q
+      q = r
+    }
     if (coords[p] === coords[q] && coords[p + 1] === coords[q + 1]) continue
-    hashScratch[0] = coords[p]; hashScratch[1] = coords[p + 1]; hashScratch[2] = coords[q]; hashScratch[3] = coords[q + 1]
+    hashScratch[0] = coords[p]
+    hashScratch[1] = coords[p + 1]
+    hashScratch[2] = coords[q]
+    hashScratch[3] = coords[q + 1]
     let h = 0x811c9dc5
     for (let w = 0; w < 8; w++) h = Math.imul(h ^ hashWords[w], 0x01000193)
     let slot = (h ^ (h >>> 15)) & mask
     for (;;) {
       const other = table[slot]
-      if (other < 0) { table[slot] = s; break }
+      if (other < 0) {
+        table[slot] = s
+        break
+      }
       if (sameSegment(coords, segA, segB, other, s)) {
-        if (segPolygon[other] !== segPolygon[s]) { shared[other] = 1; shared[s] = 1 }
+        if (segPolygon[other] !== segPolygon[s]) {
+          shared[other] = 1
+          shared[s] = 1
+        }
         break
       }
       slot = (slot + 1) & mask
@@ -240,7 +288,10 @@ function markSharedSegments(coords: Float64Array, segA: Uint32Array, segB: Uint3
 }
 
 function sameSegment(coords: Float64Array, segA: Uint32Array, segB: Uint32Array, i: number, j: number): boolean {
-  const a = 2 * segA[i], b = 2 * segB[i], c = 2 * segA[j], d = 2 * segB[j]
+  const a = 2 * segA[i],
+    b = 2 * segB[i],
+    c = 2 * segA[j],
+    d = 2 * segB[j]
   const eq = (u: number, v: number): boolean => coords[u] === coords[v] && coords[u + 1] === coords[v + 1]
   return (eq(a, c) && eq(b, d)) || (eq(a, d) && eq(b, c))
 }
@@ -254,20 +305,37 @@ function countGeometry(g: Geometry): [number, number] {
   let verts = 0
   let segs = 0
   switch (g.type) {
-    case 'Point': return [1, 1]
-    case 'MultiPoint': return [g.coordinates.length, g.coordinates.length]
-    case 'LineString': return [g.coordinates.length, Math.max(1, g.coordinates.length - 1)]
+    case 'Point':
+      return [1, 1]
+    case 'MultiPoint':
+      return [g.coordinates.length, g.coordinates.length]
+    case 'LineString':
+      return [g.coordinates.length, Math.max(1, g.coordinates.length - 1)]
     case 'MultiLineString':
-      for (const l of g.coordinates) { verts += l.length; segs += Math.max(1, l.length - 1) }
+      for (const l of g.coordinates) {
+        verts += l.length
+        segs += Math.max(1, l.length - 1)
+      }
       return [verts, segs]
     case 'Polygon':
-      for (const r of g.coordinates) { verts += r.length; segs += r.length }
+      for (const r of g.coordinates) {
+        verts += r.length
+        segs += r.length
+      }
       return [verts, segs]
     case 'MultiPolygon':
-      for (const p of g.coordinates) for (const r of p) { verts += r.length; segs += r.length }
+      for (const p of g.coordinates)
+        for (const r of p) {
+          verts += r.length
+          segs += r.length
+        }
       return [verts, segs]
     case 'GeometryCollection':
-      for (const c of g.geometries) { const [v, s] = countGeometry(c); verts += v; segs += s }
+      for (const c of g.geometries) {
+        const [v, s] = countGeometry(c)
+        verts += v
+        segs += s
+      }
       return [verts, segs]
   }
   return [0, 0]
@@ -291,18 +359,21 @@ export function polygonsAt(g: PreparedGeometry, x: number, y: number): number[] 
     if (b[0] < west) west = b[0]
   }
   const goEast = east - x <= x - west
-  const segs = goEast
-    ? g.segIndex.search(x - eps, y - eps, east + eps, y + eps)
-    : g.segIndex.search(west - eps, y - eps, x + eps, y + eps)
+  const segs = goEast ? g.segIndex.search(x - eps, y - eps, east + eps, y + eps) : g.segIndex.search(west - eps, y - eps, x + eps, y + eps)
   const parity = new Uint8Array(cands.length)
   const onEdge = new Uint8Array(cands.length)
   const { coords, segA, segB, segPolygon } = g
   for (const s of segs) {
     const k = cands.indexOf(segPolygon[s])
     if (k < 0 || onEdge[k]) continue
-    const ax = coords[2 * segA[s]], ay = coords[2 * segA[s] + 1]
-    const bx = coords[2 * segB[s]], by = coords[2 * segB[s] + 1]
-    if (pointSegmentDist2(x, y, ax, ay, bx, by) <= eps * eps) { onEdge[k] = 1; continue }
+    const ax = coords[2 * segA[s]],
+      ay = coords[2 * segA[s] + 1]
+    const bx = coords[2 * segB[s]],
+      by = coords[2 * segB[s] + 1]
+    if (pointSegmentDist2(x, y, ax, ay, bx, by) <= eps * eps) {
+      onEdge[k] = 1
+      continue
+    }
     if (rayCrossing(ax, ay, bx, by, x, y, goEast) === 1) parity[k] ^= 1
   }
   const out: number[] = []
@@ -387,23 +458,33 @@ class PairHeap {
   keys: number[] = []
   as: number[] = []
   bs: number[] = []
-  get size(): number { return this.keys.length }
+  get size(): number {
+    return this.keys.length
+  }
   push(key: number, a: number, b: number): void {
     const { keys, as, bs } = this
     let i = keys.length
-    keys.push(key); as.push(a); bs.push(b)
+    keys.push(key)
+    as.push(a)
+    bs.push(b)
     while (i > 0) {
       const p = (i - 1) >> 1
       if (keys[p] <= key) break
-      keys[i] = keys[p]; as[i] = as[p]; bs[i] = bs[p]
+      keys[i] = keys[p]
+      as[i] = as[p]
+      bs[i] = bs[p]
       i = p
     }
-    keys[i] = key; as[i] = a; bs[i] = b
+    keys[i] = key
+    as[i] = a
+    bs[i] = b
   }
   /** Removes the top; its values are read from keys[0], as[0], bs[0] before calling. */
   pop(): void {
     const { keys, as, bs } = this
-    const key = keys.pop()!, a = as.pop()!, b = bs.pop()!
+    const key = keys.pop()!,
+      a = as.pop()!,
+      b = bs.pop()!
     const n = keys.length
     if (n === 0) return
     let i = 0
@@ -412,10 +493,14 @@ class PairHeap {
       if (c >= n) break
       if (c + 1 < n && keys[c + 1] < keys[c]) c++
       if (keys[c] >= key) break
-      keys[i] = keys[c]; as[i] = as[c]; bs[i] = bs[c]
+      keys[i] = keys[c]
+      as[i] = as[c]
+      bs[i] = bs[c]
       i = c
     }
-    keys[i] = key; as[i] = a; bs[i] = b
+    keys[i] = key
+    as[i] = a
+    bs[i] = b
   }
 }
 
@@ -430,10 +515,7 @@ const encLevel = (e: number): number => e % 64
  * hav(d) = hav(Δφ) + cos φ1 cos φ2 hav(Δλ) ≥ hav(gapφ) + cos²(φmax) hav(gapλ).
  * Valid for longitude gaps up to 180°; larger gaps are the short way round in another frame shift.
  */
-export function boxLowerBoundHav(
-  ax0: number, ay0: number, ax1: number, ay1: number,
-  bx0: number, by0: number, bx1: number, by1: number,
-): number {
+export function boxLowerBoundHav(ax0: number, ay0: number, ax1: number, ay1: number, bx0: number, by0: number, bx1: number, by1: number): number {
   let dLat = by0 - ay1
   if (ay0 - by1 > dLat) dLat = ay0 - by1
   let dLon = bx0 - ax1
@@ -465,15 +547,13 @@ export interface NearestState {
  * exact distance found, so far-apart or dense inputs cost about the pairs near the answer, not n·m.
  * `exact(i, j)` measures items i of A and j of B and updates `state.bestHav` itself.
  */
-export function nearestPairSearch(
-  a: Flatbush, b: Flatbush, dxA: number, state: NearestState, exact: (i: number, j: number) => void,
-): void {
+export function nearestPairSearch(a: Flatbush, b: Flatbush, dxA: number, state: NearestState, exact: (i: number, j: number) => void): void {
   const ta = view(a)
   const tb = view(b)
   const heap = new PairHeap()
-  const A = ta.boxes, B = tb.boxes
-  const lb = (pa: number, pb: number): number => boxLowerBoundHav(
-    A[pa] + dxA, A[pa + 1], A[pa + 2] + dxA, A[pa + 3], B[pb], B[pb + 1], B[pb + 2], B[pb + 3])
+  const A = ta.boxes,
+    B = tb.boxes
+  const lb = (pa: number, pb: number): number => boxLowerBoundHav(A[pa] + dxA, A[pa + 1], A[pa + 2] + dxA, A[pa + 3], B[pb], B[pb + 1], B[pb + 2], B[pb + 3])
   const consider = (pa: number, la: number, pb: number, lb0: number): void => {
     const key = lb(pa, pb)
     if (key >= state.bestHav) return
@@ -486,9 +566,13 @@ export function nearestPairSearch(
   consider(ta.root, ta.rootLevel, tb.root, tb.rootLevel)
   while (heap.size > 0) {
     if (heap.keys[0] >= state.bestHav) break
-    const ea = heap.as[0], eb = heap.bs[0]
+    const ea = heap.as[0],
+      eb = heap.bs[0]
     heap.pop()
-    const pa = encPos(ea), la = encLevel(ea), pb = encPos(eb), lb1 = encLevel(eb)
+    const pa = encPos(ea),
+      la = encLevel(ea),
+      pb = encPos(eb),
+      lb1 = encLevel(eb)
     if (expandA(ta, pa, la, tb, pb, lb1)) {
       const start = ta.indices[pa >> 2]
       const end = Math.min(start + ta.nodeSize4, ta.levelBounds[la - 1])
@@ -504,9 +588,10 @@ export function nearestPairSearch(
 function expandA(ta: TreeView, pa: number, la: number, tb: TreeView, pb: number, lb: number): boolean {
   if (la === 0) return false
   if (lb === 0) return true
-  const A = ta.boxes, B = tb.boxes
-  const areaA = (A[pa + 2] - A[pa]) + (A[pa + 3] - A[pa + 1])
-  const areaB = (B[pb + 2] - B[pb]) + (B[pb + 3] - B[pb + 1])
+  const A = ta.boxes,
+    B = tb.boxes
+  const areaA = A[pa + 2] - A[pa] + (A[pa + 3] - A[pa + 1])
+  const areaB = B[pb + 2] - B[pb] + (B[pb + 3] - B[pb + 1])
   return areaA >= areaB
 }
 
@@ -515,17 +600,16 @@ function expandA(ta: TreeView, pa: number, la: number, tb: TreeView, pb: number,
  * whose boxes come within `marginKm` of each other; the longitude margin widens with the latitude
  * of each node so it never falls short. A spatial join: cost grows with the pairs found, not |A|·|B|.
  */
-export function joinPairs(
-  a: Flatbush, b: Flatbush, dxA: number, marginKm: number,
-  onPair: (i: number, j: number) => void,
-): void {
+export function joinPairs(a: Flatbush, b: Flatbush, dxA: number, marginKm: number, onPair: (i: number, j: number) => void): void {
   const ta = view(a)
   const tb = view(b)
-  const A = ta.boxes, B = tb.boxes
+  const A = ta.boxes,
+    B = tb.boxes
   const dLat = marginKm / (EARTH_RADIUS_KM * DEG_TO_RAD)
   const stack: number[] = [enc(ta.root, ta.rootLevel), enc(tb.root, tb.rootLevel)]
   const near = (pa: number, pb: number): boolean => {
-    const ay0 = A[pa + 1], ay1 = A[pa + 3]
+    const ay0 = A[pa + 1],
+      ay1 = A[pa + 3]
     if (ay0 - dLat > B[pb + 3] || ay1 + dLat < B[pb + 1]) return false
     let dLon = 0
     if (dLat > 0) {
@@ -538,7 +622,10 @@ export function joinPairs(
   while (stack.length > 0) {
     const eb = stack.pop()!
     const ea = stack.pop()!
-    const pa = encPos(ea), la = encLevel(ea), pb = encPos(eb), lb = encLevel(eb)
+    const pa = encPos(ea),
+      la = encLevel(ea),
+      pb = encPos(eb),
+      lb = encLevel(eb)
     if (la === 0 && lb === 0) {
       onPair(ta.indices[pa >> 2], tb.indices[pb >> 2])
       continue
@@ -562,8 +649,7 @@ export function joinPairs(
 export function selfJoinPairs(tree: Flatbush, onPair: (i: number, j: number) => void): void {
   const t = view(tree)
   const B = t.boxes
-  const touch = (p: number, q: number): boolean =>
-    B[p] <= B[q + 2] && B[p + 2] >= B[q] && B[p + 1] <= B[q + 3] && B[p + 3] >= B[q + 1]
+  const touch = (p: number, q: number): boolean => B[p] <= B[q + 2] && B[p + 2] >= B[q] && B[p + 1] <= B[q + 3] && B[p + 3] >= B[q + 1]
   const children = (p: number, level: number): [number, number] => {
     const start = t.indices[p >> 2]
     return [start, Math.min(start + t.nodeSize4, t.levelBounds[level - 1])]
@@ -573,7 +659,10 @@ export function selfJoinPairs(tree: Flatbush, onPair: (i: number, j: number) => 
   while (stack.length > 0) {
     const eb = stack.pop()!
     const ea = stack.pop()!
-    const pa = encPos(ea), la = encLevel(ea), pb = encPos(eb), lb = encLevel(eb)
+    const pa = encPos(ea),
+      la = encLevel(ea),
+      pb = encPos(eb),
+      lb = encLevel(eb)
     if (pa === pb) {
       if (la === 0) continue
       const [start, end] = children(pa, la)
@@ -583,7 +672,8 @@ export function selfJoinPairs(tree: Flatbush, onPair: (i: number, j: number) => 
       continue
     }
     if (la === 0 && lb === 0) {
-      const i = t.indices[pa >> 2], j = t.indices[pb >> 2]
+      const i = t.indices[pa >> 2],
+        j = t.indices[pb >> 2]
       onPair(Math.min(i, j), Math.max(i, j))
       continue
     }
@@ -604,7 +694,7 @@ export function selfJoinPairs(tree: Flatbush, onPair: (i: number, j: number) => 
 export function frameShifts(a: FrameBBox, b: FrameBBox): number[] {
   const out: number[] = []
   for (const dx of [0, -360, 360]) {
-    const gap = Math.max(b[0] - (a[2] + dx), (a[0] + dx) - b[2], 0)
+    const gap = Math.max(b[0] - (a[2] + dx), a[0] + dx - b[2], 0)
     if (gap <= 180) out.push(dx)
   }
   return out

@@ -49,10 +49,7 @@ export interface SelfIntersections {
  * Rings must be closed, at least 4 positions long and free of consecutive repeats. Planar in the
  * coordinates as given ([lon, lat] degrees): segments are straight lines in lon/lat.
  */
-export function findSelfIntersections(
-  rings: readonly (readonly Position[])[],
-  options: FindSelfIntersectionsOptions = {},
-): SelfIntersections {
+export function findSelfIntersections(rings: readonly (readonly Position[])[], options: FindSelfIntersectionsOptions = {}): SelfIntersections {
   const maxResults = options.maxResults ?? Number.POSITIVE_INFINITY
   const maxComparisons = options.maxComparisons ?? Number.POSITIVE_INFINITY
   const { index, ringOf, segOf, total } = indexSegments(rings)
@@ -74,10 +71,7 @@ export function findSelfIntersections(
     const segA = segOf[i]
     const a0 = rings[ringA][segA]
     const a1 = rings[ringA][segA + 1]
-    const candidates = index.search(
-      Math.min(a0[0], a1[0]), Math.min(a0[1], a1[1]), Math.max(a0[0], a1[0]), Math.max(a0[1], a1[1]),
-      (j) => j > i,
-    )
+    const candidates = index.search(Math.min(a0[0], a1[0]), Math.min(a0[1], a1[1]), Math.max(a0[0], a1[0]), Math.max(a0[1], a1[1]), (j) => j > i)
     comparisons += candidates.length
     for (const j of candidates) {
       const ringB = ringOf[j]
@@ -155,9 +149,7 @@ export interface SegmentMeeting {
 }
 
 /** How segments p0p1 and q0q1 meet, if they do. Both must have distinct endpoints. */
-export function intersectSegments(
-  p0: Position, p1: Position, q0: Position, q1: Position,
-): SegmentMeeting | undefined {
+export function intersectSegments(p0: Position, p1: Position, q0: Position, q1: Position): SegmentMeeting | undefined {
   const dp0 = Math.sign(orientation(q0[0], q0[1], q1[0], q1[1], p0[0], p0[1]))
   const dp1 = Math.sign(orientation(q0[0], q0[1], q1[0], q1[1], p1[0], p1[1]))
   const dq0 = Math.sign(orientation(p0[0], p0[1], p1[0], p1[1], q0[0], q0[1]))
@@ -175,9 +167,7 @@ export function intersectSegments(
   return undefined
 }
 
-function collinearMeeting(
-  p0: Position, p1: Position, q0: Position, q1: Position,
-): SegmentMeeting | undefined {
+function collinearMeeting(p0: Position, p1: Position, q0: Position, q1: Position): SegmentMeeting | undefined {
   // Compare along x unless the shared line is vertical; comparisons of coordinates are exact.
   const axis = p0[0] !== p1[0] ? 0 : 1
   const [pLow, pHigh] = p0[axis] <= p1[axis] ? [p0, p1] : [p1, p0]

@@ -31,13 +31,16 @@ export interface NormalizeOptions {
 
 export const MAX_PROBLEMS = 50
 
-const GEOMETRY_TYPES: readonly GeometryType[] = [
-  'Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon',
-]
+const GEOMETRY_TYPES: readonly GeometryType[] = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']
 
 // Arrays enclosing each number of `coordinates`: a Polygon is rings → positions → numbers.
 const NESTING: Record<GeometryType, number> = {
-  Point: 1, MultiPoint: 2, LineString: 2, MultiLineString: 3, Polygon: 3, MultiPolygon: 4,
+  Point: 1,
+  MultiPoint: 2,
+  LineString: 2,
+  MultiLineString: 3,
+  Polygon: 3,
+  MultiPolygon: 4,
 }
 
 const SHAPE: Record<GeometryType, string> = {
@@ -76,8 +79,13 @@ type Ring = { positions: Position[]; sourceIndex: number[] }
  */
 export function normalizeGeometry(input: unknown, options: NormalizeOptions): NormalizedGeometry {
   const found: Findings = { errors: [], unlisted: 0, zDropped: 0, repeatsRemoved: 0, ringsRewound: 0, emptyPartsRemoved: 0 }
-  const refuse = (path: string, reason: string, vertexCount = 0): NormalizedGeometry =>
-    ({ geometry: null, empty: false, notes: [], errors: [{ path, reason }], vertexCount })
+  const refuse = (path: string, reason: string, vertexCount = 0): NormalizedGeometry => ({
+    geometry: null,
+    empty: false,
+    notes: [],
+    errors: [{ path, reason }],
+    vertexCount,
+  })
 
   if (input === null) return { geometry: null, empty: true, notes: [], errors: [], vertexCount: 0 }
   if (input === undefined) return refuse('', 'geometry is missing')
@@ -95,8 +103,10 @@ export function normalizeGeometry(input: unknown, options: NormalizeOptions): No
   }
   const depth = probeNesting(coordinates)
   if (depth !== undefined && depth !== NESTING[geometryType]) {
-    return refuse('/coordinates', `a ${geometryType}'s coordinates must be ${SHAPE[geometryType]}; ` +
-      `these are nested ${depth} deep where ${NESTING[geometryType]} is expected`)
+    return refuse(
+      '/coordinates',
+      `a ${geometryType}'s coordinates must be ${SHAPE[geometryType]}; ` + `these are nested ${depth} deep where ${NESTING[geometryType]} is expected`,
+    )
   }
   // Counted before any parsing so that an oversized geometry costs one walk over its arrays.
   const inputVertices = countPositions(coordinates, NESTING[geometryType] - 1)
@@ -164,7 +174,9 @@ function normalizeCoordinates(type: GeometryType, coordinates: unknown[], found:
 
 /** Members of a Multi* geometry; empty members are dropped, all of them empty makes the whole empty. */
 function normalizeParts<T>(
-  parts: unknown[], path: string, found: Findings,
+  parts: unknown[],
+  path: string,
+  found: Findings,
   normalizePart: (part: unknown, path: string) => T | 'empty' | null,
 ): T[] | 'empty' | null {
   const kept: T[] = []
@@ -196,8 +208,8 @@ function normalizeLine(value: unknown[], path: string, found: Findings): Positio
 function normalizePolygon(value: unknown[], path: string, found: Findings): Position[][] | 'empty' | null {
   if (value.length === 0) return 'empty'
   const parsed: (Position[] | null)[] = value.map((ring, r) =>
-    Array.isArray(ring) ? readPositions(ring, `${path}/${r}`, found)
-      : notAnArray(`${path}/${r}`, 'a ring (an array of positions)', ring, found))
+    Array.isArray(ring) ? readPositions(ring, `${path}/${r}`, found) : notAnArray(`${path}/${r}`, 'a ring (an array of positions)', ring, found),
+  )
   if (parsed.every((ring) => ring !== null && ring.length === 0)) return 'empty'
 
   const rings: Ring[] = []
@@ -215,15 +227,22 @@ function normalizePolygon(value: unknown[], path: string, found: Findings): Posi
   if (failed) return null
 
   const segments = rings.reduce((sum, ring) => sum + ring.positions.length - 1, 0)
-  const check = findSelfIntersections(rings.map((ring) => ring.positions), {
-    maxResults: MAX_PROBLEMS,
-    maxComparisons: COMPARISONS_BASE + COMPARISONS_PER_SEGMENT * segments,
-  })
+  const check = findSelfIntersections(
+    rings.map((ring) => ring.positions),
+    {
+      maxResults: MAX_PROBLEMS,
+      maxComparisons: COMPARISONS_BASE + COMPARISONS_PER_SEGMENT * segments,
+    },
+  )
   for (const meeting of check.intersections) reportMeeting(meeting, rings, path, found)
   if (check.intersections.length > 0) return null
   if (!check.complete) {
-    problem(found, path, `polygon is too intricate to check for crossings: over ${check.comparisons} pairs ` +
-      'of segments with overlapping bounds (many long segments side by side); simplify or split it')
+    problem(
+      found,
+      path,
+      `polygon is too intricate to check for crossings: over ${check.comparisons} pairs ` +
+        'of segments with overlapping bounds (many long segments side by side); simplify or split it',
+    )
     return null
   }
   const outside = findHolesOutsideShell(rings.map((ring) => ring.positions))
@@ -252,8 +271,7 @@ function checkRing(positions: Position[], path: string, found: Findings): Ring |
     return null
   }
   if (ring.positions.length < 4) {
-    problem(found, path, `ring has ${ring.positions.length} positions after removing repeats; ` +
-      'a ring needs at least 4 (3 distinct, then the first again)')
+    problem(found, path, `ring has ${ring.positions.length} positions after removing repeats; ` + 'a ring needs at least 4 (3 distinct, then the first again)')
     return null
   }
   return ring
@@ -268,17 +286,22 @@ function reportMeeting(meeting: RingIntersection, rings: Ring[], path: string, f
   const point = formatPosition(at, 7)
   if (ringA === ringB) {
     const between = `(segments ${segmentA} and ${segmentB})`
-    const reason = kind === 'cross' ? `ring ${ringA} crosses itself at ${point} ${between}`
-      : kind === 'overlap' ? `ring ${ringA} runs back over itself from ${point} ${between}`
-      : `ring ${ringA} touches itself at ${point} ${between}; a ring may pass through a point only once`
+    const reason =
+      kind === 'cross'
+        ? `ring ${ringA} crosses itself at ${point} ${between}`
+        : kind === 'overlap'
+          ? `ring ${ringA} runs back over itself from ${point} ${between}`
+          : `ring ${ringA} touches itself at ${point} ${between}; a ring may pass through a point only once`
     problem(found, where, reason)
     return
   }
   const between = `(segment ${segmentB} of ring ${ringB}, segment ${segmentA} of ring ${ringA})`
-  const reason = kind === 'cross' ? `ring ${ringB} crosses ring ${ringA} at ${point} ${between}`
-    : kind === 'overlap' ? `ring ${ringB} shares an edge with ring ${ringA} from ${point} ${between}`
-    : `ring ${ringB} touches ring ${ringA} at ${point} and at another point ${between}; ` +
-      'two rings may share at most one point'
+  const reason =
+    kind === 'cross'
+      ? `ring ${ringB} crosses ring ${ringA} at ${point} ${between}`
+      : kind === 'overlap'
+        ? `ring ${ringB} shares an edge with ring ${ringA} from ${point} ${between}`
+        : `ring ${ringB} touches ring ${ringA} at ${point} and at another point ${between}; ` + 'two rings may share at most one point'
   problem(found, where, reason)
 }
 

@@ -51,7 +51,9 @@ export function toProblem(error: FastifyError & { details?: ProblemDetail[] }): 
     const context = VALIDATION_CONTEXT[error.validationContext ?? ''] ?? error.validationContext ?? 'request'
     const details = error.validation.map((issue) => ({
       path: `/${context}${issue.instancePath}`,
-      code: String(issue.params?.issue && (issue.params.issue as { code?: string }).code ? (issue.params.issue as { code: string }).code : issue.keyword).toUpperCase(),
+      code: String(
+        issue.params?.issue && (issue.params.issue as { code?: string }).code ? (issue.params.issue as { code: string }).code : issue.keyword,
+      ).toUpperCase(),
       reason: issue.message ?? 'invalid',
     }))
     const summary = details.map((detail) => `${detail.path}: ${detail.reason}`).join('; ')
@@ -84,12 +86,19 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     if (body.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: body.code, status: body.status }, 'request refused')
     if (error.headers) reply.headers(error.headers)
-    return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
+    return reply
+      .status(body.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...body, instance: request.url }))
   })
   // Every route's path in a router of its own, to tell an unknown path from a known one asked with another method.
   const known = Router({ ignoreTrailingSlash: true })
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if ((METHODS as readonly string[]).includes(method)) known.on(method as HTTPMethod, route.url, () => {})
+    for (const method of [route.method].flat()) {
+      // `/docs` and `/docs/` are one path to a router that ignores trailing slashes: keep the first.
+      if ((METHODS as readonly string[]).includes(method) && !known.hasRoute(method as HTTPMethod, route.url))
+        known.on(method as HTTPMethod, route.url, () => {})
+    }
   })
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]
@@ -98,10 +107,17 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     if (allowed.length > 0) {
       const allow = allowed.includes('GET') && !allowed.includes('HEAD') ? [...allowed, 'HEAD'] : allowed
       const body = problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`)
-      return reply.status(405).header('Allow', allow.join(', ')).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
+      return reply
+        .status(405)
+        .header('Allow', allow.join(', '))
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(JSON.stringify({ ...body, instance: request.url }))
     }
     const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}`)
-    return reply.status(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance: request.url }))
+    return reply
+      .status(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...body, instance: request.url }))
   })
 }
 

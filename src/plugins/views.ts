@@ -15,7 +15,12 @@ declare module 'fastify' {
 
 /** The strong ETag of a request's answer at a view: the dataset, its revision, and the request. */
 export function etagOf(request: FastifyRequest, view: DatasetView): string {
-  const hash = createHash('sha256').update(request.url).update('\n').update(request.headers.accept ?? '').digest('base64url').slice(0, 16)
+  const hash = createHash('sha256')
+    .update(request.url)
+    .update('\n')
+    .update(request.headers.accept ?? '')
+    .digest('base64url')
+    .slice(0, 16)
   return `"${view.datasetId}.r${view.revision}.${hash}"`
 }
 

@@ -24,7 +24,13 @@ export async function territory(view: DatasetView, at: Date, filter: TerritoryFi
   return view.cached('territory', [interval, filter.actorIds ?? null, filter.sides ?? null, filter.status ?? null], async () => {
     const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at, ...filter })
     const shapes = await view.shapes(refs.map((ref) => ref.geometryHash))
-    const areas: AreaInput[] = refs.map((ref) => ({ key: String(ref.id), holder: ref.actorId, side: ref.side, status: ref.status, geometry: shapes.get(ref.geometryHash)! }))
+    const areas: AreaInput[] = refs.map((ref) => ({
+      key: String(ref.id),
+      holder: ref.actorId,
+      side: ref.side,
+      status: ref.status,
+      geometry: shapes.get(ref.geometryHash)!,
+    }))
     return prepareAreas(areas)
   })
 }

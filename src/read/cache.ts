@@ -102,8 +102,9 @@ export function estimateBytes(value: unknown): number {
     else if (ArrayBuffer.isView(item)) bytes += item.byteLength
     else if (Array.isArray(item)) {
       bytes += 16 + 8 * item.length
-      for (const element of item) if (typeof element === 'object' && element !== null) stack.push(element)
-      else bytes += 8
+      for (const element of item)
+        if (typeof element === 'object' && element !== null) stack.push(element)
+        else bytes += 8
     } else if (typeof item === 'object') {
       bytes += 32
       for (const member of Object.values(item as Record<string, unknown>)) stack.push(member)
@@ -144,4 +145,3 @@ export class CachedBody {
     return this.#gzip
   }
 }
-

@@ -61,7 +61,12 @@ export class ReadModel {
    * made, and the key it is kept under, belong to the revision the rows were read at. Returns the
    * view the answer belongs to (newer than `view` when a write landed in between).
    */
-  async answer<T>(view: DatasetView, kind: string, parts: readonly unknown[], produce: (view: DatasetView) => Promise<T>): Promise<{ view: DatasetView; value: T }> {
+  async answer<T>(
+    view: DatasetView,
+    kind: string,
+    parts: readonly unknown[],
+    produce: (view: DatasetView) => Promise<T>,
+  ): Promise<{ view: DatasetView; value: T }> {
     // Answers have keys of their own, apart from what services derive under `view.cached`.
     const answerKind = `answer:${kind}`
     const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
@@ -85,7 +90,12 @@ export class ReadModel {
   }
 
   /** A body answer: `render` makes the text once per view; the bytes (and their compressed forms) are cached. */
-  async body(view: DatasetView, kind: string, parts: readonly unknown[], render: (view: DatasetView) => Promise<string>): Promise<{ view: DatasetView; body: CachedBody }> {
+  async body(
+    view: DatasetView,
+    kind: string,
+    parts: readonly unknown[],
+    render: (view: DatasetView) => Promise<string>,
+  ): Promise<{ view: DatasetView; body: CachedBody }> {
     const { view: answered, value } = await this.answer(view, kind, parts, async (current) => new CachedBody(await render(current)))
     return { view: answered, body: value }
   }

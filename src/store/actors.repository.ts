@@ -15,7 +15,13 @@ function columns(actor: ActorValues) {
 
 /** A dataset's actor; retired ones are left out. */
 export async function findActor(db: Executor, datasetId: string, id: string): Promise<ActorRecord | undefined> {
-  const row = await db.selectFrom('actors').selectAll().where('dataset_id', '=', datasetId).where('id', '=', id).where('retired_at', 'is', null).executeTakeFirst()
+  const row = await db
+    .selectFrom('actors')
+    .selectAll()
+    .where('dataset_id', '=', datasetId)
+    .where('id', '=', id)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst()
   return row && toActorRecord(row)
 }
 
@@ -49,7 +55,14 @@ export async function insertActors(db: Executor, datasetId: string, actors: Acto
 }
 
 export async function sideExists(db: Executor, datasetId: string, side: string): Promise<boolean> {
-  const row = await db.selectFrom('actors').select('id').where('dataset_id', '=', datasetId).where('side', '=', side).where('retired_at', 'is', null).limit(1).executeTakeFirst()
+  const row = await db
+    .selectFrom('actors')
+    .select('id')
+    .where('dataset_id', '=', datasetId)
+    .where('side', '=', side)
+    .where('retired_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst()
   return row !== undefined
 }
 
@@ -76,5 +89,10 @@ export async function deleteActor(db: Executor, datasetId: string, id: string): 
 
 /** Hides an actor that only superseded rows refer to: answers as of earlier knowledge still name it. */
 export async function retireActor(db: Executor, datasetId: string, id: string): Promise<void> {
-  await db.updateTable('actors').set({ retired_at: sql`now()` }).where('dataset_id', '=', datasetId).where('id', '=', id).execute()
+  await db
+    .updateTable('actors')
+    .set({ retired_at: sql`now()` })
+    .where('dataset_id', '=', datasetId)
+    .where('id', '=', id)
+    .execute()
 }

@@ -109,7 +109,11 @@ export async function listAreaRefsAt(db: Executor, query: AreaQuery & { status?:
 export async function listGeometries(db: Executor, hashes: string[]): Promise<Map<string, AreaShape>> {
   const found = new Map<string, AreaShape>()
   for (let i = 0; i < hashes.length; i += 1000) {
-    const rows = await db.selectFrom('geometries').select(['hash', 'geometry']).where('hash', 'in', hashes.slice(i, i + 1000)).execute()
+    const rows = await db
+      .selectFrom('geometries')
+      .select(['hash', 'geometry'])
+      .where('hash', 'in', hashes.slice(i, i + 1000))
+      .execute()
     for (const row of rows) found.set(row.hash, row.geometry as AreaShape)
   }
   return found
@@ -200,13 +204,20 @@ export async function listAreasByKey(tx: Executor, datasetId: string, keys: stri
 /** Marks rows as no longer known from `at` on, superseded by import `by`. */
 export async function supersedeAreas(tx: Executor, ids: number[], at: Date, by: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 5000) {
-    await tx.updateTable('control_areas').set({ superseded_at: at, superseded_by: by }).where('id', 'in', ids.slice(i, i + 5000)).execute()
+    await tx
+      .updateTable('control_areas')
+      .set({ superseded_at: at, superseded_by: by })
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute()
   }
 }
 
 export async function insertAreas(tx: Executor, areas: NewControlArea[]): Promise<void> {
   for (let i = 0; i < areas.length; i += 1000) {
-    await tx.insertInto('control_areas').values(areas.slice(i, i + 1000)).execute()
+    await tx
+      .insertInto('control_areas')
+      .values(areas.slice(i, i + 1000))
+      .execute()
   }
 }
 
@@ -236,7 +247,20 @@ export async function revertAreas(tx: Executor, importId: number, at: Date, by: 
     .executeTakeFirst()
   const restored = await tx
     .insertInto('control_areas')
-    .columns(['dataset_id', 'area_key', 'actor_id', 'status', 'valid_from', 'valid_to', 'recorded_at', 'geometry_hash', 'bbox', 'source', 'properties', 'import_id'])
+    .columns([
+      'dataset_id',
+      'area_key',
+      'actor_id',
+      'status',
+      'valid_from',
+      'valid_to',
+      'recorded_at',
+      'geometry_hash',
+      'bbox',
+      'source',
+      'properties',
+      'import_id',
+    ])
     .expression((eb) =>
       eb
         .selectFrom('control_areas')

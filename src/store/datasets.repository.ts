@@ -86,8 +86,13 @@ async function announceRevision(db: Executor, id: string, revision: number): Pro
 }
 
 /** Deletes a dataset and everything of it: areas, features, imports, actors, and the geometries no one else uses. */
-export async function deleteDataset(tx: Executor, id: string): Promise<{ areas: number; features: number; imports: number; actors: number; geometries: number }> {
-  const hashes = (await tx.selectFrom('control_areas').select('geometry_hash').distinct().where('dataset_id', '=', id).execute()).map((row) => row.geometry_hash)
+export async function deleteDataset(
+  tx: Executor,
+  id: string,
+): Promise<{ areas: number; features: number; imports: number; actors: number; geometries: number }> {
+  const hashes = (await tx.selectFrom('control_areas').select('geometry_hash').distinct().where('dataset_id', '=', id).execute()).map(
+    (row) => row.geometry_hash,
+  )
   const areas = await tx.deleteFrom('control_areas').where('dataset_id', '=', id).executeTakeFirst()
   const features = await tx.deleteFrom('features').where('dataset_id', '=', id).executeTakeFirst()
   const imports = await tx.deleteFrom('imports').where('dataset_id', '=', id).executeTakeFirst()

@@ -79,19 +79,32 @@ export async function listCurrentFeatures(tx: Executor, datasetId: string, ids: 
 
 export async function supersedeFeatures(tx: Executor, rowIds: number[], at: Date, by: number): Promise<void> {
   for (let i = 0; i < rowIds.length; i += 5000) {
-    await tx.updateTable('features').set({ superseded_at: at, superseded_by: by }).where('row_id', 'in', rowIds.slice(i, i + 5000)).execute()
+    await tx
+      .updateTable('features')
+      .set({ superseded_at: at, superseded_by: by })
+      .where('row_id', 'in', rowIds.slice(i, i + 5000))
+      .execute()
   }
 }
 
 export async function insertFeatures(tx: Executor, features: NewFeature[]): Promise<void> {
   for (let i = 0; i < features.length; i += 500) {
-    await tx.insertInto('features').values(features.slice(i, i + 500)).execute()
+    await tx
+      .insertInto('features')
+      .values(features.slice(i, i + 500))
+      .execute()
   }
 }
 
 /** Imports still standing that superseded feature rows `importId` wrote. */
 export async function listImportsSupersedingFeaturesOf(tx: Executor, importId: number): Promise<number[]> {
-  const rows = await tx.selectFrom('features').select('superseded_by').distinct().where('import_id', '=', importId).where('superseded_by', 'in', (eb) => eb.selectFrom('imports').select('imports.id').where('imports.reverted_by', 'is', null)).execute()
+  const rows = await tx
+    .selectFrom('features')
+    .select('superseded_by')
+    .distinct()
+    .where('import_id', '=', importId)
+    .where('superseded_by', 'in', (eb) => eb.selectFrom('imports').select('imports.id').where('imports.reverted_by', 'is', null))
+    .execute()
   return rows.map((row) => row.superseded_by!).sort((a, b) => a - b)
 }
 

@@ -72,7 +72,12 @@ export async function insertImport(tx: Executor, record: NewImport): Promise<Imp
 }
 
 export async function updateImportCounts(tx: Executor, id: number, counts: Record<string, number>): Promise<ImportRecord> {
-  const row = await tx.updateTable('imports').set({ counts: JSON.stringify(counts) }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+  const row = await tx
+    .updateTable('imports')
+    .set({ counts: JSON.stringify(counts) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
   return toImportRecord(row)
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -12,6 +12,7 @@ const root = new URL('../..', import.meta.url).pathname
 // The command as a user runs it: its own process, its own embedded database (or the server in DATABASE_URL).
 t.test('frontline import / export', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontline-cli-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }
   if (process.env.DATABASE_URL) {
     // a database of its own on the server, so this file does not meet the others' schemas
@@ -38,7 +39,9 @@ t.test('frontline import / export', async (t) => {
   t.ok(map.features.some((f: any) => f.properties.actor === 'hts'))
   t.ok(map.features.every((f: any) => f.properties.validFrom <= '2024-11-28T23:59:59.999Z'))
 
-  const failed = await run('node', [bin, 'import', 'data/aleppo-2024/features.geojson', '--dataset', 'nope', '--kind', 'features'], { cwd: root, env }).catch((error: { code: number; stderr: string }) => error)
+  const failed = await run('node', [bin, 'import', 'data/aleppo-2024/features.geojson', '--dataset', 'nope', '--kind', 'features'], { cwd: root, env }).catch(
+    (error: { code: number; stderr: string }) => error,
+  )
   t.equal((failed as { code: number }).code, 1)
   t.match((failed as { stderr: string }).stderr, /does not exist/)
 })

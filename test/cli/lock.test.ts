@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -15,6 +15,7 @@ const collection = (...features: object[]) => ({ type: 'FeatureCollection', feat
 // One data directory for the whole file, as a user's would be: made once (initdb and migrations
 // take seconds), then locked, refused, left stale and taken over in turn.
 const dataDir = mkdtempSync(join(tmpdir(), 'frontline-lock-'))
+t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
 
 async function http(method: string, url: string, token: string, body?: unknown) {
   const response = await fetch(url, {
@@ -81,7 +82,10 @@ t.test('frontline next to an owner that is not a listening server', async (t) =>
 t.test('a stale lock left by a killed process', async (t) => {
   const staleLock = async () => {
     const pid = await deadPid()
-    writeFileSync(join(dataDir, 'pglite', LOCK_FILE), JSON.stringify({ pid, hostname: hostname(), port: 3999, startedAt: '2024-11-26T00:00:00.000Z', command: 'frontline server' }))
+    writeFileSync(
+      join(dataDir, 'pglite', LOCK_FILE),
+      JSON.stringify({ pid, hostname: hostname(), port: 3999, startedAt: '2024-11-26T00:00:00.000Z', command: 'frontline server' }),
+    )
     return pid
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -9,12 +9,23 @@ import { childEnv, frontline, startServer } from './fixtures/processes.js'
 
 const square = (lon: number, lat: number, size: number) => ({
   type: 'Polygon',
-  coordinates: [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+  coordinates: [
+    [
+      [lon, lat],
+      [lon + size, lat],
+      [lon + size, lat + size],
+      [lon, lat + size],
+      [lon, lat],
+    ],
+  ],
 })
 const collection = (...features: object[]) => ({ type: 'FeatureCollection', features })
 
 function fixtureDir(): string {
-  return mkdtempSync(join(tmpdir(), 'frontline-lock-'))
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-http-'))
+  // on the file's own test: it ends after every server of its subtests was stopped
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }
 
 async function http(method: string, url: string, token: string, body?: unknown) {
@@ -73,7 +84,10 @@ t.test('frontline import next to a running server', async (t) => {
   t.test('a dataset folder is sent to the server too', async (t) => {
     const bundle = join(dataDir, 'bundle')
     mkdirSync(bundle)
-    writeFileSync(join(bundle, 'manifest.json'), JSON.stringify({ id: 'bundled-x', name: 'Bundled X', actors: 'actors.json', snapshots: [{ validFrom: '2024-11-27', file: 'day.geojson' }] }))
+    writeFileSync(
+      join(bundle, 'manifest.json'),
+      JSON.stringify({ id: 'bundled-x', name: 'Bundled X', actors: 'actors.json', snapshots: [{ validFrom: '2024-11-27', file: 'day.geojson' }] }),
+    )
     writeFileSync(join(bundle, 'actors.json'), JSON.stringify([{ id: 'b', name: 'Actor B', aliases: ['B'], colour: '#123456', side: 'two' }]))
     writeFileSync(join(bundle, 'day.geojson'), JSON.stringify(collection({ type: 'Feature', geometry: square(38, 36, 0.1), properties: { actor: 'B' } })))
     const loaded = await frontline(['import', bundle], env)
@@ -82,7 +96,10 @@ t.test('frontline import next to a running server', async (t) => {
     t.match(loaded.stdout, /bundled-x: snapshot 2024-11-27 → import \d+, /)
     const res = await fetch(`${server.url}/v1/control?dataset=bundled-x&at=2024-11-27`)
     const body = (await res.json()) as { features: { properties: { actor: string } }[] }
-    t.same(body.features.map((f) => f.properties.actor), ['b'])
+    t.same(
+      body.features.map((f) => f.properties.actor),
+      ['b'],
+    )
   })
 
   t.test('export reads the map from the server', async (t) => {
@@ -91,7 +108,10 @@ t.test('frontline import next to a running server', async (t) => {
     t.equal(exported.code, 0, exported.stderr)
     const written = JSON.parse(readFileSync(out, 'utf8'))
     t.equal(written.type, 'FeatureCollection')
-    t.same(written.features.map((f: { properties: { actor: string } }) => f.properties.actor), ['a'])
+    t.same(
+      written.features.map((f: { properties: { actor: string } }) => f.properties.actor),
+      ['a'],
+    )
   })
 
   t.test('migrate refuses: the server migrated at start', async (t) => {

@@ -10,7 +10,8 @@ import { contractOf, checkAgainstContract, operationKey } from './validate.js'
  */
 interface ContractCase {
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
-  url: string
+  /** A URL, or one computed when the case runs (e.g. naming an import written by an earlier case). */
+  url: string | ((app: FastifyInstance) => Promise<string>)
   headers?: Record<string, string> | ((app: FastifyInstance) => Promise<Record<string, string>>)
   payload?: unknown
   /** The status the case means to provoke: checked first, so a case cannot silently test something else. */
@@ -21,12 +22,34 @@ interface ContractCase {
 
 // By construction, at the equator: hts (opposition) holds [0, 1] × [0, 1] and saa (government)
 // [1, 2] × [0, 1] on the 26th; hts advances to lon 1.5 on the 28th.
-const rect = (lon1: number, lon2: number) => ({ type: 'Polygon', coordinates: [[[lon1, 0], [lon2, 0], [lon2, 1], [lon1, 1], [lon1, 0]]] })
+const rect = (lon1: number, lon2: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lon1, 0],
+      [lon2, 0],
+      [lon2, 1],
+      [lon1, 1],
+      [lon1, 0],
+    ],
+  ],
+})
 const day26 = collection([area(rect(0, 1), { actor: 'hts', source: 'fixture' }), area(rect(1, 2), { actor: 'saa' })])
 const day28 = collection([area(rect(0, 1.5), { actor: 'hts', note: 'a free property' }), area(rect(1.5, 2), { actor: 'saa' })])
 const reference = collection([
   { type: 'Feature', id: 'city', geometry: rect(1.8, 1.9), properties: { kind: 'outskirts', name: 'City outskirts' } },
-  { type: 'Feature', id: 'road', geometry: { type: 'LineString', coordinates: [[1.1, 0.5], [1.95, 0.5]] }, properties: { kind: 'highway', name: 'Road', owner_side: 'government' } },
+  {
+    type: 'Feature',
+    id: 'road',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [1.1, 0.5],
+        [1.95, 0.5],
+      ],
+    },
+    properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
+  },
   { type: 'Feature', id: 'town-b', geometry: { type: 'Point', coordinates: [1.25, 0.5] }, properties: { kind: 'town', name: 'Town B' } },
   { type: 'Feature', id: 'far-town', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'town', name: 'Far town' } },
 ])
@@ -38,6 +61,19 @@ const LIMITS = { MAX_FEATURES_PER_IMPORT: '10', BODY_LIMIT_MB: '0.05' }
 
 /** The ETag a GET answers, to ask for it again conditionally. */
 const etagOf = (url: string) => async (app: FastifyInstance) => ({ 'if-none-match': String((await app.inject({ url })).headers.etag) })
+/** A conditional GET with the ETag the same GET answered just before: 304, no body. */
+const unchanged = (url: string): ContractCase => ({ url, headers: etagOf(url), status: 304 })
+/** The URL of an import of dataset test, found by kind and valid_from among the accepted ones. */
+const importUrl =
+  (kind: string, validFrom: string | null, suffix = '') =>
+  async (app: FastifyInstance) => {
+    const { imports } = (await app.inject({ url: '/v1/imports?dataset=test&limit=500' })).json() as {
+      imports: { id: number; kind: string; validFrom: string | null }[]
+    }
+    const found = imports.find((item) => item.kind === kind && (validFrom === null || item.validFrom?.startsWith(validFrom)))
+    if (!found) throw new Error(`no ${kind} import of ${validFrom}`)
+    return `/v1/imports/${found.id}${suffix}`
+  }
 const writer = { ...AUTH, 'content-type': 'application/json' }
 
 const CASES: Record<string, ContractCase[]> = {
@@ -53,33 +89,52 @@ const CASES: Record<string, ContractCase[]> = {
     { url: '/v1/datasets/test/timeline', status: 200 },
     { url: '/v1/datasets/test/timeline?known_at=yesterday', status: 400 },
     { url: '/v1/datasets/nope/timeline', status: 404, code: 'DATASET_NOT_FOUND' },
-    { url: '/v1/datasets/test/timeline', headers: etagOf('/v1/datasets/test/timeline'), status: 304 },
+    unchanged('/v1/datasets/test'),
+    unchanged('/v1/datasets/test/timeline'),
     { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: 'Other' }, status: 201 },
     { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: 'Other, renamed' }, status: 200 },
     { method: 'PUT', url: '/v1/datasets/other', payload: { name: 'Other' }, status: 401, code: 'AUTH_REQUIRED' },
     { method: 'PUT', url: '/v1/datasets/other', headers: AUTH, payload: { name: '' }, status: 400, code: 'INVALID_REQUEST' },
     { method: 'PUT', url: '/v1/datasets/other', headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<name/>', status: 415 },
     { method: 'PUT', url: '/v1/datasets/other', headers: writer, payload: JSON.stringify({ name: 'x'.repeat(60_000) }), status: 413 },
+    { method: 'DELETE', url: '/v1/datasets/other', status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'DELETE', url: '/v1/datasets/other', headers: AUTH, status: 200 },
+    { method: 'DELETE', url: '/v1/datasets/other', headers: AUTH, status: 404, code: 'DATASET_NOT_FOUND' },
+    { method: 'DELETE', url: '/v1/datasets/Not_A_Slug', headers: AUTH, status: 400, code: 'INVALID_REQUEST' },
   ],
   actors: [
-    { url: '/v1/actors', status: 200 },
-    { url: '/v1/actors/hts', status: 200 },
-    { url: '/v1/actors/nope', status: 404, code: 'ACTOR_NOT_FOUND' },
-    { method: 'PUT', url: '/v1/actors/ypg', headers: AUTH, payload: { name: 'YPG', side: 'sdf' }, status: 201 },
-    { method: 'PUT', url: '/v1/actors/ypg', payload: { name: 'YPG', side: 'sdf' }, status: 401, code: 'AUTH_REQUIRED' },
+    { url: '/v1/datasets/test/actors', status: 200 },
+    unchanged('/v1/datasets/test/actors'),
+    { url: '/v1/datasets/nope/actors', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/datasets/test/actors/hts', status: 200 },
+    unchanged('/v1/datasets/test/actors/hts'),
+    { url: '/v1/datasets/test/actors/nope', status: 404, code: 'ACTOR_NOT_FOUND' },
+    { url: '/v1/datasets/test/actors/Not_A_Slug', status: 400, code: 'INVALID_REQUEST' },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', headers: AUTH, payload: { name: 'YPG', side: 'sdf' }, status: 201 },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', headers: AUTH, payload: { name: 'YPG', side: 'sdf', colour: '#ffd600' }, status: 200 },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', payload: { name: 'YPG', side: 'sdf' }, status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', headers: AUTH, payload: { side: 'sdf' }, status: 400, code: 'INVALID_REQUEST' },
+    { method: 'PUT', url: '/v1/datasets/nope/actors/ypg', headers: AUTH, payload: { name: 'YPG', side: 'sdf' }, status: 404, code: 'DATASET_NOT_FOUND' },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<name/>', status: 415 },
+    { method: 'PUT', url: '/v1/datasets/test/actors/ypg', headers: writer, payload: JSON.stringify({ name: 'x'.repeat(60_000), side: 'sdf' }), status: 413 },
+    { method: 'DELETE', url: '/v1/datasets/test/actors/ypg', status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'DELETE', url: '/v1/datasets/test/actors/ypg', headers: AUTH, status: 200 },
+    { method: 'DELETE', url: '/v1/datasets/test/actors/ypg', headers: AUTH, status: 404, code: 'ACTOR_NOT_FOUND' },
+    { method: 'DELETE', url: '/v1/datasets/test/actors/hts', headers: AUTH, status: 409, code: 'ACTOR_IN_USE' },
   ],
   control: [
     { url: '/v1/control?dataset=test&at=2024-11-26', status: 200 },
     { url: '/v1/control?dataset=test&at=2024-11-28&actor=hts', status: 200 },
     { url: '/v1/control?dataset=test&at=2024-11-26&bbox=0.2,0.2,0.4,0.4', headers: { 'accept-encoding': 'br' }, status: 200 },
     { url: '/v1/control?dataset=test&at=2020-01-01', status: 200 },
-    { url: '/v1/control?dataset=test&at=2024-11-26', headers: etagOf('/v1/control?dataset=test&at=2024-11-26'), status: 304 },
+    { method: 'HEAD', url: '/v1/control?dataset=test&at=2024-11-26', status: 200 },
+    unchanged('/v1/control?dataset=test&at=2024-11-26'),
     { url: '/v1/control?dataset=test&at=someday', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/control?dataset=test&bbox=1,2,3', status: 400, code: 'INVALID_REQUEST' },
-    { url: '/v1/control?dataset=test&colour=red', status: 400 },
     { url: '/v1/control?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
     { url: '/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26', status: 200 },
     { url: '/v1/control/point?dataset=test&lon=10&lat=10&at=2024-11-26', status: 200 },
+    unchanged('/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26'),
     { url: '/v1/control/point?dataset=test&lon=999&lat=0.5', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/control/point?dataset=nope&lon=0.5&lat=0.5', status: 404, code: 'DATASET_NOT_FOUND' },
   ],
@@ -87,33 +142,44 @@ const CASES: Record<string, ContractCase[]> = {
     { url: '/v1/features?dataset=test', status: 200 },
     { url: '/v1/features?dataset=test&limit=2', status: 200 },
     { url: '/v1/features?dataset=test&kind=town&bbox=0,0,2,1', status: 200 },
+    unchanged('/v1/features?dataset=test'),
     { url: '/v1/features?dataset=test&bbox=9,9', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/features?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
     { url: '/v1/features/town-b?dataset=test', status: 200 },
     { url: '/v1/features/road?dataset=test', status: 200 },
+    unchanged('/v1/features/town-b?dataset=test'),
     { url: '/v1/features/nope?dataset=test', status: 404, code: 'FEATURE_NOT_FOUND' },
     { url: '/v1/features/town-b?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
     { url: '/v1/features/town-b/control?dataset=test&at=2024-11-26', status: 200 },
     { url: '/v1/features/road/control?dataset=test&at=2024-11-28', status: 200 },
     { url: '/v1/features/city/control?dataset=test&start=2024-11-25&end=2024-11-29', status: 200 },
+    unchanged('/v1/features/town-b/control?dataset=test&at=2024-11-26'),
     { url: '/v1/features/town-b/control?dataset=test&start=2024-11-25', status: 400, code: 'INVALID_DATE' },
     { url: '/v1/features/nope/control?dataset=test', status: 404, code: 'FEATURE_NOT_FOUND' },
   ],
   analysis: [
     { url: '/v1/analysis/fronts?dataset=test&at=2024-11-26&sides=opposition,government', status: 200 },
+    unchanged('/v1/analysis/fronts?dataset=test&at=2024-11-26'),
     { url: '/v1/analysis/fronts?dataset=test&tolerance_km=99', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/analysis/fronts?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
     { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&at=2024-11-26', status: 200 },
     { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&start=2024-11-26&end=2024-11-28', status: 200 },
-    { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&start=2024-11-26&end=2024-11-28', headers: { accept: 'text/csv' }, status: 200 },
+    {
+      url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&start=2024-11-26&end=2024-11-28',
+      headers: { accept: 'text/csv' },
+      status: 200,
+    },
+    unchanged('/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&at=2024-11-26'),
     { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city', headers: { accept: 'text/csv' }, status: 406, code: 'NOT_ACCEPTABLE' },
     { url: '/v1/analysis/distance?dataset=test&from=opposition&to=feature:city', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:nope', status: 404, code: 'FEATURE_NOT_FOUND' },
     { url: '/v1/analysis/route?dataset=test&feature=road&at=2024-11-28', status: 200 },
     { url: '/v1/analysis/route?dataset=test&feature=road&start=2024-11-25&end=2024-11-29', status: 200 },
+    unchanged('/v1/analysis/route?dataset=test&feature=road&at=2024-11-28'),
     { url: '/v1/analysis/route?dataset=test&feature=town-b', status: 422, code: 'WRONG_GEOMETRY_TYPE' },
     { url: '/v1/analysis/route?dataset=test&feature=nope', status: 404, code: 'FEATURE_NOT_FOUND' },
     { url: '/v1/analysis/changes?dataset=test&start=2024-11-26&end=2024-11-28', status: 200 },
+    unchanged('/v1/analysis/changes?dataset=test&start=2024-11-26&end=2024-11-28'),
     { url: '/v1/analysis/changes?dataset=test&start=2024-11-26', status: 400, code: 'INVALID_REQUEST' },
   ],
   // Writes last: they change what the reads above answer.
@@ -121,17 +187,38 @@ const CASES: Record<string, ContractCase[]> = {
     { url: '/v1/imports', status: 200 },
     { url: '/v1/imports?dataset=test&limit=1', status: 200 },
     { url: '/v1/imports?limit=0', status: 400, code: 'INVALID_REQUEST' },
-    { url: '/v1/imports/1', status: 200 },
+    { url: importUrl('snapshot', '2024-11-26'), status: 200 },
     { url: '/v1/imports/99999', status: 404, code: 'IMPORT_NOT_FOUND' },
     { url: '/v1/imports/first', status: 400, code: 'INVALID_REQUEST' },
     { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-30', headers: AUTH, payload: day28, status: 201 },
     { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-30', headers: AUTH, payload: day28, status: 200 },
     { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', payload: day28, status: 401, code: 'AUTH_REQUIRED' },
-    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { authorization: 'Bearer nope' }, payload: day28, status: 401, code: 'INVALID_TOKEN' },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: { authorization: 'Bearer nope' },
+      payload: day28,
+      status: 401,
+      code: 'INVALID_TOKEN',
+    },
     { method: 'POST', url: '/v1/datasets/test/snapshots', headers: AUTH, payload: day28, status: 400, code: 'INVALID_REQUEST' },
-    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: writer, payload: '{"type": "FeatureCollection", ', status: 400, code: 'MALFORMED_JSON' },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: writer,
+      payload: '{"type": "FeatureCollection", ',
+      status: 400,
+      code: 'MALFORMED_JSON',
+    },
     { method: 'POST', url: '/v1/datasets/nope/snapshots?valid_from=2024-12-01', headers: AUTH, payload: day28, status: 404, code: 'DATASET_NOT_FOUND' },
-    { method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'hts holds it all', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'hts holds it all',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
     {
       method: 'POST',
       url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
@@ -144,15 +231,59 @@ const CASES: Record<string, ContractCase[]> = {
       method: 'POST',
       url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
       headers: AUTH,
-      payload: collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] }, { actor: 'hts' }), area(square(0, 0, 1), { actor: 'Wagner' })]),
+      payload: collection([
+        area(
+          {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 1],
+                [1, 0],
+                [0, 1],
+                [0, 0],
+              ],
+            ],
+          },
+          { actor: 'hts' },
+        ),
+        area(square(0, 0, 1), { actor: 'Wagner' }),
+      ]),
       status: 422,
       code: 'INVALID_IMPORT',
     },
-    { method: 'POST', url: '/v1/datasets/test/history', headers: { ...AUTH, 'content-type': 'application/geo+json' }, payload: JSON.stringify(history), status: 201 },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/history',
+      headers: { ...AUTH, 'content-type': 'application/geo+json' },
+      payload: JSON.stringify(history),
+      status: 201,
+    },
     { method: 'POST', url: '/v1/datasets/test/history', headers: AUTH, payload: collection([area(square(3, 0, 1), { actor: 'hts' })]), status: 422 },
     { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: reference, status: 200 },
-    { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([{ type: 'Feature', id: 'base-46', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: { kind: 'base', name: 'Base 46' } }]), status: 201 },
-    { method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([{ type: 'Feature', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: {} }]), status: 422 },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/features',
+      headers: AUTH,
+      payload: collection([
+        { type: 'Feature', id: 'base-46', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: { kind: 'base', name: 'Base 46' } },
+      ]),
+      status: 201,
+    },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/features',
+      headers: AUTH,
+      payload: collection([{ type: 'Feature', geometry: { type: 'Point', coordinates: [0.3, 0.3] }, properties: {} }]),
+      status: 422,
+    },
+    // Imports undo newest first: the history import is the newest of area imports, the 26th builds under everything.
+    { method: 'POST', url: importUrl('snapshot', '2024-11-26', '/revert'), headers: AUTH, status: 409, code: 'IMPORT_NOT_REVERTIBLE' },
+    { method: 'POST', url: importUrl('history', null, '/revert'), status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'POST', url: importUrl('history', null, '/revert'), headers: AUTH, status: 201 },
+    { method: 'POST', url: importUrl('history', null, '/revert'), headers: AUTH, status: 200 },
+    { method: 'POST', url: '/v1/imports/99999/revert', headers: AUTH, status: 404, code: 'IMPORT_NOT_FOUND' },
+    { method: 'POST', url: '/v1/imports/latest/revert', headers: AUTH, status: 400, code: 'INVALID_REQUEST' },
   ],
 }
 
@@ -161,7 +292,10 @@ async function setup(t: Parameters<typeof buildTestApp>[0]): Promise<FastifyInst
   await seed(app, 'test')
   const features = await app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: reference })
   if (features.statusCode !== 201) throw new Error(`features: ${features.statusCode} ${features.body}`)
-  for (const [day, body] of [['2024-11-26', day26], ['2024-11-28', day28]] as const) {
+  for (const [day, body] of [
+    ['2024-11-26', day26],
+    ['2024-11-28', day28],
+  ] as const) {
     const res = await importSnapshot(app, 'test', day, body)
     if (res.statusCode !== 201) throw new Error(`snapshot ${day}: ${res.statusCode} ${res.body}`)
   }
@@ -177,24 +311,30 @@ t.test('the OpenAPI contract', async (t) => {
     t.test(group, async (t) => {
       for (const c of cases) {
         const method = c.method ?? 'GET'
-        t.test(`${method} ${c.url} → ${c.status}`, async (t) => {
+        const title = typeof c.url === 'string' ? c.url : '(computed url)'
+        t.test(`${method} ${title} → ${c.status}`, async (t) => {
+          const url = typeof c.url === 'string' ? c.url : await c.url(app)
           const headers = typeof c.headers === 'function' ? await c.headers(app) : c.headers
-          const res = await app.inject({ method, url: c.url, headers, payload: c.payload as string | object | undefined })
-          t.equal(res.statusCode, c.status, 'the status the case means to provoke', { body: res.body.slice(0, 1000) })
+          const res = await app.inject({ method, url, headers, payload: c.payload as string | object | undefined })
+          t.equal(res.statusCode, c.status, `${method} ${url}: the status the case means to provoke`, { body: res.body.slice(0, 1000) })
           if (c.code) t.equal(res.json().code, c.code, 'the problem code')
-          const operation = contract.operationFor(method, c.url)
+          const operation = contract.operationFor(method, url)
           if (operation) reached.add(operationKey(operation.method, operation.path))
-          await checkAgainstContract(t, app, res, { method, url: c.url })
+          await checkAgainstContract(t, app, res, { method, url })
         })
       }
     })
   }
 
-  t.test('an unknown route answers a Problem', async (t) => {
-    const res = await app.inject({ url: '/v1/nowhere' })
-    t.equal(res.statusCode, 404)
-    t.match(res.headers['content-type'], /^application\/problem\+json/)
-    t.same(contract.checkComponent('Problem', res.json()), [])
+  t.test('outside any operation: an unknown route, a known path asked with another method', async (t) => {
+    const unknown = await app.inject({ url: '/v1/nowhere' })
+    t.equal(unknown.statusCode, 404)
+    t.match(unknown.headers['content-type'], /^application\/problem\+json/)
+    t.same(contract.checkComponent('Problem', unknown.json()), [], 'a Problem')
+    const method = await app.inject({ method: 'POST', url: '/v1/control?dataset=test' })
+    t.equal(method.statusCode, 405)
+    t.match(method.headers['content-type'], /^application\/problem\+json/)
+    t.same(contract.checkComponent('Problem', method.json()), [], 'a Problem')
   })
 
   t.test('every operation of the document is reached by a case', async (t) => {

@@ -97,7 +97,12 @@ export class Contract {
     )
     this.#templates = this.operations.map((operation) => ({
       operation,
-      pattern: new RegExp(`^${operation.path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}/?$`),
+      pattern: new RegExp(
+        `^${operation.path
+          .split(/\{[^}]+\}/)
+          .map(escapeRegExp)
+          .join('[^/]+')}/?$`,
+      ),
       literalChars: operation.path.replace(/\{[^}]+\}/g, '').length,
     }))
   }
@@ -153,13 +158,13 @@ export class Contract {
     const bodyless = method === 'HEAD' || status === '204' || status === '304' || response.rawPayload.length === 0
     if (bodyless) {
       if (response.rawPayload.length > 0) return [`${where} ${status}: a body was sent where none belongs`]
-      if (Object.keys(content).length > 0 && status !== '304' && method !== 'HEAD') return [`${where} ${status}: the body is empty, declared ${Object.keys(content).join(', ')}`]
+      if (Object.keys(content).length > 0 && status !== '304' && method !== 'HEAD')
+        return [`${where} ${status}: the body is empty, declared ${Object.keys(content).join(', ')}`]
       return []
     }
     const mediaType = mediaTypeOf(response.headers['content-type'] as string | undefined)
     const declaredTypes = Object.keys(content)
-    const match =
-      content[mediaType] ?? content[`${mediaType.split('/')[0]}/*`] ?? content['*/*']
+    const match = content[mediaType] ?? content[`${mediaType.split('/')[0]}/*`] ?? content['*/*']
     if (!match) {
       return [`${where} ${status}: Content-Type ${mediaType || '(none)'} is not declared (declared: ${declaredTypes.join(', ') || 'no content'})`]
     }

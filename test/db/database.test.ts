@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -8,7 +8,9 @@ import { DataDirLockedError, LOCK_FILE } from '../../src/db/lock.js'
 
 // The embedded database on disk, whatever DATABASE_URL says: the lock is its concern alone.
 t.test('openDatabase on a PGlite data directory', async (t) => {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'frontline-db-')), 'pglite')
+  const parent = mkdtempSync(join(tmpdir(), 'frontline-db-'))
+  t.teardown(() => rmSync(parent, { recursive: true, force: true }))
+  const dataDir = join(parent, 'pglite')
 
   t.test('takes the lock before opening, and refuses a second open while it is held', async (t) => {
     const first = await openDatabase({ dataDir, owner: 'frontline test' })

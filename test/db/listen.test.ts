@@ -96,8 +96,14 @@ t.test('Database.listen', async (t) => {
   })
 
   t.test('refuses a channel name the two engines would spell differently', async (t) => {
-    await t.rejects(database.listen('Revisions', () => {}), /lower-case identifier/)
-    await t.rejects(database.listen('a"b', () => {}), /lower-case identifier/)
+    await t.rejects(
+      database.listen('Revisions', () => {}),
+      /lower-case identifier/,
+    )
+    await t.rejects(
+      database.listen('a"b', () => {}),
+      /lower-case identifier/,
+    )
   })
 
   t.test('PostgreSQL: a lost connection is made again, and the listener is told', { skip: database.engine !== 'postgres' && 'PostgreSQL only' }, async (t) => {

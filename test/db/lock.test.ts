@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -8,10 +8,17 @@ import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockOwner } fro
 
 const run = promisify(execFile)
 const root = new URL('../..', import.meta.url).pathname
-const dir = () => mkdtempSync(join(tmpdir(), 'frontline-lock-'))
+const dir = () => {
+  const made = mkdtempSync(join(tmpdir(), 'frontline-lock-'))
+  t.teardown(() => rmSync(made, { recursive: true, force: true }))
+  return made
+}
 const readLock = (d: string) => JSON.parse(readFileSync(join(d, LOCK_FILE), 'utf8')) as LockOwner
 const writeLock = (d: string, owner: Partial<LockOwner>) =>
-  writeFileSync(join(d, LOCK_FILE), JSON.stringify({ hostname: hostname(), port: null, startedAt: new Date().toISOString(), command: 'frontline server', ...owner }))
+  writeFileSync(
+    join(d, LOCK_FILE),
+    JSON.stringify({ hostname: hostname(), port: null, startedAt: new Date().toISOString(), command: 'frontline server', ...owner }),
+  )
 
 /** The pid of a process that has exited: a lock naming it is stale. */
 async function deadPid(): Promise<number> {
@@ -123,23 +130,47 @@ t.test('acquireDataDirLock', async (t) => {
   t.test('of processes racing for one stale lock, exactly one wins', async (t) => {
     const d = dir()
     writeLock(d, { pid: await deadPid() })
+    // The winner holds the lock until every racer has answered, so a late starter meets a live owner.
     const script = `
       import { acquireDataDirLock } from ${JSON.stringify(new URL('../../src/db/lock.ts', import.meta.url).pathname)}
-      try { acquireDataDirLock(${JSON.stringify(d)}); console.log('won'); setTimeout(() => {}, 1500) }
+      try { acquireDataDirLock(${JSON.stringify(d)}); console.log('won'); setInterval(() => {}, 1000) }
       catch (error) { console.log(error.name) }`
     const racers = Array.from({ length: 6 }, () =>
-      run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 }).then(({ stdout }) => stdout.trim()),
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }),
     )
-    const results = await Promise.all(racers)
+    const exits = racers.map((racer) => new Promise((resolve) => racer.on('exit', resolve)))
+    t.teardown(async () => {
+      for (const racer of racers) racer.kill('SIGTERM')
+      await Promise.all(exits)
+    })
+    const answers = racers.map(
+      (racer) =>
+        new Promise<string>((resolve, reject) => {
+          let out = ''
+          const timer = setTimeout(() => reject(new Error('a racer did not answer within 60 s')), 60_000)
+          racer.stdout!.on('data', (chunk) => {
+            out += chunk
+            if (out.includes('\n')) {
+              clearTimeout(timer)
+              resolve(out.trim())
+            }
+          })
+        }),
+    )
+    const results = await Promise.all(answers)
     t.equal(results.filter((r) => r === 'won').length, 1, results.join(' '))
     t.equal(results.filter((r) => r === 'DataDirLockedError').length, 5)
-    t.notOk(existsSync(join(d, LOCK_FILE)), 'the winner released it on exit')
+    for (const racer of racers) racer.kill('SIGTERM')
+    await Promise.all(exits)
+    t.ok(readLock(d).pid > 0, 'a winner killed by a signal leaves its lock: the next owner takes it over')
   })
 
   t.test('a process that exits releases its lock', async (t) => {
     const d = dir()
     const script = `import { acquireDataDirLock } from ${JSON.stringify(new URL('../../src/db/lock.ts', import.meta.url).pathname)}; acquireDataDirLock(${JSON.stringify(d)}); process.exit(3)`
-    const exited = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 }).catch((error: { code: number }) => error)
+    const exited = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, timeout: 60_000 }).catch(
+      (error: { code: number }) => error,
+    )
     t.equal((exited as { code: number }).code, 3)
     t.notOk(existsSync(join(d, LOCK_FILE)))
   })

@@ -28,7 +28,16 @@ t.test('areasAt', async (t) => {
     const withHole: MultiPolygon = {
       type: 'MultiPolygon',
       coordinates: [
-        [rect(0, 0, 4), [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]],
+        [
+          rect(0, 0, 4),
+          [
+            [1, 1],
+            [1, 3],
+            [3, 3],
+            [3, 1],
+            [1, 1],
+          ],
+        ],
         [rect(10, 10, 1)],
       ],
     }

@@ -1,9 +1,7 @@
 import t from 'tap'
 import { area as turfArea } from '@turf/turf'
 import type { MultiPolygon, Polygon, Position } from 'geojson'
-import {
-  areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons,
-} from '../../src/geo/changes.js'
+import { areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons } from '../../src/geo/changes.js'
 import { circleRing, R_KM, rect, square, within } from './shapes.js'
 
 /** Area of a lon/lat rectangle on the sphere, km²: R² Δλ (sin φ2 − sin φ1) (a zone slice). */
@@ -12,7 +10,8 @@ function rectKm2(x0: number, y0: number, w: number, h = w): number {
   return R_KM * R_KM * w * r * (Math.sin((y0 + h) * r) - Math.sin(y0 * r))
 }
 
-const rings = (g: Polygon | MultiPolygon | null): number => (g === null ? 0 : g.type === 'Polygon' ? g.coordinates.length : g.coordinates.reduce((n, p) => n + p.length, 0))
+const rings = (g: Polygon | MultiPolygon | null): number =>
+  g === null ? 0 : g.type === 'Polygon' ? g.coordinates.length : g.coordinates.reduce((n, p) => n + p.length, 0)
 
 t.test('areaKm2', async (t) => {
   t.test('a 1° square is the spherical zone slice', async (t) => {
@@ -66,8 +65,30 @@ t.test('unionPolygons', async (t) => {
     t.ok(...within(areaKm2(u), rectKm2(0, 0, 1) + rectKm2(5, 5, 1), 1e-9))
   })
   t.test('copes with vertices a hair (1e-12°) apart', async (t) => {
-    const a: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] }
-    const b: Polygon = { type: 'Polygon', coordinates: [[[1 + 1e-12, 0], [2, 0], [2, 1], [1, 1 + 1e-12], [1 + 1e-12, 0]]] }
+    const a: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    }
+    const b: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [1 + 1e-12, 0],
+          [2, 0],
+          [2, 1],
+          [1, 1 + 1e-12],
+          [1 + 1e-12, 0],
+        ],
+      ],
+    }
     t.ok(...within(areaKm2(unionPolygons([a, b])), rectKm2(0, 0, 2, 1), 1e-6))
   })
   t.test('keeps a territory split at ±180 as two valid parts', async (t) => {
@@ -107,7 +128,19 @@ t.test('intersectPolygons', async (t) => {
     t.equal(intersectPolygons(square(0, 0, 1), square(1, 0, 1)), null)
   })
   t.test('leaves a hole out', async (t) => {
-    const donut: Polygon = { type: 'Polygon', coordinates: [rect(0, 0, 4), [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]] }
+    const donut: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        rect(0, 0, 4),
+        [
+          [1, 1],
+          [1, 3],
+          [3, 3],
+          [3, 1],
+          [1, 1],
+        ],
+      ],
+    }
     const band = intersectPolygons(donut, square(0, 1.5, 4, 1))
     t.ok(...within(areaKm2(band), rectKm2(0, 1.5, 4, 1) - rectKm2(1, 1.5, 2, 1), 1e-9))
   })
@@ -116,7 +149,10 @@ t.test('intersectPolygons', async (t) => {
 t.test('territoryChange', async (t) => {
   t.test('nothing changes between identical dates', async (t) => {
     const polys = [square(0, 0, 1), square(1, 0, 1)]
-    const c = territoryChange(polys, polys.map((p) => structuredClone(p)))
+    const c = territoryChange(
+      polys,
+      polys.map((p) => structuredClone(p)),
+    )
     t.match(c, { gained: null, gainedKm2: 0, lost: null, lostKm2: 0 })
     t.ok(...within(c.beforeKm2, rectKm2(0, 0, 2, 1), 1e-9))
     t.equal(c.afterKm2, c.beforeKm2)
@@ -143,7 +179,8 @@ t.test('territoryChange', async (t) => {
   t.test('prepared dates give the same answer and remember the area of the union', async (t) => {
     const before = [square(0, 0, 1), square(1, 0, 1), square(2, 0, 1)]
     const after = [square(0, 0, 1), square(1, 0, 1), square(2, 1, 1)]
-    const pb = prepareTerritory(before), pa = prepareTerritory(after)
+    const pb = prepareTerritory(before),
+      pa = prepareTerritory(after)
     const plain = territoryChange(before, after)
     const prepared = territoryChange(pb, pa)
     t.same(prepared, plain)

@@ -44,14 +44,25 @@ t.test('distanceKm', async (t) => {
       t.equal(r.from[0], r.to[0], 'straight across the gap')
     })
     t.test('finds a vertex of b nearest to the middle of an edge of a', async (t) => {
-      const wedge: Polygon = { type: 'Polygon', coordinates: [[[0.5, 1.2], [0.3, 2], [0.7, 2], [0.5, 1.2]]] }
+      const wedge: Polygon = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0.5, 1.2],
+            [0.3, 2],
+            [0.7, 2],
+            [0.5, 1.2],
+          ],
+        ],
+      }
       const r = distanceKm(prep(square(0, 0, 1)), prep(wedge))!
       t.ok(...within(r.distanceKm, meridianKm(0.2), 1e-9))
       t.same(r.from, [0.5, 1])
       t.same(r.to, [0.5, 1.2])
     })
     t.test('is 0 with overlaps when one contains the other, either way round', async (t) => {
-      const big = prep(square(0, 0, 4)), small = prep(square(1, 1, 1))
+      const big = prep(square(0, 0, 4)),
+        small = prep(square(1, 1, 1))
       t.match(distanceKm(big, small), { distanceKm: 0, overlaps: true })
       t.match(distanceKm(small, big), { distanceKm: 0, overlaps: true })
     })
@@ -67,7 +78,19 @@ t.test('distanceKm', async (t) => {
   t.test('MultiPolygons with holes and islands', async (t) => {
     const donut: MultiPolygon = {
       type: 'MultiPolygon',
-      coordinates: [[rect(0, 0, 4), [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]], [rect(10, 0, 0.5)]],
+      coordinates: [
+        [
+          rect(0, 0, 4),
+          [
+            [1, 1],
+            [1, 3],
+            [3, 3],
+            [3, 1],
+            [1, 1],
+          ],
+        ],
+        [rect(10, 0, 0.5)],
+      ],
     }
     const g = prep(donut)
     t.test('from a point in a hole, measures to the hole edge', async (t) => {
@@ -158,7 +181,10 @@ t.test('distanceKm', async (t) => {
     // against densely sampled segments of the other bound it to well within 0.1%.
     const brute = (a: Position[], b: Position[]): number => {
       let best = Infinity
-      for (const [p, q] of [[a, b], [b, a]]) {
+      for (const [p, q] of [
+        [a, b],
+        [b, a],
+      ]) {
         for (const v of p) {
           for (let i = 0; i + 1 < q.length; i++) {
             for (let k = 0; k <= 400; k++) {
@@ -171,7 +197,8 @@ t.test('distanceKm', async (t) => {
       return best
     }
     for (let trial = 0; trial < 15; trial++) {
-      const a = walk(0, 12), b = walk(1.2, 12)
+      const a = walk(0, 12),
+        b = walk(1.2, 12)
       const got = distanceKm(prep(line(...a)), prep(line(...b)))!
       const [ok, msg] = within(got.distanceKm, brute(a, b), 1e-3)
       t.ok(ok, `trial ${trial}: ${msg}`)
@@ -184,8 +211,20 @@ t.test('distanceKm', async (t) => {
     // Turf has point-to-polygon but no polygon-to-polygon distance. The obvious substitute, each
     // vertex of one polygon to the other, misses b's vertex that faces the middle of a's edge.
     const a = square(0, 0, 1)
-    const wedge: Polygon = { type: 'Polygon', coordinates: [[[0.5, 1.2], [0.3, 2], [0.7, 2], [0.5, 1.2]]] }
-    const turfVertexWise = Math.min(...a.coordinates[0].map((v) => pointToPolygonDistance(turfPoint(v), turfPolygon(wedge.coordinates), { units: 'kilometers' })))
+    const wedge: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0.5, 1.2],
+          [0.3, 2],
+          [0.7, 2],
+          [0.5, 1.2],
+        ],
+      ],
+    }
+    const turfVertexWise = Math.min(
+      ...a.coordinates[0].map((v) => pointToPolygonDistance(turfPoint(v), turfPolygon(wedge.coordinates), { units: 'kilometers' })),
+    )
     const ours = distanceKm(prep(a), prep(wedge))!.distanceKm
     t.ok(...within(ours, meridianKm(0.2), 1e-9))
     t.ok(turfVertexWise > 2 * ours, `vertex-wise Turf says ${turfVertexWise.toFixed(1)} km, the truth is ${ours.toFixed(1)} km`)

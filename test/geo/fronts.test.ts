@@ -15,12 +15,25 @@ t.test('frontLines', async (t) => {
     const b = side(area('b', 'y', square(1, 0, 1)))
     t.test('front is exactly that edge', async (t) => {
       const f = frontLines(a, b)
-      t.same(f.geometry, { type: 'MultiLineString', coordinates: [[[1, 0], [1, 1]]] })
+      t.same(f.geometry, {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [1, 0],
+            [1, 1],
+          ],
+        ],
+      })
       t.ok(...within(f.lengthKm, greatCircleKm([1, 0], [1, 1]), 1e-9))
     })
     t.test('and the same length seen from the other side', async (t) => {
       const f = frontLines(b, a)
-      t.same(f.geometry.coordinates, [[[1, 1], [1, 0]]])
+      t.same(f.geometry.coordinates, [
+        [
+          [1, 1],
+          [1, 0],
+        ],
+      ])
       t.ok(...within(f.lengthKm, meridianKm(1), 1e-9))
     })
   })
@@ -35,7 +48,13 @@ t.test('frontLines', async (t) => {
     const a = side(area('a1', 'x', square(0, 0, 1)), area('a2', 'x', square(1, 0, 1)))
     const b = side(area('b', 'y', square(0, -1, 2, 1)))
     const f = frontLines(a, b)
-    t.same(f.geometry.coordinates, [[[0, 0], [1, 0], [2, 0]]])
+    t.same(f.geometry.coordinates, [
+      [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ],
+    ])
     t.ok(...within(f.lengthKm, 2 * greatCircleKm([0, 0], [1, 0]), 1e-9))
   })
 
@@ -45,15 +64,31 @@ t.test('frontLines', async (t) => {
     const b = side(area('b', 'y', square(1, 0, 1)))
     const c = side(area('c', 'z', square(0, 1, 2, 1)))
     t.test("a's front with b is its east edge only", async (t) => {
-      t.same(frontLines(a, b).geometry.coordinates, [[[1, 0], [1, 1]]])
+      t.same(frontLines(a, b).geometry.coordinates, [
+        [
+          [1, 0],
+          [1, 1],
+        ],
+      ])
     })
     t.test("a's front with c is its north edge only", async (t) => {
-      t.same(frontLines(a, c).geometry.coordinates, [[[1, 1], [0, 1]]])
+      t.same(frontLines(a, c).geometry.coordinates, [
+        [
+          [1, 1],
+          [0, 1],
+        ],
+      ])
     })
     t.test('b and c together face a along one bent line', async (t) => {
       const bc = side(area('b', 'y', square(1, 0, 1)), area('c', 'y', square(0, 1, 2, 1)))
       const f = frontLines(a, bc)
-      t.same(f.geometry.coordinates, [[[1, 0], [1, 1], [0, 1]]])
+      t.same(f.geometry.coordinates, [
+        [
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ])
       t.ok(...within(f.lengthKm, greatCircleKm([1, 0], [1, 1]) + greatCircleKm([1, 1], [0, 1]), 1e-9))
     })
   })
@@ -66,7 +101,12 @@ t.test('frontLines', async (t) => {
     })
     t.test('a 50 m sliver is bridged by the default 100 m tolerance', async (t) => {
       const f = frontLines(a, side(area('b', 'y', square(1 + 0.05 / kmPerDegLonAtEquator, 0, 1))))
-      t.same(f.geometry.coordinates, [[[1, 0], [1, 1]]])
+      t.same(f.geometry.coordinates, [
+        [
+          [1, 0],
+          [1, 1],
+        ],
+      ])
     })
     t.test('a wider tolerance bridges a wider gap', async (t) => {
       const b = side(area('b', 'y', square(1 + 0.2 / kmPerDegLonAtEquator, 0, 1)))
@@ -74,12 +114,28 @@ t.test('frontLines', async (t) => {
     })
     t.test('only the stretch that b faces is front, cut exactly where b ends', async (t) => {
       const f = frontLines(a, side(area('b', 'y', square(1, 0.25, 1, 0.5))))
-      t.same(f.geometry.coordinates, [[[1, 0.25], [1, 0.75]]])
+      t.same(f.geometry.coordinates, [
+        [
+          [1, 0.25],
+          [1, 0.75],
+        ],
+      ])
       t.ok(...within(f.lengthKm, meridianKm(0.5), 1e-9))
     })
     t.test('a widening gap is front until it passes the tolerance', async (t) => {
       // b's west edge leans away from a: 0 m apart at the equator, 222 m at 1°N.
-      const lean: Polygon = { type: 'Polygon', coordinates: [[[1, 0], [2, 0], [2, 1], [1.002, 1], [1, 0]]] }
+      const lean: Polygon = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [1, 0],
+            [2, 0],
+            [2, 1],
+            [1.002, 1],
+            [1, 0],
+          ],
+        ],
+      }
       const f = frontLines(a, side(area('b', 'y', lean)))
       const yMax = 0.1 / (0.002 * kmPerDegLonAtEquator * Math.cos((0.45 * Math.PI) / 180))
       t.ok(...within(f.lengthKm, meridianKm(yMax), 0.005))
@@ -89,7 +145,13 @@ t.test('frontLines', async (t) => {
   })
 
   t.test('an enclave in a hole is faced all round', async (t) => {
-    const hole = [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]
+    const hole = [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [2, 1],
+      [1, 1],
+    ]
     const a = side(area('a', 'x', { type: 'Polygon', coordinates: [rect(0, 0, 3), hole] }))
     const f = frontLines(a, side(area('b', 'y', square(1, 1, 1))))
     t.equal(f.geometry.coordinates.length, 1)
@@ -110,13 +172,34 @@ t.test('frontLines', async (t) => {
 
   t.test('where layers overlap, the part of a inside b is front', async (t) => {
     const f = frontLines(side(area('a', 'x', square(0, 0, 1))), side(area('b', 'y', square(0.5, 0.25, 1, 0.5))))
-    t.same(f.geometry.coordinates, [[[1, 0.25], [1, 0.75]]])
+    t.same(f.geometry.coordinates, [
+      [
+        [1, 0.25],
+        [1, 0.75],
+      ],
+    ])
   })
 
   t.test('lines keep a on their left even when a ring is wound clockwise', async (t) => {
-    const clockwise: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] }
+    const clockwise: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+    }
     const f = frontLines(side(area('a', 'x', clockwise)), side(area('b', 'y', square(1, 0, 1))))
-    t.same(f.geometry.coordinates, [[[1, 0], [1, 1]]])
+    t.same(f.geometry.coordinates, [
+      [
+        [1, 0],
+        [1, 1],
+      ],
+    ])
   })
 
   t.test('is empty against an empty territory', async (t) => {
@@ -128,9 +211,17 @@ t.test('frontLines', async (t) => {
     const east = square(-180, 0, 1)
     const f = frontLines(side(area('a', 'x', west)), side(area('b', 'y', east)))
     t.ok(...within(f.lengthKm, meridianKm(1), 1e-9))
-    t.same(f.geometry.coordinates, [[[180, 0], [180, 1]]])
+    t.same(f.geometry.coordinates, [
+      [
+        [180, 0],
+        [180, 1],
+      ],
+    ])
     // Turf compares coordinates as given: 180 and -180 are different numbers to it.
-    const turfOverlap = lineOverlap(polygonToLine(turfPolygon(west.coordinates)) as unknown as LineString, polygonToLine(turfPolygon(east.coordinates)) as unknown as LineString)
+    const turfOverlap = lineOverlap(
+      polygonToLine(turfPolygon(west.coordinates)) as unknown as LineString,
+      polygonToLine(turfPolygon(east.coordinates)) as unknown as LineString,
+    )
     t.equal(turfOverlap.features.length, 0)
   })
 })

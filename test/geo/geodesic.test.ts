@@ -11,8 +11,10 @@ function greatCircleKm(a: number[], b: number[]): number {
 }
 
 // [passes, message] for t.ok: got within a relative tolerance of want.
-const within = (got: number, want: number, rel: number): [boolean, string] =>
-  [Math.abs(got - want) <= rel * Math.abs(want), `${got} ≈ ${want} (±${rel * 100}%)`]
+const within = (got: number, want: number, rel: number): [boolean, string] => [
+  Math.abs(got - want) <= rel * Math.abs(want),
+  `${got} ≈ ${want} (±${rel * 100}%)`,
+]
 
 t.test('haversineKm', async (t) => {
   t.test('one degree of a meridian is πR/180', async (t) => {
@@ -22,7 +24,20 @@ t.test('haversineKm', async (t) => {
     t.ok(...within(haversineKm([0, 0], [90, 0]), (Math.PI * EARTH_RADIUS_KM) / 2, 1e-12))
   })
   t.test('agrees with a vector great-circle formula anywhere', async (t) => {
-    for (const [a, b] of [[[37.1, 36.2], [36.7, 35.9]], [[-120, 60], [150, -30]], [[179.9, 0], [-179.9, 0]]]) {
+    for (const [a, b] of [
+      [
+        [37.1, 36.2],
+        [36.7, 35.9],
+      ],
+      [
+        [-120, 60],
+        [150, -30],
+      ],
+      [
+        [179.9, 0],
+        [-179.9, 0],
+      ],
+    ]) {
       t.ok(...within(haversineKm(a, b), greatCircleKm(a, b), 1e-9))
     }
   })
@@ -44,7 +59,9 @@ t.test('nearestOnSegment', async (t) => {
     t.equal(r.t, 1)
   })
   t.test('is within 0.1% of the true minimum for a 50 km oblique segment at 60°N', async (t) => {
-    const a = [10, 60], b = [10.6, 60.25], p = [10.5, 59.9]
+    const a = [10, 60],
+      b = [10.6, 60.25],
+      p = [10.5, 59.9]
     let best = Infinity
     for (let i = 0; i <= 200000; i++) {
       const f = i / 200000
@@ -62,7 +79,17 @@ t.test('nearestOnSegment', async (t) => {
 
 t.test('lengthKm', async (t) => {
   t.test('sums great-circle legs', async (t) => {
-    t.ok(...within(lengthKm([[0, 0], [0, 1], [1, 1]]), greatCircleKm([0, 0], [0, 1]) + greatCircleKm([0, 1], [1, 1]), 1e-9))
+    t.ok(
+      ...within(
+        lengthKm([
+          [0, 0],
+          [0, 1],
+          [1, 1],
+        ]),
+        greatCircleKm([0, 0], [0, 1]) + greatCircleKm([0, 1], [1, 1]),
+        1e-9,
+      ),
+    )
   })
   t.test('is 0 for a single point', async (t) => {
     t.equal(lengthKm([[5, 5]]), 0)

@@ -6,9 +6,27 @@ import { canonicalJson, geometryHash } from '../../src/geo/hash.js'
 const SQUARE: Polygon = {
   type: 'Polygon',
   coordinates: [
-    [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]],
-    [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]],
-    [[3, 3], [3, 3.5], [3.5, 3.5], [3.5, 3], [3, 3]],
+    [
+      [0, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+    ],
+    [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [2, 1],
+      [1, 1],
+    ],
+    [
+      [3, 3],
+      [3, 3.5],
+      [3.5, 3.5],
+      [3.5, 3],
+      [3, 3],
+    ],
   ],
 }
 
@@ -40,15 +58,34 @@ t.test('geometryHash', async (t) => {
 
   t.test('does not depend on where a ring starts', async (t) => {
     const rotated = structuredClone(SQUARE)
-    rotated.coordinates[0] = [[4, 4], [0, 4], [0, 0], [4, 0], [4, 4]]
-    rotated.coordinates[1] = [[2, 2], [2, 1], [1, 1], [1, 2], [2, 2]]
+    rotated.coordinates[0] = [
+      [4, 4],
+      [0, 4],
+      [0, 0],
+      [4, 0],
+      [4, 4],
+    ]
+    rotated.coordinates[1] = [
+      [2, 2],
+      [2, 1],
+      [1, 1],
+      [1, 2],
+      [2, 2],
+    ]
     t.equal(geometryHash(rotated), geometryHash(SQUARE))
   })
 
   t.test('does not depend on the order of holes or of polygons', async (t) => {
     const [shell, a, b] = SQUARE.coordinates
     t.equal(geometryHash({ type: 'Polygon', coordinates: [shell, b, a] }), geometryHash(SQUARE))
-    const other = [[[10, 10], [11, 10], [11, 11], [10, 10]]]
+    const other = [
+      [
+        [10, 10],
+        [11, 10],
+        [11, 11],
+        [10, 10],
+      ],
+    ]
     t.equal(
       geometryHash({ type: 'MultiPolygon', coordinates: [SQUARE.coordinates, other] }),
       geometryHash({ type: 'MultiPolygon', coordinates: [other, SQUARE.coordinates] }),
@@ -59,21 +96,51 @@ t.test('geometryHash', async (t) => {
     const [shell, a, b] = SQUARE.coordinates
     t.not(geometryHash({ type: 'Polygon', coordinates: [a, shell, b] }), geometryHash(SQUARE))
     t.not(
-      geometryHash({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }),
-      geometryHash({ type: 'LineString', coordinates: [[1, 1], [0, 0]] }),
+      geometryHash({
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      }),
+      geometryHash({
+        type: 'LineString',
+        coordinates: [
+          [1, 1],
+          [0, 0],
+        ],
+      }),
     )
   })
 
   t.test('tells geometry types apart', async (t) => {
     t.not(
-      geometryHash({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }),
-      geometryHash({ type: 'MultiPoint', coordinates: [[0, 0], [1, 1]] }),
+      geometryHash({
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      }),
+      geometryHash({
+        type: 'MultiPoint',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      }),
     )
   })
 
   t.test('does not modify the geometry', async (t) => {
     const copy = structuredClone(SQUARE)
-    copy.coordinates[1] = [[2, 2], [2, 1], [1, 1], [1, 2], [2, 2]]
+    copy.coordinates[1] = [
+      [2, 2],
+      [2, 1],
+      [1, 1],
+      [1, 2],
+      [2, 2],
+    ]
     const before = JSON.stringify(copy)
     geometryHash(copy)
     t.equal(JSON.stringify(copy), before)
@@ -93,8 +160,7 @@ t.test('canonicalJson', async (t) => {
 
   t.test('follows JSON.stringify for undefined, non-finite numbers and toJSON', async (t) => {
     const when = new Date('2024-11-27T00:00:00Z')
-    t.equal(canonicalJson({ gone: undefined, list: [undefined, Number.NaN], when }),
-      '{"list":[null,null],"when":"2024-11-27T00:00:00.000Z"}')
+    t.equal(canonicalJson({ gone: undefined, list: [undefined, Number.NaN], when }), '{"list":[null,null],"when":"2024-11-27T00:00:00.000Z"}')
   })
 
   t.test('refuses what JSON cannot hold', async (t) => {

@@ -1,14 +1,30 @@
 import t from 'tap'
 import type { MultiPolygon, Polygon, Position } from 'geojson'
 import { bboxOf, pointInShape, shapeIntersectsBbox } from '../../src/geo/index.js'
-import {
-  bboxesMeet, orientation, pointInRing, rayCrossing, ringAreaSigned, segmentMeetsBbox,
-} from '../../src/geo/primitives.js'
+import { bboxesMeet, orientation, pointInRing, rayCrossing, ringAreaSigned, segmentMeetsBbox } from '../../src/geo/primitives.js'
 import { rect, square } from './shapes.js'
 
-const SHELL: Position[] = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+const SHELL: Position[] = [
+  [0, 0],
+  [4, 0],
+  [4, 4],
+  [0, 4],
+  [0, 0],
+]
 /** A 4×4 square with a 2×2 hole in its middle, holes clockwise as RFC 7946 winds them. */
-const DONUT: Polygon = { type: 'Polygon', coordinates: [rect(0, 0, 4), [[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]] }
+const DONUT: Polygon = {
+  type: 'Polygon',
+  coordinates: [
+    rect(0, 0, 4),
+    [
+      [1, 1],
+      [1, 3],
+      [3, 3],
+      [3, 1],
+      [1, 1],
+    ],
+  ],
+}
 
 t.test('orientation', async (t) => {
   t.test('is positive counter-clockwise with lat up, negative clockwise, 0 collinear', async (t) => {
@@ -56,11 +72,25 @@ t.test('pointInRing', async (t) => {
   })
   t.test('reads a ring that does not repeat its first position the same way', async (t) => {
     const open = SHELL.slice(0, 4)
-    t.same([[2, 2], [4, 2], [0, 2], [5, 2]].map((p) => pointInRing(open, p)), [1, 0, 0, -1])
+    t.same(
+      [
+        [2, 2],
+        [4, 2],
+        [0, 2],
+        [5, 2],
+      ].map((p) => pointInRing(open, p)),
+      [1, 0, 0, -1],
+    )
   })
   t.test('is exact a hair either side of a slanted edge', async (t) => {
     // The edge from (1e-10, 1) to (0, 0) passes exactly through (0.5e-10, 0.5); the interior is east of it.
-    const ring: Position[] = [[0, 0], [1, 0], [1, 1], [1e-10, 1], [0, 0]]
+    const ring: Position[] = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [1e-10, 1],
+      [0, 0],
+    ]
     t.equal(pointInRing(ring, [0.5e-10, 0.5]), 0, 'exactly on the slanted edge')
     t.equal(pointInRing(ring, [0.5e-10 + 1e-20, 0.5]), 1)
     t.equal(pointInRing(ring, [0.5e-10 - 1e-20, 0.5]), -1)
@@ -72,11 +102,24 @@ t.test('ringAreaSigned', async (t) => {
     t.equal(ringAreaSigned(rect(10, 20, 2, 3)), 6)
     t.equal(ringAreaSigned([...rect(10, 20, 2, 3)].reverse()), -6)
     t.equal(ringAreaSigned(rect(10, 20, 2, 3).slice(0, 4)), 6, 'without the closing position')
-    t.equal(ringAreaSigned([[0, 0], [1, 1]]), 0, 'a degenerate ring')
+    t.equal(
+      ringAreaSigned([
+        [0, 0],
+        [1, 1],
+      ]),
+      0,
+      'a degenerate ring',
+    )
   })
   t.test('reads a ring across ±180 in the wrapped frame', async (t) => {
     // Counter-clockwise 2° × 1° box across the antimeridian, written with its east side at -179.
-    const ring: Position[] = [[179, 0], [-179, 0], [-179, 1], [179, 1], [179, 0]]
+    const ring: Position[] = [
+      [179, 0],
+      [-179, 0],
+      [-179, 1],
+      [179, 1],
+      [179, 0],
+    ]
     t.equal(ringAreaSigned(ring, true), 2)
     t.ok(ringAreaSigned(ring) < 0, 'read as given, it runs round the globe the other way')
   })
@@ -85,14 +128,36 @@ t.test('ringAreaSigned', async (t) => {
 t.test('bboxOf', async (t) => {
   t.test('is [minLon, minLat, maxLon, maxLat] of every geometry type', async (t) => {
     t.same(bboxOf({ type: 'Point', coordinates: [36.2, 37.1] }), [36.2, 37.1, 36.2, 37.1])
-    t.same(bboxOf({ type: 'LineString', coordinates: [[1, 5], [3, -2], [2, 0]] }), [1, -2, 3, 5])
+    t.same(
+      bboxOf({
+        type: 'LineString',
+        coordinates: [
+          [1, 5],
+          [3, -2],
+          [2, 0],
+        ],
+      }),
+      [1, -2, 3, 5],
+    )
     t.same(bboxOf(DONUT), [0, 0, 4, 4])
     const multi: MultiPolygon = { type: 'MultiPolygon', coordinates: [[rect(0, 0, 1)], [rect(10, -5, 1)]] }
     t.same(bboxOf(multi), [0, -5, 11, 1])
-    t.same(bboxOf({
-      type: 'GeometryCollection',
-      geometries: [{ type: 'Point', coordinates: [-3, 2] }, { type: 'MultiPoint', coordinates: [[4, 9], [0, -1]] }],
-    }), [-3, -1, 4, 9])
+    t.same(
+      bboxOf({
+        type: 'GeometryCollection',
+        geometries: [
+          { type: 'Point', coordinates: [-3, 2] },
+          {
+            type: 'MultiPoint',
+            coordinates: [
+              [4, 9],
+              [0, -1],
+            ],
+          },
+        ],
+      }),
+      [-3, -1, 4, 9],
+    )
   })
   t.test('spans nearly 360° for a shape split at ±180, unless read in the wrapped frame', async (t) => {
     const split: MultiPolygon = { type: 'MultiPolygon', coordinates: [[rect(179.5, 0, 0.5)], [rect(-180, 0, 0.5)]] }
@@ -138,7 +203,17 @@ t.test('pointInShape', async (t) => {
     t.equal(pointInShape([-179.5, 0.5], east), false)
   })
   t.test('is exact a hair off a slanted edge', async (t) => {
-    const tri: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [3, 0], [0, 3], [0, 0]]] }
+    const tri: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [3, 0],
+          [0, 3],
+          [0, 0],
+        ],
+      ],
+    }
     t.equal(pointInShape([1.5, 1.5], tri), true, 'on the hypotenuse x + y = 3')
     t.equal(pointInShape([1.5, 1.5 + 2 ** -51], tri), false, 'two ulps beyond it')
   })
@@ -158,7 +233,17 @@ t.test('shapeIntersectsBbox', async (t) => {
   t.test('is false when only the bounding boxes meet', async (t) => {
     t.equal(shapeIntersectsBbox(DONUT, [1.5, 1.5, 2.5, 2.5]), false, 'inside the hole')
     // The triangle (0,0) (3,0) (0,3) leaves its bbox's corner (3,3) empty: x + y > 3 there.
-    const tri: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [3, 0], [0, 3], [0, 0]]] }
+    const tri: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [3, 0],
+          [0, 3],
+          [0, 0],
+        ],
+      ],
+    }
     t.equal(shapeIntersectsBbox(tri, [1.6, 1.6, 3, 3]), false, 'x + y ≥ 3.2 in the box')
     t.equal(shapeIntersectsBbox(tri, [1.5, 1.5, 3, 3]), true, 'the box corner (1.5, 1.5) is on the hypotenuse')
     t.equal(shapeIntersectsBbox(tri, [10, 10, 11, 11]), false, 'far away')

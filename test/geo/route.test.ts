@@ -21,10 +21,18 @@ t.test('segmentRoute', async (t) => {
     const r = segmentRoute(line([0.5, -0.5], [0.5, 2.5]), stacked)
     t.same(summary(r.segments), [[], ['south'], ['north'], []])
     const km = r.segments.map((s) => [s.fromKm, s.toKm])
-    const want = [[0, 0.5], [0.5, 1.5], [1.5, 2.5], [2.5, 3]].map(([a, b]) => [a * m, b * m])
+    const want = [
+      [0, 0.5],
+      [0.5, 1.5],
+      [1.5, 2.5],
+      [2.5, 3],
+    ].map(([a, b]) => [a * m, b * m])
     km.flat().forEach((v, i) => t.ok(...within(v + 1e-9, want.flat()[i] + 1e-9, 1e-9)))
     t.ok(...within(r.lengthKm, 3 * m, 1e-9))
-    t.same(r.segments[1].geometry.coordinates, [[0.5, 0], [0.5, 1]])
+    t.same(r.segments[1].geometry.coordinates, [
+      [0.5, 0],
+      [0.5, 1],
+    ])
     t.match(r.segments[1].holders[0], { key: 'south', holder: 'south', side: 'gov', status: 'controlled' })
     t.notOk('geometry' in r.segments[1].holders[0], 'holders come without geometry')
   })
@@ -35,7 +43,12 @@ t.test('segmentRoute', async (t) => {
     const r = segmentRoute(line([1, -0.5], [1, 0.2], [1, 0.7], [1, 1.5]), prepareAreas([west, east]))
     t.same(summary(r.segments), [[], ['west', 'east'], []])
     t.ok(...within(r.segments[1].lengthKm, m, 1e-9))
-    t.same(r.segments[1].geometry.coordinates, [[1, 0], [1, 0.2], [1, 0.7], [1, 1]])
+    t.same(r.segments[1].geometry.coordinates, [
+      [1, 0],
+      [1, 0.2],
+      [1, 0.7],
+      [1, 1],
+    ])
   })
 
   t.test('a zig-zag across a strip gives one stretch per crossing, with known km', async (t) => {
@@ -47,7 +60,13 @@ t.test('segmentRoute', async (t) => {
     const bottom = greatCircleKm([1.5, -0.5], [2.5, -0.5])
     const lengths = [0.5 * m, m, 0.5 * m + top + 0.5 * m, m, 0.5 * m + bottom + 0.5 * m, m, 0.5 * m]
     r.segments.forEach((s, i) => t.ok(...within(s.lengthKm, lengths[i], 1e-9)))
-    t.ok(...within(r.segments[6].toKm, lengths.reduce((a, b) => a + b), 1e-9))
+    t.ok(
+      ...within(
+        r.segments[6].toKm,
+        lengths.reduce((a, b) => a + b),
+        1e-9,
+      ),
+    )
   })
 
   t.test('crossing a ring of 20,000 vertices through its centre', async (t) => {
@@ -64,17 +83,46 @@ t.test('segmentRoute', async (t) => {
   })
 
   t.test('parts of a MultiLineString count on in order and never merge', async (t) => {
-    const road: MultiLineString = { type: 'MultiLineString', coordinates: [[[0.5, 0.2], [0.5, 0.8]], [[0.5, 0.3], [0.5, 0.6]]] }
+    const road: MultiLineString = {
+      type: 'MultiLineString',
+      coordinates: [
+        [
+          [0.5, 0.2],
+          [0.5, 0.8],
+        ],
+        [
+          [0.5, 0.3],
+          [0.5, 0.6],
+        ],
+      ],
+    }
     const r = segmentRoute(road, stacked)
     t.same(summary(r.segments), [['south'], ['south']])
-    t.same(r.segments.map((s) => s.part), [0, 1])
+    t.same(
+      r.segments.map((s) => s.part),
+      [0, 1],
+    )
     t.ok(...within(r.segments[1].fromKm, 0.6 * m, 1e-9))
     t.ok(...within(r.segments[1].toKm, 0.9 * m, 1e-9))
     t.ok(...within(r.lengthKm, 0.9 * m, 1e-9))
   })
 
   t.test('holes in an area are unmapped stretches', async (t) => {
-    const donut: MultiPolygon = { type: 'MultiPolygon', coordinates: [[rect(0, 0, 3), [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]]] }
+    const donut: MultiPolygon = {
+      type: 'MultiPolygon',
+      coordinates: [
+        [
+          rect(0, 0, 3),
+          [
+            [1, 1],
+            [1, 2],
+            [2, 2],
+            [2, 1],
+            [1, 1],
+          ],
+        ],
+      ],
+    }
     const r = segmentRoute(line([1.5, 0.5], [1.5, 2.5]), prepareAreas([area('d', 'gov', donut)]))
     t.same(summary(r.segments), [['d'], [], ['d']])
     t.ok(...within(r.segments[1].lengthKm, m, 1e-9))
@@ -96,8 +144,14 @@ t.test('segmentRoute', async (t) => {
   })
 
   t.test('where plain Turf lineSplit fails: a road along a boundary', async (t) => {
-    const west = square(0, 0, 1), east = square(1, 0, 1)
-    const road = lineString([[1, -0.5], [1, 0.2], [1, 0.7], [1, 1.5]])
+    const west = square(0, 0, 1),
+      east = square(1, 0, 1)
+    const road = lineString([
+      [1, -0.5],
+      [1, 0.2],
+      [1, 0.7],
+      [1, 1.5],
+    ])
     // Turf's recipe: split by each polygon, label each piece by its midpoint.
     const pieces = lineSplit(road, turfPolygon(west.coordinates)).features
     const labelled = pieces.map((p) => {
@@ -128,7 +182,7 @@ t.test('routeSeverance', async (t) => {
     t.same(s, { severed: false, cutPoints: [], kmBySide: { government: s.kmBySide.government }, unmappedKm: 0 })
     t.ok(...within(s.kmBySide.government, 1.8 * m, 1e-9))
   })
-  t.test("a stretch held by the other side is a cut where the road enters it", async (t) => {
+  t.test('a stretch held by the other side is a cut where the road enters it', async (t) => {
     const s = sev(line([0.5, 0.5], [0.5, 3.5]))
     t.equal(s.severed, true)
     t.same(s.cutPoints, [[0.5, 2]])

@@ -2,9 +2,7 @@ import t from 'tap'
 import Flatbush from 'flatbush'
 import type { Polygon } from 'geojson'
 import { analyzeTopology, dissolveClean } from '../../src/geo/dissolve.js'
-import {
-  boxLowerBoundHav, buildPreparedGeometry, frameShifts, joinPairs, polygonsAt, selfJoinPairs,
-} from '../../src/geo/segment-index.js'
+import { boxLowerBoundHav, buildPreparedGeometry, frameShifts, joinPairs, polygonsAt, selfJoinPairs } from '../../src/geo/segment-index.js'
 import { greatCircleKm, prng, R_KM, square } from './shapes.js'
 
 const havToKm = (h: number) => 2 * R_KM * Math.asin(Math.min(1, Math.sqrt(h)))
@@ -18,12 +16,22 @@ t.test('boxLowerBoundHav', async (t) => {
         const y = rnd() * 160 - 80
         return [x, y, x + rnd() * 5, Math.min(89, y + rnd() * 5)]
       }
-      const a = box(rnd() * 40 - 20), b = box(a[0] + rnd() * 340 - 170)
+      const a = box(rnd() * 40 - 20),
+        b = box(a[0] + rnd() * 340 - 170)
       const bound = havToKm(boxLowerBoundHav(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]))
       let min = Infinity
-      for (let i = 0; i <= 8; i++) for (let j = 0; j <= 8; j++) for (let k = 0; k <= 8; k++) for (let l = 0; l <= 8; l++) {
-        min = Math.min(min, greatCircleKm([a[0] + ((a[2] - a[0]) * i) / 8, a[1] + ((a[3] - a[1]) * j) / 8], [b[0] + ((b[2] - b[0]) * k) / 8, b[1] + ((b[3] - b[1]) * l) / 8]))
-      }
+      for (let i = 0; i <= 8; i++)
+        for (let j = 0; j <= 8; j++)
+          for (let k = 0; k <= 8; k++)
+            for (let l = 0; l <= 8; l++) {
+              min = Math.min(
+                min,
+                greatCircleKm(
+                  [a[0] + ((a[2] - a[0]) * i) / 8, a[1] + ((a[3] - a[1]) * j) / 8],
+                  [b[0] + ((b[2] - b[0]) * k) / 8, b[1] + ((b[3] - b[1]) * l) / 8],
+                ),
+              )
+            }
       if (bound > min * (1 + 1e-12)) t.fail(`bound ${bound} > sampled minimum ${min} for ${a} / ${b}`)
       checked++
     }
@@ -44,11 +52,35 @@ t.test('frameShifts', async (t) => {
 
 t.test('joinPairs', async (t) => {
   t.test('finds exactly the segment pairs within the margin', async (t) => {
-    const a = buildPreparedGeometry([{ type: 'LineString', coordinates: [[0, 0], [0, 1], [0, 2]] }])
-    const b = buildPreparedGeometry([{ type: 'LineString', coordinates: [[0.0005, 0.5], [0.0005, 1.5]] }])
+    const a = buildPreparedGeometry([
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [0, 1],
+          [0, 2],
+        ],
+      },
+    ])
+    const b = buildPreparedGeometry([
+      {
+        type: 'LineString',
+        coordinates: [
+          [0.0005, 0.5],
+          [0.0005, 1.5],
+        ],
+      },
+    ])
     const pairs: [number, number][] = []
     joinPairs(a.segIndex!, b.segIndex!, 0, 0.1, (i, j) => pairs.push([i, j]))
-    t.same(pairs.sort(), [[0, 0], [1, 0]], '55 m apart: both of a’s segments face b’s')
+    t.same(
+      pairs.sort(),
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      '55 m apart: both of a’s segments face b’s',
+    )
     const none: [number, number][] = []
     joinPairs(a.segIndex!, b.segIndex!, 0, 0.01, (i, j) => none.push([i, j]))
     t.same(none, [], 'not within 10 m')
@@ -62,14 +94,17 @@ t.test('selfJoinPairs', async (t) => {
     for (let i = 0; i < 400; i++) pts.push([rnd() * 10, rnd() * 10])
     const g = buildPreparedGeometry([{ type: 'LineString', coordinates: pts }])
     const box = (s: number) => {
-      const a = pts[g.segA[s]], b = pts[g.segB[s]]
+      const a = pts[g.segA[s]],
+        b = pts[g.segB[s]]
       return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])]
     }
     const want: string[] = []
-    for (let i = 0; i < g.segA.length; i++) for (let j = i + 1; j < g.segA.length; j++) {
-      const p = box(i), q = box(j)
-      if (p[0] <= q[2] && p[2] >= q[0] && p[1] <= q[3] && p[3] >= q[1]) want.push(`${i},${j}`)
-    }
+    for (let i = 0; i < g.segA.length; i++)
+      for (let j = i + 1; j < g.segA.length; j++) {
+        const p = box(i),
+          q = box(j)
+        if (p[0] <= q[2] && p[2] >= q[0] && p[1] <= q[3] && p[3] >= q[1]) want.push(`${i},${j}`)
+      }
     const got: string[] = []
     selfJoinPairs(g.segIndex!, (i, j) => got.push(`${i},${j}`))
     t.same(got.sort(), want.sort())
@@ -86,11 +121,14 @@ t.test('tree traversals', async (t) => {
     t.ok(g.segIndex!.IndexArrayType === Uint32Array, 'over 16,384 nodes')
     let want = 0
     for (let i = 0; i < g.segA.length; i++) {
-      const a = pts[g.segA[i]], b = pts[g.segB[i]]
+      const a = pts[g.segA[i]],
+        b = pts[g.segB[i]]
       want += g.segIndex!.search(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]), (j) => j > i).length
     }
     let got = 0
-    selfJoinPairs(g.segIndex!, () => { got++ })
+    selfJoinPairs(g.segIndex!, () => {
+      got++
+    })
     t.equal(got, want)
   })
   t.test('refuse an index in a serialised format they do not know', async (t) => {
@@ -116,15 +154,17 @@ t.test('polygonsAt', async (t) => {
     const naive = (x: number, y: number) => {
       let inside = false
       for (let i = 0, j = ring.length - 2; i < ring.length - 1; j = i++) {
-        const [xi, yi] = ring[i], [xj, yj] = ring[j]
-        if ((yi > y) !== (yj > y) && x < xj + ((y - yj) * (xi - xj)) / (yi - yj)) inside = !inside
+        const [xi, yi] = ring[i],
+          [xj, yj] = ring[j]
+        if (yi > y !== yj > y && x < xj + ((y - yj) * (xi - xj)) / (yi - yj)) inside = !inside
       }
       return inside
     }
     let agree = 0
     for (let k = 0; k < 2000; k++) {
-      const x = rnd() * 4 - 2, y = rnd() * 4 - 2
-      if ((polygonsAt(g, x, y).length > 0) === naive(x, y)) agree++
+      const x = rnd() * 4 - 2,
+        y = rnd() * 4 - 2
+      if (polygonsAt(g, x, y).length > 0 === naive(x, y)) agree++
     }
     t.equal(agree, 2000)
   })
@@ -140,7 +180,17 @@ t.test('analyzeTopology', async (t) => {
     t.equal(analyzeTopology(parts(square(0, 0, 3), square(1, 1, 1))), null, 'one inside the other')
     t.equal(analyzeTopology(parts(square(0, 0, 2, 1), square(0, 1, 1))), null, 'a corner in the middle of an edge')
     t.equal(analyzeTopology(parts(square(0, 0, 1), square(0, 0, 1))), null, 'the same square twice')
-    const tri: Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }
+    const tri: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ],
+    }
     t.equal(analyzeTopology(parts(square(0, 0, 1), tri)), null, 'a triangle on the square’s corners')
   })
   t.test('dissolves to the outline, holes included', async (t) => {
@@ -149,7 +199,11 @@ t.test('analyzeTopology', async (t) => {
     const out = dissolveClean(analyzeTopology(parts(...cells))!)
     t.equal(out.length, 1)
     t.equal(out[0].length, 2)
-    const corners = (r: number[][]) => r.filter((p, i) => i < r.length - 1).map((p) => p.join(',')).sort()
+    const corners = (r: number[][]) =>
+      r
+        .filter((p, i) => i < r.length - 1)
+        .map((p) => p.join(','))
+        .sort()
     t.same(corners(out[0][1]), ['1,1', '1,2', '2,1', '2,2'], 'the hole is the missing cell')
     t.same(out[0][0][0], out[0][0][out[0][0].length - 1], 'closed')
   })

@@ -24,7 +24,13 @@ export function within(got: number, want: number, rel: number): [boolean, string
 
 /** Axis-aligned lon/lat rectangle, counter-clockwise (RFC 7946 exterior). */
 export function rect(x0: number, y0: number, w: number, h = w): Position[] {
-  return [[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h], [x0, y0]]
+  return [
+    [x0, y0],
+    [x0 + w, y0],
+    [x0 + w, y0 + h],
+    [x0, y0 + h],
+    [x0, y0],
+  ]
 }
 
 export function square(x0: number, y0: number, w: number, h = w): Polygon {
@@ -35,7 +41,8 @@ export function square(x0: number, y0: number, w: number, h = w): Polygon {
 export function circleRing(center: Position, radiusKm: number, n: number, clockwise = false): Position[] {
   const r = Math.PI / 180
   const d = radiusKm / R_KM
-  const lat1 = center[1] * r, lon1 = center[0] * r
+  const lat1 = center[1] * r,
+    lon1 = center[0] * r
   const ring: Position[] = []
   for (let i = 0; i < n; i++) {
     const brg = ((clockwise ? 1 : -1) * 2 * Math.PI * i) / n

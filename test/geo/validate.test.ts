@@ -10,7 +10,13 @@ const ANY: NormalizeOptions = {
 }
 
 // Counter-clockwise 4 × 4 square, the shell most tests put holes in.
-const SHELL: Position[] = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+const SHELL: Position[] = [
+  [0, 0],
+  [4, 0],
+  [4, 4],
+  [0, 4],
+  [0, 0],
+]
 const polygon = (...rings: unknown[]) => ({ type: 'Polygon', coordinates: rings })
 
 /** A counter-clockwise ring of n vertices on a 0.5° circle around Aleppo, closed. */
@@ -54,7 +60,16 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('refuses a type that is not allowed, naming the allowed ones', async (t) => {
-    const result = normalizeGeometry({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }, AREAS)
+    const result = normalizeGeometry(
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+      AREAS,
+    )
     t.same(result.errors, [{ path: '/type', reason: 'expected Polygon or MultiPolygon, got LineString' }])
     t.equal(result.geometry, null)
   })
@@ -72,7 +87,18 @@ t.test('normalizeGeometry', async (t) => {
   t.test('refuses missing or wrongly nested coordinates', async (t) => {
     t.same(normalizeGeometry({ type: 'Polygon' }, AREAS).errors, [{ path: '/coordinates', reason: 'missing "coordinates"' }])
     t.match(normalizeGeometry({ type: 'Polygon', coordinates: 'none' }, AREAS).errors, [{ path: '/coordinates' }])
-    const lineAsPolygon = normalizeGeometry({ type: 'Polygon', coordinates: [[0, 0], [1, 1], [0, 1], [0, 0]] }, AREAS)
+    const lineAsPolygon = normalizeGeometry(
+      {
+        type: 'Polygon',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      },
+      AREAS,
+    )
     t.match(lineAsPolygon.errors, [{ path: '/coordinates', reason: /nested 2 deep where 3 is expected/ }])
     t.equal(lineAsPolygon.errors.length, 1)
     t.match(normalizeGeometry({ type: 'Point', coordinates: [[1, 2]] }, ANY).errors, [{ path: '/coordinates' }])
@@ -100,12 +126,24 @@ t.test('normalizeGeometry', async (t) => {
   t.test('refuses positions with too few or too many values', async (t) => {
     const result = normalizeGeometry({ type: 'LineString', coordinates: [[0], [1, 1, 1, 1], [2, 2]] }, ANY)
     t.match(result.errors, [{ path: '/coordinates/0' }, { path: '/coordinates/1', reason: /got 4 values/ }])
-    t.match(normalizeGeometry({ type: 'MultiPoint', coordinates: [[1, 2], 3] }, ANY).errors,
-      [{ path: '/coordinates/1', reason: 'expected a position [lon, lat], got 3' }])
+    t.match(normalizeGeometry({ type: 'MultiPoint', coordinates: [[1, 2], 3] }, ANY).errors, [
+      { path: '/coordinates/1', reason: 'expected a position [lon, lat], got 3' },
+    ])
   })
 
   t.test('refuses longitudes and latitudes out of range', async (t) => {
-    const result = normalizeGeometry({ type: 'LineString', coordinates: [[0, 0], [181, 10], [100, -91], [-180, 90]] }, ANY)
+    const result = normalizeGeometry(
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [181, 10],
+          [100, -91],
+          [-180, 90],
+        ],
+      },
+      ANY,
+    )
     t.same(result.errors, [
       { path: '/coordinates/1/0', reason: 'longitude 181 is outside [-180, 180]' },
       // Swapped, [-91, 100] would be no better: no hint.
@@ -116,25 +154,51 @@ t.test('normalizeGeometry', async (t) => {
   t.test('says when a position looks like [lat, lon]', async (t) => {
     // Vladivostok written [lat, lon]: the latitude 131.9 is impossible, the swapped pair is fine.
     const result = normalizeGeometry({ type: 'Point', coordinates: [43.1, 131.9] }, ANY)
-    t.same(result.errors, [{
-      path: '/coordinates/1',
-      reason: 'latitude 131.9 is outside [-90, 90]; looks like [lat, lon]; GeoJSON positions are [lon, lat]',
-    }])
+    t.same(result.errors, [
+      {
+        path: '/coordinates/1',
+        reason: 'latitude 131.9 is outside [-90, 90]; looks like [lat, lon]; GeoJSON positions are [lon, lat]',
+      },
+    ])
     const hopeless = normalizeGeometry({ type: 'Point', coordinates: [100, 131.9] }, ANY)
     t.notMatch(hopeless.errors[0].reason, /looks like/)
   })
 
   t.test('drops z with one note counting the positions', async (t) => {
-    const result = normalizeGeometry({ type: 'LineString', coordinates: [[0, 0, 5], [1, 1, 6], [2, 1]] }, ANY)
+    const result = normalizeGeometry(
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0, 5],
+          [1, 1, 6],
+          [2, 1],
+        ],
+      },
+      ANY,
+    )
     t.same(result.errors, [])
-    t.same(result.geometry, { type: 'LineString', coordinates: [[0, 0], [1, 1], [2, 1]] })
+    t.same(result.geometry, {
+      type: 'LineString',
+      coordinates: [
+        [0, 0],
+        [1, 1],
+        [2, 1],
+      ],
+    })
     t.same(result.notes, ['dropped third coordinate (z) from 2 positions'])
-    t.match(normalizeGeometry({ type: 'Point', coordinates: [1, 2, 'high'] }, ANY).errors,
-      [{ path: '/coordinates/2', reason: /^z is a string/ }])
+    t.match(normalizeGeometry({ type: 'Point', coordinates: [1, 2, 'high'] }, ANY).errors, [{ path: '/coordinates/2', reason: /^z is a string/ }])
   })
 
   t.test('removes repeated consecutive vertices, including a doubled closing vertex', async (t) => {
-    const ring = [[0, 0], [4, 0], [4, 0], [4, 4], [0, 4], [0, 0], [0, 0]]
+    const ring = [
+      [0, 0],
+      [4, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 0],
+      [0, 0],
+    ]
     const result = normalizeGeometry(polygon(ring), AREAS)
     t.same(result.errors, [])
     t.same(result.geometry, { type: 'Polygon', coordinates: [SHELL] })
@@ -143,21 +207,62 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('rewinds a clockwise exterior ring to counter-clockwise', async (t) => {
-    const clockwise = [[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]
+    const clockwise = [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+      [0, 0],
+    ]
     const result = normalizeGeometry(polygon(clockwise), AREAS)
-    t.same(result.geometry, { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] })
+    t.same(result.geometry, {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    })
     t.same(result.notes, ['rewound 1 ring to RFC 7946 winding'])
   })
 
   t.test('rewinds a counter-clockwise hole to clockwise', async (t) => {
-    const hole = [[1, 1], [2, 1], [2, 2], [1, 2], [1, 1]]
+    const hole = [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 2],
+      [1, 1],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
-    t.same(result.geometry, { type: 'Polygon', coordinates: [SHELL, [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]] })
+    t.same(result.geometry, {
+      type: 'Polygon',
+      coordinates: [
+        SHELL,
+        [
+          [1, 1],
+          [1, 2],
+          [2, 2],
+          [2, 1],
+          [1, 1],
+        ],
+      ],
+    })
     t.same(result.notes, ['rewound 1 ring to RFC 7946 winding'])
   })
 
   t.test('leaves a valid polygon as it is, in new arrays', async (t) => {
-    const hole = [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]
+    const hole = [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [2, 1],
+      [1, 1],
+    ]
     const input = polygon(SHELL, hole)
     const before = JSON.stringify(input)
     const result = normalizeGeometry(input, AREAS)
@@ -170,7 +275,14 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('never mutates its input while fixing it', async (t) => {
-    const input = polygon([[0, 0, 1], [0, 1, 1], [1, 1, 1], [1, 1, 1], [1, 0, 1], [0, 0, 1]])
+    const input = polygon([
+      [0, 0, 1],
+      [0, 1, 1],
+      [1, 1, 1],
+      [1, 1, 1],
+      [1, 0, 1],
+      [0, 0, 1],
+    ])
     const before = JSON.stringify(input)
     const result = normalizeGeometry(input, AREAS)
     t.equal(result.notes.length, 3)
@@ -178,41 +290,108 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('refuses an unclosed ring', async (t) => {
-    const result = normalizeGeometry(polygon([[0, 0], [1, 0], [1, 1], [0, 1]]), AREAS)
+    const result = normalizeGeometry(
+      polygon([
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ]),
+      AREAS,
+    )
     t.same(result.errors, [{ path: '/coordinates/0', reason: 'ring is not closed: first position [0, 0] differs from last [0, 1]' }])
   })
 
   t.test('refuses a ring with fewer than 4 positions once repeats are gone', async (t) => {
-    const result = normalizeGeometry(polygon([[0, 0], [1, 0], [1, 0], [0, 0]]), AREAS)
+    const result = normalizeGeometry(
+      polygon([
+        [0, 0],
+        [1, 0],
+        [1, 0],
+        [0, 0],
+      ]),
+      AREAS,
+    )
     t.match(result.errors, [{ path: '/coordinates/0', reason: /ring has 3 positions after removing repeats/ }])
   })
 
   t.test('refuses an empty ring next to others', async (t) => {
     t.same(normalizeGeometry(polygon(SHELL, []), AREAS).errors, [{ path: '/coordinates/1', reason: 'ring is empty' }])
-    t.same(normalizeGeometry(polygon([], [[1, 1], [1, 2], [2, 2], [1, 1]]), AREAS).errors,
-      [{ path: '/coordinates/0', reason: 'ring is empty' }])
+    t.same(
+      normalizeGeometry(
+        polygon(
+          [],
+          [
+            [1, 1],
+            [1, 2],
+            [2, 2],
+            [1, 1],
+          ],
+        ),
+        AREAS,
+      ).errors,
+      [{ path: '/coordinates/0', reason: 'ring is empty' }],
+    )
   })
 
   t.test('refuses a bow-tie ring at its crossing', async (t) => {
     // Diagonals of the square [0, 2]²: segment 0 and segment 2 cross at its centre.
-    const result = normalizeGeometry(polygon([[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]), AREAS)
+    const result = normalizeGeometry(
+      polygon([
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ]),
+      AREAS,
+    )
     t.same(result.errors, [{ path: '/coordinates/0/2', reason: 'ring 0 crosses itself at [1, 1] (segments 0–1 and 2–3)' }])
   })
 
   t.test('numbers positions in error paths as the input does, before repeats are removed', async (t) => {
-    const result = normalizeGeometry(polygon([[0, 0], [0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]), AREAS)
+    const result = normalizeGeometry(
+      polygon([
+        [0, 0],
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ]),
+      AREAS,
+    )
     t.match(result.errors, [{ path: '/coordinates/0/3', reason: /segments 0–2 and 3–4/ }])
   })
 
   t.test('refuses a ring that touches itself at a vertex', async (t) => {
     // Two triangles meeting at [1, 1], drawn as one ring passing through it twice.
-    const result = normalizeGeometry(polygon([[0, 0], [1, 1], [2, 0], [2, 2], [1, 1], [0, 2], [0, 0]]), AREAS)
+    const result = normalizeGeometry(
+      polygon([
+        [0, 0],
+        [1, 1],
+        [2, 0],
+        [2, 2],
+        [1, 1],
+        [0, 2],
+        [0, 0],
+      ]),
+      AREAS,
+    )
     t.match(result.errors, [{ path: /^\/coordinates\/0\//, reason: /ring 0 touches itself at \[1, 1\]/ }])
     t.equal(result.errors.length, 1)
   })
 
   t.test('refuses a ring that doubles back on itself', async (t) => {
-    const spike = [[0, 0], [2, 0], [2, 2], [3, 2], [2, 2], [0, 2], [0, 0]]
+    const spike = [
+      [0, 0],
+      [2, 0],
+      [2, 2],
+      [3, 2],
+      [2, 2],
+      [0, 2],
+      [0, 0],
+    ]
     const result = normalizeGeometry(polygon(spike), AREAS)
     // The touch at [2, 2] where the spike starts is a consequence, not a second problem.
     t.match(result.errors, [{ path: '/coordinates/0/3', reason: /ring 0 runs back over itself from \[2, 2\]/ }])
@@ -221,7 +400,13 @@ t.test('normalizeGeometry', async (t) => {
 
   t.test('refuses a hole that crosses the shell, at each crossing', async (t) => {
     // The hole leaves the shell through its edge x = 4 at y = 2 and comes back at y = 1.
-    const hole = [[1, 1], [1, 2], [5, 2], [5, 1], [1, 1]]
+    const hole = [
+      [1, 1],
+      [1, 2],
+      [5, 2],
+      [5, 1],
+      [1, 1],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
     const reasons = result.errors.map((error) => error.reason).sort()
     t.equal(reasons.length, 2)
@@ -230,54 +415,120 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('accepts a hole touching the shell at one vertex', async (t) => {
-    const hole = [[0, 0], [1, 2], [2, 1], [0, 0]]
+    const hole = [
+      [0, 0],
+      [1, 2],
+      [2, 1],
+      [0, 0],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
     t.same(result.errors, [])
     t.same(result.notes, [])
   })
 
   t.test('accepts a hole touching a shell edge at one point', async (t) => {
-    const hole = [[0, 2], [2, 3], [2, 1], [0, 2]]
+    const hole = [
+      [0, 2],
+      [2, 3],
+      [2, 1],
+      [0, 2],
+    ]
     t.same(normalizeGeometry(polygon(SHELL, hole), AREAS).errors, [])
   })
 
   t.test('refuses a hole touching the shell at two points', async (t) => {
     // A diamond from edge x = 0 to edge x = 4 cuts the polygon in two.
-    const hole = [[0, 2], [2, 3], [4, 2], [2, 1], [0, 2]]
+    const hole = [
+      [0, 2],
+      [2, 3],
+      [4, 2],
+      [2, 1],
+      [0, 2],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
     t.match(result.errors, [{ path: /^\/coordinates\/1\//, reason: /ring 1 touches ring 0 at .* and at another point/ }])
     t.equal(result.errors.length, 1)
   })
 
   t.test('refuses a hole sharing an edge with the shell', async (t) => {
-    const hole = [[0, 1], [0, 3], [2, 2], [0, 1]]
+    const hole = [
+      [0, 1],
+      [0, 3],
+      [2, 2],
+      [0, 1],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
     t.match(result.errors, [{ reason: /ring 1 shares an edge with ring 0 from \[0, 1\]/ }])
   })
 
   t.test('refuses two holes that cross each other', async (t) => {
-    const a = [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]
-    const b = [[1.5, 1.5], [1.5, 3], [3, 3], [3, 1.5], [1.5, 1.5]]
+    const a = [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [2, 1],
+      [1, 1],
+    ]
+    const b = [
+      [1.5, 1.5],
+      [1.5, 3],
+      [3, 3],
+      [3, 1.5],
+      [1.5, 1.5],
+    ]
     const result = normalizeGeometry(polygon(SHELL, a, b), AREAS)
     t.match(result.errors, [{ path: /^\/coordinates\/2\//, reason: /ring 2 crosses ring 1/ }])
   })
 
   t.test('refuses a hole outside its shell', async (t) => {
-    const hole = [[5, 5], [5, 6], [6, 6], [6, 5], [5, 5]]
+    const hole = [
+      [5, 5],
+      [5, 6],
+      [6, 6],
+      [6, 5],
+      [5, 5],
+    ]
     const result = normalizeGeometry(polygon(SHELL, hole), AREAS)
     t.same(result.errors, [{ path: '/coordinates/1', reason: 'hole (ring 1) lies outside the exterior ring 0' }])
   })
 
   t.test('does not check overlaps between the polygons of a MultiPolygon', async (t) => {
-    const other = [[2, 2], [6, 2], [6, 6], [2, 6], [2, 2]]
+    const other = [
+      [2, 2],
+      [6, 2],
+      [6, 6],
+      [2, 6],
+      [2, 2],
+    ]
     const result = normalizeGeometry({ type: 'MultiPolygon', coordinates: [[SHELL], [other]] }, AREAS)
     t.same(result.errors, [])
     t.equal(result.vertexCount, 10)
   })
 
   t.test('paths problems in a MultiPolygon through the polygon index', async (t) => {
-    const bowTie = [[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]
-    const result = normalizeGeometry({ type: 'MultiPolygon', coordinates: [[SHELL], [bowTie], [[[0, 0], [1, 1]]]] }, AREAS)
+    const bowTie = [
+      [0, 0],
+      [2, 2],
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ]
+    const result = normalizeGeometry(
+      {
+        type: 'MultiPolygon',
+        coordinates: [
+          [SHELL],
+          [bowTie],
+          [
+            [
+              [0, 0],
+              [1, 1],
+            ],
+          ],
+        ],
+      },
+      AREAS,
+    )
     t.match(result.errors, [{ path: '/coordinates/1/0/2' }, { path: '/coordinates/2/0', reason: /not closed/ }])
   })
 
@@ -305,22 +556,65 @@ t.test('normalizeGeometry', async (t) => {
   })
 
   t.test('needs two distinct positions in a LineString', async (t) => {
-    const result = normalizeGeometry({ type: 'LineString', coordinates: [[1, 1], [1, 1]] }, ANY)
+    const result = normalizeGeometry(
+      {
+        type: 'LineString',
+        coordinates: [
+          [1, 1],
+          [1, 1],
+        ],
+      },
+      ANY,
+    )
     t.same(result.errors, [{ path: '/coordinates', reason: 'a line needs at least 2 distinct positions, got 1' }])
-    const multi = normalizeGeometry({ type: 'MultiLineString', coordinates: [[[0, 0], [1, 1]], [[2, 2]]] }, ANY)
+    const multi = normalizeGeometry(
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [[2, 2]],
+        ],
+      },
+      ANY,
+    )
     t.match(multi.errors, [{ path: '/coordinates/1' }])
   })
 
   t.test('accepts a Point of one position and a MultiPoint of several', async (t) => {
     t.same(normalizeGeometry({ type: 'Point', coordinates: [37.16, 36.2] }, ANY).geometry, { type: 'Point', coordinates: [37.16, 36.2] })
-    const multi = normalizeGeometry({ type: 'MultiPoint', coordinates: [[1, 2], [3, 4]], bbox: [1, 2, 3, 4] }, ANY)
-    t.same(multi.geometry, { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] })
+    const multi = normalizeGeometry(
+      {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+        bbox: [1, 2, 3, 4],
+      },
+      ANY,
+    )
+    t.same(multi.geometry, {
+      type: 'MultiPoint',
+      coordinates: [
+        [1, 2],
+        [3, 4],
+      ],
+    })
     t.equal(multi.vertexCount, 2)
   })
 
   t.test('refuses more vertices than maxVertices before looking at them', async (t) => {
     // The NaN would be an error of its own: only the limit is reported.
-    const ring = [[0, 0], [1, 0], [1, Number.NaN], [0, 1], [0, 0]]
+    const ring = [
+      [0, 0],
+      [1, 0],
+      [1, Number.NaN],
+      [0, 1],
+      [0, 0],
+    ]
     const result = normalizeGeometry(polygon(ring, ring), { ...AREAS, maxVertices: 9 })
     t.same(result.errors, [{ path: '/coordinates', reason: 'geometry has 10 vertices, more than the limit 9' }])
     t.equal(result.vertexCount, 10)
@@ -381,13 +675,29 @@ t.test('findSelfIntersections', async (t) => {
   })
 
   t.test('reports collinear overlapping segments of two rings as an overlap', async (t) => {
-    const result = findSelfIntersections([SHELL, [[0, 1], [0, 3], [2, 2], [0, 1]]]).intersections
+    const result = findSelfIntersections([
+      SHELL,
+      [
+        [0, 1],
+        [0, 3],
+        [2, 2],
+        [0, 1],
+      ],
+    ]).intersections
     t.match(result, [{ ringA: 0, segA: 3, ringB: 1, segB: 0, kind: 'overlap', at: [0, 1] }])
     t.equal(result.length, 1)
   })
 
   t.test('ignores consecutive segments meeting at their shared vertex, collinear or not', async (t) => {
-    const collinearVertices = [[0, 0], [2, 0], [4, 0], [4, 4], [0, 4], [0, 2], [0, 0]]
+    const collinearVertices = [
+      [0, 0],
+      [2, 0],
+      [4, 0],
+      [4, 4],
+      [0, 4],
+      [0, 2],
+      [0, 0],
+    ]
     t.same(findSelfIntersections([collinearVertices]).intersections, [])
   })
 

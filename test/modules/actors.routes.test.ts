@@ -27,7 +27,10 @@ t.test('/v1/datasets/{id}/actors', async (t) => {
   t.test('GET lists and reads one; unknown actor or dataset is 404', async (t) => {
     const list = await app.inject({ url: '/v1/datasets/syria/actors' })
     t.equal(list.statusCode, 200)
-    t.same(list.json().actors.map((a: { id: string }) => a.id), ['sdf'])
+    t.same(
+      list.json().actors.map((a: { id: string }) => a.id),
+      ['sdf'],
+    )
     t.equal((await app.inject({ url: '/v1/datasets/syria/actors/sdf' })).json().side, 'kurdish')
     t.equal((await app.inject({ url: '/v1/datasets/syria/actors/nobody' })).json().code, 'ACTOR_NOT_FOUND')
     t.equal((await app.inject({ url: '/v1/datasets/nowhere/actors' })).json().code, 'DATASET_NOT_FOUND')
@@ -43,7 +46,12 @@ t.test('/v1/datasets/{id}/actors', async (t) => {
   })
 
   t.test('two datasets with the same actor id never change each other', async (t) => {
-    await put(app, '/v1/datasets/syria/actors/ru', { name: 'Russian Armed Forces', aliases: ['Russia', 'VKS', 'RuAF', 'Russian Air Force', 'Russian military', 'RF'], colour: '#8e24aa', side: 'government' })
+    await put(app, '/v1/datasets/syria/actors/ru', {
+      name: 'Russian Armed Forces',
+      aliases: ['Russia', 'VKS', 'RuAF', 'Russian Air Force', 'Russian military', 'RF'],
+      colour: '#8e24aa',
+      side: 'government',
+    })
     t.equal((await importSnapshot(app, 'syria', '2024-11-26', collection([area(square(36, 35, 1), { actor: 'ru' })]))).statusCode, 201)
     const before = await app.inject({ url: '/v1/control?dataset=syria&at=2024-11-26' })
     const beforeDataset = (await app.inject({ url: '/v1/datasets/syria' })).json()
@@ -60,11 +68,21 @@ t.test('/v1/datasets/{id}/actors', async (t) => {
     const revalidated = await app.inject({ url: '/v1/control?dataset=syria&at=2024-11-26', headers: { 'if-none-match': before.headers.etag as string } })
     t.equal(revalidated.statusCode, 304, 'ETag untouched')
     const ukrainian = (await app.inject({ url: '/v1/control?dataset=ukraine&at=2024-11-26' })).json()
-    t.same(ukrainian.features.map((f: { properties: { side: string } }) => f.properties.side), ['invader'], "each dataset answers with its own actor's side")
+    t.same(
+      ukrainian.features.map((f: { properties: { side: string } }) => f.properties.side),
+      ['invader'],
+      "each dataset answers with its own actor's side",
+    )
   })
 
   t.test('unknown_actors=create creates them in the importing dataset only', async (t) => {
-    const res = await importSnapshot(app, 'ukraine', '2024-11-27', collection([area(square(37, 47, 1), { actor: '02-07-liberated area' })]), '&unknown_actors=create')
+    const res = await importSnapshot(
+      app,
+      'ukraine',
+      '2024-11-27',
+      collection([area(square(37, 47, 1), { actor: '02-07-liberated area' })]),
+      '&unknown_actors=create',
+    )
     t.equal(res.statusCode, 201, res.body)
     const ukraine = (await app.inject({ url: '/v1/datasets/ukraine/actors' })).json().actors.map((a: { id: string }) => a.id)
     const syria = (await app.inject({ url: '/v1/datasets/syria/actors' })).json().actors.map((a: { id: string }) => a.id)
@@ -101,16 +119,28 @@ t.test('DELETE /v1/datasets/{id}/actors/{actor}', async (t) => {
   t.test('retires an actor only earlier knowledge names: answers as known before still name it', async (t) => {
     const beforeTakeover = new Date().toISOString()
     // the 28th's map has no saa: its area is closed at the 28th, the area as first recorded is superseded
-    t.equal((await importSnapshot(app, 'd', '2024-11-28', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })]))).statusCode, 201)
+    t.equal(
+      (await importSnapshot(app, 'd', '2024-11-28', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })]))).statusCode,
+      201,
+    )
     t.equal((await del('saa')).statusCode, 409, 'its truncated copy still holds the 26th and 27th')
     // a correction of the 26th without saa leaves only superseded rows naming it
-    t.equal((await importSnapshot(app, 'd', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })]))).statusCode, 201)
+    t.equal(
+      (await importSnapshot(app, 'd', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })]))).statusCode,
+      201,
+    )
     const res = await del('saa')
     t.equal(res.statusCode, 200, res.body)
     t.equal(res.json().deleted, 'retired')
     t.equal((await app.inject({ url: '/v1/datasets/d/actors/saa' })).statusCode, 404)
     const asKnown = (await app.inject({ url: `/v1/control?dataset=d&at=2024-11-26&known_at=${beforeTakeover}` })).json()
-    t.same(asKnown.features.map((f: { properties: { actor: string; side: string } }) => [f.properties.actor, f.properties.side]), [['hts', 'opposition'], ['saa', 'government']])
+    t.same(
+      asKnown.features.map((f: { properties: { actor: string; side: string } }) => [f.properties.actor, f.properties.side]),
+      [
+        ['hts', 'opposition'],
+        ['saa', 'government'],
+      ],
+    )
   })
 
   t.test('needs a token', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { AUTH, area, buildTestApp, collection, importSnapshot, seed, square } from '../helpers.js'
+import { AUTH, area, buildTestApp, collection, importSnapshot, seed } from '../helpers.js'
 
 // By construction, at the equator: hts (opposition) west of lon 1 on the 26th and west of lon 1.5
 // from the 28th; saa (government) holds the rest of [0, 2] × [0, 1].
@@ -14,12 +14,50 @@ function haversine([lon1, lat1]: number[], [lon2, lat2]: number[]): number {
 const rectangleKm2 = (dLon: number, lat1: number, lat2: number) => R * R * rad(dLon) * (Math.sin(rad(lat2)) - Math.sin(rad(lat1)))
 const close = (actual: number, expected: number, tolerance = 0.005) => Math.abs(actual - expected) <= Math.abs(expected) * tolerance + 1e-9
 
-const rect = (lon1: number, lon2: number) => ({ type: 'Polygon', coordinates: [[[lon1, 0], [lon2, 0], [lon2, 1], [lon1, 1], [lon1, 0]]] })
+const rect = (lon1: number, lon2: number) => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [lon1, 0],
+      [lon2, 0],
+      [lon2, 1],
+      [lon1, 1],
+      [lon1, 0],
+    ],
+  ],
+})
 const day26 = collection([area(rect(0, 1), { actor: 'hts' }), area(rect(1, 2), { actor: 'saa' })])
 const day28 = collection([area(rect(0, 1.5), { actor: 'hts' }), area(rect(1.5, 2), { actor: 'saa' })])
 const reference = collection([
-  { type: 'Feature', id: 'city', geometry: { type: 'Polygon', coordinates: [[[1.8, 0.4], [1.9, 0.4], [1.9, 0.6], [1.8, 0.6], [1.8, 0.4]]] }, properties: { kind: 'outskirts', name: 'City outskirts' } },
-  { type: 'Feature', id: 'road', geometry: { type: 'LineString', coordinates: [[1.1, 0.5], [1.95, 0.5]] }, properties: { kind: 'highway', name: 'Road', owner_side: 'government' } },
+  {
+    type: 'Feature',
+    id: 'city',
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [1.8, 0.4],
+          [1.9, 0.4],
+          [1.9, 0.6],
+          [1.8, 0.6],
+          [1.8, 0.4],
+        ],
+      ],
+    },
+    properties: { kind: 'outskirts', name: 'City outskirts' },
+  },
+  {
+    type: 'Feature',
+    id: 'road',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [1.1, 0.5],
+        [1.95, 0.5],
+      ],
+    },
+    properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
+  },
   { type: 'Feature', id: 'town-b', geometry: { type: 'Point', coordinates: [1.25, 0.5] }, properties: { kind: 'town', name: 'Town B' } },
   { type: 'Feature', id: 'far-town', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'town', name: 'Far town' } },
 ])
@@ -47,7 +85,10 @@ t.test('GET /v1/analysis/*', async (t) => {
     const later = (await get('fronts?dataset=test&at=2024-11-28&sides=opposition,government')).json().features[0]
     for (const line of later.geometry.coordinates) for (const [lon] of line) t.ok(Math.abs(lon - 1.5) < 1e-9)
     const all = (await get('fronts?dataset=test&at=2024-11-28')).json()
-    t.same(all.features.map((f: any) => f.properties.sides), [['government', 'opposition']])
+    t.same(
+      all.features.map((f: any) => f.properties.sides),
+      [['government', 'opposition']],
+    )
   })
 
   t.test('distance: side to a feature polygon, with the nearest points', async (t) => {
@@ -89,7 +130,10 @@ t.test('GET /v1/analysis/*', async (t) => {
     const after = (await get('route?dataset=test&feature=road&at=2024-11-28')).json()
     t.equal(after.severed, true)
     t.same(after.cutPoints, [[1.1, 0.5]])
-    t.same(after.segments.map((s: any) => s.side), ['opposition', 'government'])
+    t.same(
+      after.segments.map((s: any) => s.side),
+      ['opposition', 'government'],
+    )
     t.ok(close(after.segments[0].toKm, haversine([1.1, 0.5], [1.5, 0.5])))
     t.ok(close(after.kmBySide.opposition, haversine([1.1, 0.5], [1.5, 0.5])))
     t.ok(close(after.kmBySide.government, haversine([1.5, 0.5], [1.95, 0.5])))
@@ -115,9 +159,14 @@ t.test('GET /v1/analysis/*', async (t) => {
     const government = body.sides.find((s: any) => s.side === 'government')
     t.ok(close(government.lostKm2, strip))
     t.ok(close(government.netKm2, -strip))
-    const gained = body.polygons.features.find((f: any) => f.properties.level === 'side' && f.properties.id === 'opposition' && f.properties.change === 'gained')
+    const gained = body.polygons.features.find(
+      (f: any) => f.properties.level === 'side' && f.properties.id === 'opposition' && f.properties.change === 'gained',
+    )
     t.ok(gained && close(gained.properties.areaKm2, strip))
-    t.same(body.featuresChanged.map((f: any) => [f.id, f.from?.actor, f.to?.actor]), [['town-b', 'saa', 'hts']])
+    t.same(
+      body.featuresChanged.map((f: any) => [f.id, f.from?.actor, f.to?.actor]),
+      [['town-b', 'saa', 'hts']],
+    )
   })
 
   t.test('answers repeated questions from the cache until an import changes the revision', async (t) => {

@@ -5,8 +5,36 @@ import { AUTH, area, buildTestApp, collection, importSnapshot, seed, square } fr
 // hts has pushed it to lon 1.5. The probe point (1.25, 0.5) changes hands by construction.
 const day26 = collection([area(square(0, 0, 1), { actor: 'hts', source: 'report-26' }), area(square(1, 0, 1), { actor: 'saa', source: 'report-26' })])
 const day28 = collection([
-  area({ type: 'Polygon', coordinates: [[[0, 0], [1.5, 0], [1.5, 1], [0, 1], [0, 0]]] }, { actor: 'hts', source: 'report-28' }),
-  area({ type: 'Polygon', coordinates: [[[1.5, 0], [2, 0], [2, 1], [1.5, 1], [1.5, 0]]] }, { actor: 'SAA', source: 'report-28' }),
+  area(
+    {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1.5, 0],
+          [1.5, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    },
+    { actor: 'hts', source: 'report-28' },
+  ),
+  area(
+    {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [1.5, 0],
+          [2, 0],
+          [2, 1],
+          [1.5, 1],
+          [1.5, 0],
+        ],
+      ],
+    },
+    { actor: 'SAA', source: 'report-28' },
+  ),
 ])
 
 t.test('GET /v1/control', async (t) => {
@@ -32,16 +60,25 @@ t.test('GET /v1/control', async (t) => {
     t.equal(body.type, 'FeatureCollection')
     t.same(body.features.map((f: any) => f.properties.actor).sort(), ['hts', 'saa'])
     const hts = body.features.find((f: any) => f.properties.actor === 'hts')
-    t.match(hts.properties, { side: 'opposition', status: 'controlled', validFrom: '2024-11-26T00:00:00.000Z', validTo: '2024-11-28T00:00:00.000Z', source: 'report-26' })
+    t.match(hts.properties, {
+      side: 'opposition',
+      status: 'controlled',
+      validFrom: '2024-11-26T00:00:00.000Z',
+      validTo: '2024-11-28T00:00:00.000Z',
+      source: 'report-26',
+    })
     // 1° × 1° at the equator on a sphere of radius 6371.0088 km: (π R / 180)² · sin(1°)/(π/180) ≈ 12,363.5 km²
-    const expected = (6371.0088 ** 2) * (Math.PI / 180) * Math.sin(Math.PI / 180)
+    const expected = 6371.0088 ** 2 * (Math.PI / 180) * Math.sin(Math.PI / 180)
     t.ok(Math.abs(hts.properties.areaKm2 - expected) / expected < 0.005, `area ${hts.properties.areaKm2} ≈ ${expected}`)
     t.same(body.sources, ['report-26'])
   })
 
   t.test('between two snapshots answers the earlier one', async (t) => {
     const { body } = await map('at=2024-11-27T23:59:59Z')
-    t.same(body.features.map((f: any) => f.properties.source), ['report-26', 'report-26'])
+    t.same(
+      body.features.map((f: any) => f.properties.source),
+      ['report-26', 'report-26'],
+    )
   })
 
   t.test('from the second snapshot on answers it, open-ended', async (t) => {
@@ -51,9 +88,18 @@ t.test('GET /v1/control', async (t) => {
   })
 
   t.test('filters by actor, side and bbox', async (t) => {
-    t.same((await map('at=2024-11-26&actor=saa')).body.features.map((f: any) => f.properties.actor), ['saa'])
-    t.same((await map('at=2024-11-26&side=opposition')).body.features.map((f: any) => f.properties.actor), ['hts'])
-    t.same((await map('at=2024-11-26&bbox=1.6,0.2,1.9,0.8')).body.features.map((f: any) => f.properties.actor), ['saa'])
+    t.same(
+      (await map('at=2024-11-26&actor=saa')).body.features.map((f: any) => f.properties.actor),
+      ['saa'],
+    )
+    t.same(
+      (await map('at=2024-11-26&side=opposition')).body.features.map((f: any) => f.properties.actor),
+      ['hts'],
+    )
+    t.same(
+      (await map('at=2024-11-26&bbox=1.6,0.2,1.9,0.8')).body.features.map((f: any) => f.properties.actor),
+      ['saa'],
+    )
     t.same((await map('at=2024-11-26&bbox=5,5,6,6')).body.features, [])
   })
 
@@ -106,7 +152,8 @@ t.test('GET /v1/control/point', async (t) => {
   const day29 = await importSnapshot(app, 'test', '2024-11-29', day28)
   t.match(day29.json().import.counts, { carried: 2, inserted: 0, closed: 0 })
 
-  const point = async (lon: number, lat: number, at: string) => (await app.inject({ url: `/v1/control/point?dataset=test&lon=${lon}&lat=${lat}&at=${at}` })).json()
+  const point = async (lon: number, lat: number, at: string) =>
+    (await app.inject({ url: `/v1/control/point?dataset=test&lon=${lon}&lat=${lat}&at=${at}` })).json()
 
   t.test('nobody holds it before the first snapshot', async (t) => {
     t.match(await point(1.25, 0.5, '2024-11-25'), { holder: null, holders: [] })
@@ -162,7 +209,13 @@ t.test('knowledge time (known_at)', async (t) => {
   })
   t.test('the control map honours known_at too', async (t) => {
     const res = await app.inject({ url: `/v1/control?dataset=test&at=2024-11-29&known_at=${beforeCorrection}` })
-    t.same(res.json().features.map((f: any) => f.properties.source).sort(), ['report-28', 'report-28'])
+    t.same(
+      res
+        .json()
+        .features.map((f: any) => f.properties.source)
+        .sort(),
+      ['report-28', 'report-28'],
+    )
   })
 })
 
@@ -181,10 +234,16 @@ t.test('GET /v1/datasets/{id}/timeline', async (t) => {
     const middle = collection([area(square(0, 0, 2), { actor: 'hts' })])
     t.equal((await importSnapshot(app, 'test', '2024-11-27', middle)).statusCode, 201)
     const at27 = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-27' })).json()
-    t.same(at27.features.map((f: any) => [f.properties.actor, f.properties.validFrom, f.properties.validTo]), [['hts', '2024-11-27T00:00:00.000Z', '2024-11-28T00:00:00.000Z']])
+    t.same(
+      at27.features.map((f: any) => [f.properties.actor, f.properties.validFrom, f.properties.validTo]),
+      [['hts', '2024-11-27T00:00:00.000Z', '2024-11-28T00:00:00.000Z']],
+    )
     const at26 = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-26' })).json()
     t.equal(at26.features.length, 2)
     const at28 = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-28' })).json()
-    t.same(at28.features.map((f: any) => f.properties.source), ['report-28', 'report-28'])
+    t.same(
+      at28.features.map((f: any) => f.properties.source),
+      ['report-28', 'report-28'],
+    )
   })
 })

@@ -16,7 +16,10 @@ t.test('/v1/datasets', async (t) => {
   })
 
   t.test('GET lists and reads one', async (t) => {
-    t.same((await app.inject({ url: '/v1/datasets' })).json().datasets.map((d: any) => d.id), ['aleppo-test'])
+    t.same(
+      (await app.inject({ url: '/v1/datasets' })).json().datasets.map((d: any) => d.id),
+      ['aleppo-test'],
+    )
     t.equal((await app.inject({ url: '/v1/datasets/aleppo-test' })).json().name, 'Renamed')
     const missing = await app.inject({ url: '/v1/datasets/nope' })
     t.equal(missing.statusCode, 404)

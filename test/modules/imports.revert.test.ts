@@ -11,7 +11,9 @@ const revert = (app: App, id: number, headers = AUTH) => app.inject({ method: 'P
 t.test('POST /v1/imports/{id}/revert', async (t) => {
   const app = await buildTestApp(t)
   await seed(app, 'test')
-  const first = (await importSnapshot(app, 'test', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]))).json()
+  const first = (
+    await importSnapshot(app, 'test', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]))
+  ).json()
   const takeover = collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })])
   const second = (await importSnapshot(app, 'test', '2024-11-28', takeover)).json()
   t.same(await actorsAt(app, 'at=2024-11-28'), ['hts', 'hts'])
@@ -67,7 +69,8 @@ t.test('POST /v1/imports/{id}/revert', async (t) => {
 t.test('reverting a features import', async (t) => {
   const app = await buildTestApp(t)
   await seed(app, 'test')
-  const city = (name: string) => collection([{ type: 'Feature', id: 'city', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'city', name } }])
+  const city = (name: string) =>
+    collection([{ type: 'Feature', id: 'city', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'city', name } }])
   const post = (body: unknown) => app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: body as object })
   const first = (await post(city('Halab'))).json()
   const second = (await post(city('Aleppo'))).json()
@@ -88,7 +91,10 @@ t.test('DELETE /v1/datasets/{id}', async (t) => {
   await seed(app, 'gone')
   const shared = square(0, 0, 1)
   t.equal((await importSnapshot(app, 'keep', '2024-11-26', collection([area(shared, { actor: 'hts' })]))).statusCode, 201)
-  t.equal((await importSnapshot(app, 'gone', '2024-11-26', collection([area(shared, { actor: 'saa' }), area(square(5, 5, 1), { actor: 'hts' })]))).statusCode, 201)
+  t.equal(
+    (await importSnapshot(app, 'gone', '2024-11-26', collection([area(shared, { actor: 'saa' }), area(square(5, 5, 1), { actor: 'hts' })]))).statusCode,
+    201,
+  )
   const goneMap = await app.inject({ url: '/v1/control?dataset=gone&at=2024-11-26' })
   const geometries = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM geometries`.execute(app.db)).rows[0].n)
   t.equal(await geometries(), 2)
@@ -108,7 +114,11 @@ t.test('DELETE /v1/datasets/{id}', async (t) => {
     t.same((await app.inject({ url: '/v1/imports?dataset=gone' })).json().imports, [])
     t.equal(await geometries(), 1, 'the shape the other dataset uses stays')
     const kept = (await app.inject({ url: '/v1/control?dataset=keep&at=2024-11-26' })).json()
-    t.same(kept.features.map((f: { properties: { actor: string } }) => f.properties.actor), ['hts'], 'its map still has the shared shape')
+    t.same(
+      kept.features.map((f: { properties: { actor: string } }) => f.properties.actor),
+      ['hts'],
+      'its map still has the shared shape',
+    )
     t.equal((await app.inject({ url: '/v1/datasets/keep/actors' })).json().actors.length, 3)
   })
 

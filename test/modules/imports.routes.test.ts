@@ -22,7 +22,12 @@ t.test('POST /v1/datasets/{id}/snapshots', async (t) => {
     const none = await app.inject({ method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-26', payload: two })
     t.equal(none.statusCode, 401)
     t.equal(none.json().code, 'AUTH_REQUIRED')
-    const wrong = await app.inject({ method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-11-26', payload: two, headers: { authorization: 'Bearer nope' } })
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-11-26',
+      payload: two,
+      headers: { authorization: 'Bearer nope' },
+    })
     t.equal(wrong.statusCode, 401)
     t.equal(wrong.json().code, 'INVALID_TOKEN')
   })
@@ -42,13 +47,115 @@ t.test('POST /v1/datasets/{id}/snapshots', async (t) => {
     const before = await state(app)
     const cases: [string, unknown, string, string][] = [
       ['not a FeatureCollection', { type: 'Feature', geometry: null, properties: {} }, '/type', 'NOT_A_FEATURE_COLLECTION'],
-      ['a LineString area', collection([area({ type: 'LineString', coordinates: [[0, 0], [1, 1]] }, { actor: 'hts' })]), '/features/0/geometry', 'WRONG_GEOMETRY_TYPE'],
-      ['an unclosed ring', collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }, { actor: 'hts' })]), '/features/0/geometry/coordinates/0', 'INVALID_GEOMETRY'],
-      ['an empty ring', collection([area({ type: 'Polygon', coordinates: [square(0, 0, 1).coordinates[0], []] }, { actor: 'hts' })]), '/features/0/geometry/coordinates/1', 'INVALID_GEOMETRY'],
+      [
+        'a LineString area',
+        collection([
+          area(
+            {
+              type: 'LineString',
+              coordinates: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+            { actor: 'hts' },
+          ),
+        ]),
+        '/features/0/geometry',
+        'WRONG_GEOMETRY_TYPE',
+      ],
+      [
+        'an unclosed ring',
+        collection([
+          area(
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 1],
+                ],
+              ],
+            },
+            { actor: 'hts' },
+          ),
+        ]),
+        '/features/0/geometry/coordinates/0',
+        'INVALID_GEOMETRY',
+      ],
+      [
+        'an empty ring',
+        collection([area({ type: 'Polygon', coordinates: [square(0, 0, 1).coordinates[0], []] }, { actor: 'hts' })]),
+        '/features/0/geometry/coordinates/1',
+        'INVALID_GEOMETRY',
+      ],
       ['features that are not Features', { type: 'FeatureCollection', features: [{ type: 'Polygon', coordinates: [] }] }, '/features/0/type', 'NOT_A_FEATURE'],
-      ['a latitude out of range', collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 95], [0, 0]]] }, { actor: 'hts' })]), '/features/0/geometry/coordinates/0/2', 'INVALID_GEOMETRY'],
-      ['a string coordinate', collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 'NaN'], [0, 0]]] }, { actor: 'hts' })]), '/features/0/geometry/coordinates/0/2', 'INVALID_GEOMETRY'],
-      ['a bow-tie', collection([area({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] }, { actor: 'hts' })]), '/features/0/geometry', 'INVALID_GEOMETRY'],
+      [
+        'a latitude out of range',
+        collection([
+          area(
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 95],
+                  [0, 0],
+                ],
+              ],
+            },
+            { actor: 'hts' },
+          ),
+        ]),
+        '/features/0/geometry/coordinates/0/2',
+        'INVALID_GEOMETRY',
+      ],
+      [
+        'a string coordinate',
+        collection([
+          area(
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 'NaN'],
+                  [0, 0],
+                ],
+              ],
+            },
+            { actor: 'hts' },
+          ),
+        ]),
+        '/features/0/geometry/coordinates/0/2',
+        'INVALID_GEOMETRY',
+      ],
+      [
+        'a bow-tie',
+        collection([
+          area(
+            {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 1],
+                  [1, 0],
+                  [0, 1],
+                  [0, 0],
+                ],
+              ],
+            },
+            { actor: 'hts' },
+          ),
+        ]),
+        '/features/0/geometry',
+        'INVALID_GEOMETRY',
+      ],
       ['an unknown actor', collection([area(square(0, 0, 1), { actor: 'Wagner' })]), '/features/0/properties/actor', 'UNKNOWN_ACTOR'],
       ['no actor', collection([area(square(0, 0, 1), {})]), '/features/0/properties/actor', 'MISSING_ACTOR'],
       ['a bad status', collection([area(square(0, 0, 1), { actor: 'hts', status: 'held' })]), '/features/0/properties/status', 'INVALID_STATUS'],
@@ -59,23 +166,51 @@ t.test('POST /v1/datasets/{id}/snapshots', async (t) => {
       t.equal(res.statusCode, 422, what)
       t.match(res.headers['content-type'], /^application\/problem\+json/, what)
       t.equal(res.json().code, 'INVALID_IMPORT', what)
-      t.ok(res.json().errors.some((e: any) => e.code === code && e.path.startsWith(path)), `${what}: ${JSON.stringify(res.json().errors)}`)
+      t.ok(
+        res.json().errors.some((e: any) => e.code === code && e.path.startsWith(path)),
+        `${what}: ${JSON.stringify(res.json().errors)}`,
+      )
     }
     t.same(await state(app), before)
   })
 
   t.test('names a swapped [lat, lon] pair as such', async (t) => {
-    const swapped = collection([area({ type: 'Polygon', coordinates: [[[36, 120], [36.1, 120], [36.1, 120.1], [36, 120]]] }, { actor: 'hts' })])
+    const swapped = collection([
+      area(
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [36, 120],
+              [36.1, 120],
+              [36.1, 120.1],
+              [36, 120],
+            ],
+          ],
+        },
+        { actor: 'hts' },
+      ),
+    ])
     const res = await importSnapshot(app, 'test', '2024-12-01', swapped)
     t.equal(res.statusCode, 422)
     t.match(res.json().errors[0].reason, /lat, lon|\[lat/i)
   })
 
   t.test('refuses malformed JSON, a wrong media type and bad dates', async (t) => {
-    const malformed = await app.inject({ method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"type": "FeatureCollection", "features": [' })
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"type": "FeatureCollection", "features": [',
+    })
     t.equal(malformed.statusCode, 400)
     t.equal(malformed.json().code, 'MALFORMED_JSON')
-    const text = await app.inject({ method: 'POST', url: '/v1/datasets/test/snapshots?valid_from=2024-12-01', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'hello' })
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/datasets/test/snapshots?valid_from=2024-12-01',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'hello',
+    })
     t.equal(text.statusCode, 415)
     t.equal(text.json().code, 'UNSUPPORTED_MEDIA_TYPE')
     const badDate = await importSnapshot(app, 'test', '2024-11-31', two)
@@ -98,10 +233,28 @@ t.test('POST /v1/datasets/{id}/snapshots', async (t) => {
   t.test('a bad feature late in a large file leaves nothing behind', async (t) => {
     const before = await state(app)
     const features = Array.from({ length: 2000 }, (_, i) => area(square((i % 50) * 0.02, Math.floor(i / 50) * 0.02, 0.01), { actor: i % 2 ? 'hts' : 'saa' }))
-    features.push(area({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }, { actor: 'hts' }))
+    features.push(
+      area(
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ],
+        },
+        { actor: 'hts' },
+      ),
+    )
     const res = await importSnapshot(app, 'test', '2024-12-05', collection(features))
     t.equal(res.statusCode, 422)
-    t.same(res.json().errors.map((e: any) => e.index), [2000])
+    t.same(
+      res.json().errors.map((e: any) => e.index),
+      [2000],
+    )
     t.same(await state(app), before)
   })
 
@@ -121,7 +274,22 @@ t.test('imports of files as GIS tools write them', async (t) => {
       type: 'FeatureCollection',
       crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } },
       features: [
-        { type: 'Feature', properties: null, geometry: { type: 'Polygon', coordinates: [[[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 0]]] } },
+        {
+          type: 'Feature',
+          properties: null,
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0, 0],
+                [1, 0, 0],
+                [1, 1, 0],
+                [0, 1, 0],
+                [0, 0, 0],
+              ],
+            ],
+          },
+        },
         { type: 'Feature', properties: { layer: 'x' }, geometry: { type: 'MultiPolygon', coordinates: [] } },
         { type: 'Feature', properties: { layer: 'y' }, geometry: null },
       ],
@@ -138,12 +306,29 @@ t.test('imports of files as GIS tools write them', async (t) => {
   })
 
   t.test('clockwise rings are rewound and the report says so', async (t) => {
-    const clockwise = { type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] }
+    const clockwise = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+    }
     const res = await importSnapshot(app, 'test', '2024-11-27', collection([area(clockwise, { actor: 'hts' })]))
     t.equal(res.statusCode, 201)
     t.ok(res.json().import.notes.some((n: any) => /wound|winding/i.test(n.note)))
     const map = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-27' })).json()
-    t.same(map.features[0].geometry.coordinates[0], [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]])
+    t.same(map.features[0].geometry.coordinates[0], [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ])
   })
 
   t.test('actor_property and an alias map import a file unchanged', async (t) => {
@@ -174,7 +359,21 @@ t.test('imports of files as GIS tools write them', async (t) => {
 t.test('limits', async (t) => {
   const app = await buildTestApp(t, { BODY_LIMIT_MB: '0.01', MAX_FEATURES_PER_IMPORT: '3' })
   await seed(app, 'test')
-  const big = collection(Array.from({ length: 3 }, (_, i) => area({ type: 'Polygon', coordinates: [Array.from({ length: 200 }, (_, k) => [Math.cos((k / 199) * 2 * Math.PI) + i * 3, Math.sin((k / 199) * 2 * Math.PI)]).map((p, k, all) => (k === all.length - 1 ? all[0] : p))] }, { actor: 'hts' })))
+  const big = collection(
+    Array.from({ length: 3 }, (_, i) =>
+      area(
+        {
+          type: 'Polygon',
+          coordinates: [
+            Array.from({ length: 200 }, (_, k) => [Math.cos((k / 199) * 2 * Math.PI) + i * 3, Math.sin((k / 199) * 2 * Math.PI)]).map((p, k, all) =>
+              k === all.length - 1 ? all[0] : p,
+            ),
+          ],
+        },
+        { actor: 'hts' },
+      ),
+    ),
+  )
   const tooBig = await importSnapshot(app, 'test', '2024-11-26', big)
   t.equal(tooBig.statusCode, 413)
   t.equal(tooBig.json().code, 'BODY_TOO_LARGE')
@@ -189,14 +388,21 @@ t.test('concurrent imports into one dataset', async (t) => {
   const revision = (await app.inject({ url: '/v1/datasets/test' })).json().revision
   const days = ['2024-11-26', '2024-11-27', '2024-11-28', '2024-11-29']
   const results = await Promise.all(days.map((day, i) => importSnapshot(app, 'test', day, collection([area(square(i, 0, 1), { actor: 'hts' })]))))
-  t.same(results.map((res) => res.statusCode), [201, 201, 201, 201])
+  t.same(
+    results.map((res) => res.statusCode),
+    [201, 201, 201, 201],
+  )
   const imports = (await app.inject({ url: '/v1/imports?dataset=test' })).json().imports
   t.equal(imports.length, 4)
   t.equal((await app.inject({ url: '/v1/datasets/test' })).json().revision, revision + 4)
   // whatever order they ran in, each day shows its own square and only it
   for (const [i, day] of days.entries()) {
     const map = (await app.inject({ url: `/v1/control?dataset=test&at=${day}` })).json()
-    t.same(map.features.map((f: any) => f.geometry.coordinates[0][0]), [[i, 0]], day)
+    t.same(
+      map.features.map((f: any) => f.geometry.coordinates[0][0]),
+      [[i, 0]],
+      day,
+    )
   }
 })
 
@@ -220,10 +426,12 @@ t.test('POST /v1/datasets/{id}/history', async (t) => {
     t.match(backwards.json().errors, [{ code: 'INVALID_INTERVAL', path: '/features/0/properties/valid_to' }])
     const garbage = await post(collection([area(square(0, 0, 1), { actor: 'hts', valid_from: 'last tuesday' })]))
     t.match(garbage.json().errors, [{ code: 'INVALID_DATE', path: '/features/0/properties/valid_from' }])
-    const within = await post(collection([
-      area(square(0, 0, 1), { actor: 'hts', valid_from: '2024-11-01', valid_to: '2024-11-10' }, 'x'),
-      area(square(0, 0, 1), { actor: 'saa', valid_from: '2024-11-05', valid_to: '2024-11-20' }, 'x'),
-    ]))
+    const within = await post(
+      collection([
+        area(square(0, 0, 1), { actor: 'hts', valid_from: '2024-11-01', valid_to: '2024-11-10' }, 'x'),
+        area(square(0, 0, 1), { actor: 'saa', valid_from: '2024-11-05', valid_to: '2024-11-20' }, 'x'),
+      ]),
+    )
     t.match(within.json().errors, [{ code: 'OVERLAPPING_INTERVALS', index: 1 }])
     const stored = await post(collection([area(square(0, 0, 1), { actor: 'hts', valid_from: '2024-11-27' }, 'village-a')]))
     t.equal(stored.statusCode, 422)
@@ -234,7 +442,8 @@ t.test('POST /v1/datasets/{id}/history', async (t) => {
 t.test('GET /v1/imports', async (t) => {
   const app = await buildTestApp(t)
   await seed(app, 'test')
-  for (const day of ['2024-11-26', '2024-11-27', '2024-11-28']) await importSnapshot(app, 'test', day, collection([area(square(0, 0, 1), { actor: day === '2024-11-27' ? 'saa' : 'hts' })]))
+  for (const day of ['2024-11-26', '2024-11-27', '2024-11-28'])
+    await importSnapshot(app, 'test', day, collection([area(square(0, 0, 1), { actor: day === '2024-11-27' ? 'saa' : 'hts' })]))
   const page = (await app.inject({ url: '/v1/imports?dataset=test&limit=2' })).json()
   t.equal(page.imports.length, 2)
   t.ok(page.next)

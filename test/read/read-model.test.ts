@@ -23,10 +23,26 @@ async function twoSides(app: App) {
   await put(app, '/v1/datasets/test', { name: 'test' })
   await put(app, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'opposition' })
   await put(app, '/v1/datasets/test/actors/saa', { name: 'SAA', side: 'government' })
-  const road = { type: 'Feature', id: 'road', geometry: { type: 'LineString', coordinates: [[0.1, 0.5], [1.9, 0.5]] }, properties: { kind: 'highway', name: 'Road', owner_side: 'government' } }
+  const road = {
+    type: 'Feature',
+    id: 'road',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [0.1, 0.5],
+        [1.9, 0.5],
+      ],
+    },
+    properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
+  }
   const features = await app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([road]) })
   if (features.statusCode !== 201) throw new Error(features.body)
-  const snapshot = await importSnapshot(app, 'test', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]))
+  const snapshot = await importSnapshot(
+    app,
+    'test',
+    '2024-11-26',
+    collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]),
+  )
   if (snapshot.statusCode !== 201) throw new Error(snapshot.body)
 }
 
@@ -46,7 +62,10 @@ t.test('a side change reaches every cached answer', async (t) => {
   t.equal(frontsBefore.features.length, 1)
   t.ok(Math.abs(frontsBefore.features[0].properties.lengthKm - KM_PER_DEGREE) < 0.5, 'the front is the meridian 1°E between lat 0 and 1')
   const changesBefore = await get(changes)
-  t.same(changesBefore.sides.map((row: { side: string }) => row.side), ['government', 'opposition'])
+  t.same(
+    changesBefore.sides.map((row: { side: string }) => row.side),
+    ['government', 'opposition'],
+  )
   t.ok(Math.abs(changesBefore.sides[0].gainedKm2 / CELL_KM2 - 1) < 0.005, 'government gained one cell')
   t.equal((await get(distance)).overlaps, true)
 
@@ -60,11 +79,17 @@ t.test('a side change reaches every cached answer', async (t) => {
   t.ok(Math.abs(routeAfter.kmBySide.government - 1.8 * KM_PER_DEGREE) < 0.5)
   t.same((await get(fronts)).features, [], 'one side: no front')
   const changesAfter = await get(changes)
-  t.same(changesAfter.sides.map((row: { side: string }) => row.side), ['government'])
+  t.same(
+    changesAfter.sides.map((row: { side: string }) => row.side),
+    ['government'],
+  )
   t.ok(Math.abs(changesAfter.sides[0].gainedKm2 / CELL_KM2 - 2) < 0.01, 'government gained both cells')
   t.equal((await app.inject({ url: `${fronts}&sides=opposition,government` })).json().code, 'SIDE_NOT_FOUND')
   const map = await get('/v1/control?dataset=test&at=2024-11-26')
-  t.same(map.features.map((f: { properties: { side: string } }) => f.properties.side), ['government', 'government'])
+  t.same(
+    map.features.map((f: { properties: { side: string } }) => f.properties.side),
+    ['government', 'government'],
+  )
   const point = await get('/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26')
   t.equal(point.holder.side, 'government')
 })

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { answeredAt, notModified } from '../../plugins/views.js'
-import { problemResponses } from '../common/schemas.js'
+import { notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { ActorDeletedSchema, ActorInputSchema, ActorListSchema, ActorParamsSchema, ActorSchema, DatasetActorsParamsSchema } from './actors.schemas.js'
 import * as actorsService from './actors.service.js'
 
@@ -15,7 +15,7 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
         tags: ['actors'],
         summary: "A dataset's actors with their sides",
         params: DatasetActorsParamsSchema,
-        response: { 200: ActorListSchema, ...problemResponses(400, 404) },
+        response: { 200: ActorListSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -32,11 +32,20 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
 
   routes.get(
     '/datasets/:id/actors/:actor',
-    { schema: { tags: ['actors'], summary: "One of a dataset's actors", params: ActorParamsSchema, response: { 200: ActorSchema, ...problemResponses(400, 404) } } },
+    {
+      schema: {
+        tags: ['actors'],
+        summary: "One of a dataset's actors",
+        params: ActorParamsSchema,
+        response: { 200: ActorSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+      },
+    },
     async (request, reply) => {
       const view = await app.readModel.open(request.params.id)
       if (notModified(request, reply, view)) return reply
-      const { view: answered, value } = await app.readModel.answer(view, 'actor', [request.params.actor], (current) => actorsService.getActor(current, request.params.actor))
+      const { view: answered, value } = await app.readModel.answer(view, 'actor', [request.params.actor], (current) =>
+        actorsService.getActor(current, request.params.actor),
+      )
       return answeredAt(request, reply, answered, value)
     },
   )

@@ -33,6 +33,8 @@ export const DatasetActorsParamsSchema = z.object({ id: DatasetParamSchema })
 export const ActorDeletedSchema = z.object({
   dataset: z.string(),
   actor: z.string(),
-  deleted: z.enum(['removed', 'retired']).describe('removed: nothing referred to it; retired: only rows of earlier knowledge do, so answers given as known before still name it'),
+  deleted: z
+    .enum(['removed', 'retired'])
+    .describe('removed: nothing referred to it; retired: only rows of earlier knowledge do, so answers given as known before still name it'),
   revision: z.number().int(),
 })

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors } from '../../errors.js'
 import { notModified, sendBody } from '../../plugins/views.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../common/media-types.js'
-import { problemResponses } from '../common/schemas.js'
+import { contentResponse, CsvSchema, geoJsonResponse, notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
 import { AnalysisGate, Deadline } from './analysis.limits.js'
 import {
@@ -21,7 +21,7 @@ import {
 import * as analysisService from './analysis.service.js'
 import type { AnalysisContext } from './analysis.service.js'
 
-const analysisProblems = problemResponses(400, 404, 406, 422, 429, 503)
+const analysisProblems = { ...notModifiedResponses(), ...problemResponses(400, 404, 406, 422, 429, 503) }
 
 /** A [start, end] range: bare dates are the maps published for those days (ends of the days). */
 function range(query: { start?: string; end?: string }): { start: Date; end: Date } | undefined {
@@ -73,7 +73,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
           "A MultiLineString per pair of sides with its length in km: the parts of one side's boundary facing the other's ground " +
           '(within tolerance_km across gaps and slivers). Borders facing the sea, another country or unmapped ground are not front.',
         querystring: FrontsQuerySchema,
-        response: { 200: FrontsSchema, ...analysisProblems },
+        response: { 200: geoJsonResponse(FrontsSchema), ...analysisProblems },
       },
     },
     async (request, reply) => {
@@ -101,7 +101,13 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
           'default P1D) it answers a series with the advance per step, as JSON or as CSV for Accept: text/csv. ' +
           'Example: from=side:opposition&to=feature:aleppo-outskirts&start=2024-11-26&end=2024-11-28.',
         querystring: DistanceQuerySchema,
-        response: { 200: DistanceSchema.or(DistanceSeriesSchema), ...analysisProblems },
+        response: {
+          200: contentResponse('the distance at `at`, or the series (as CSV for Accept: text/csv)', {
+            'application/json': DistanceSchema.or(DistanceSeriesSchema),
+            'text/csv': CsvSchema,
+          }),
+          ...analysisProblems,
+        },
       },
     },
     async (request, reply) => {
@@ -112,7 +118,8 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (wantsCsv && !series) throw new Errors.NOT_ACCEPTABLE('application/json; text/csv is offered for series (start, end, step)')
       if (series) {
         const stepMs = parseDurationMs(query.step)
-        if (!stepMs) throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
+        if (!stepMs)
+          throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
         const csv = { type: CSV_CONTENT_TYPE, render: analysisService.distanceSeriesCsv }
         return analyse(
           request,

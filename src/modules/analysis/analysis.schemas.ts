@@ -1,9 +1,17 @@
 import { z } from 'zod'
-import { AtParamSchema, DatasetParamSchema, InstantParamSchema, KnownAtParamSchema, PositionSchema, SlugSchema } from '../common/schemas.js'
+import {
+  AreaGeometrySchema,
+  geoJsonFeature,
+  geoJsonFeatureCollection,
+  AtParamSchema,
+  DatasetParamSchema,
+  InstantParamSchema,
+  KnownAtParamSchema,
+  PositionSchema,
+  SlugSchema,
+} from '../common/schemas.js'
 
-const RefSchema = z
-  .string()
-  .regex(/^(side|actor|feature):[a-z0-9][a-z0-9_-]{0,63}$/, 'a reference: side:ID, actor:ID or feature:ID')
+const RefSchema = z.string().regex(/^(side|actor|feature):[a-z0-9][a-z0-9_-]{0,63}$/, 'a reference: side:ID, actor:ID or feature:ID')
 
 const LineStringSchema = z.object({ type: z.literal('LineString'), coordinates: z.array(PositionSchema) })
 
@@ -128,7 +136,9 @@ export const RouteSeriesSchema = z.object({
   end: z.string(),
   severedIntervals: z.array(z.object({ from: z.string(), to: z.string().nullable().describe('null: still severed at the end of the range') })),
   firstSevered: z.string().nullable(),
-  states: z.array(z.object({ at: z.string(), severed: z.boolean(), kmBySide: z.record(z.string(), z.number()) })).describe('the route at the start and after each change'),
+  states: z
+    .array(z.object({ at: z.string(), severed: z.boolean(), kmBySide: z.record(z.string(), z.number()) }))
+    .describe('the route at the start and after each change'),
 })
 
 export const ChangesQuerySchema = z.object({
@@ -146,6 +156,16 @@ const ChangeRowSchema = z.object({
   netKm2: z.number(),
 })
 
+export const ChangeFeatureSchema = geoJsonFeature(
+  z.object({
+    level: z.enum(['side', 'actor']),
+    id: z.string().describe('the side or actor id'),
+    change: z.enum(['gained', 'lost']),
+    areaKm2: z.number().describe('km²'),
+  }),
+  { geometry: AreaGeometrySchema },
+).meta({ id: 'ChangeFeature', description: 'ground one side or actor gained or lost between start and end' })
+
 export const ChangesSchema = z.object({
   dataset: z.string(),
   revision: z.number().int(),
@@ -154,9 +174,7 @@ export const ChangesSchema = z.object({
   end: z.string(),
   actors: z.array(ChangeRowSchema.extend({ actor: z.string(), side: z.string() })),
   sides: z.array(ChangeRowSchema.extend({ side: z.string() })),
-  polygons: z
-    .object({ type: z.literal('FeatureCollection'), features: z.array(z.any()) })
-    .describe("gained and lost ground per side and per actor: properties level ('side'|'actor'), id, change ('gained'|'lost'), areaKm2"),
+  polygons: geoJsonFeatureCollection(ChangeFeatureSchema).describe('gained and lost ground per side and per actor'),
   featuresChanged: z.array(
     z.object({
       id: z.string(),

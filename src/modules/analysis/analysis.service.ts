@@ -47,7 +47,14 @@ export async function getFronts(ctx: AnalysisContext, at: Date, sides: [string, 
     const front = frontLines(await sideTerritory(view, at, a), await sideTerritory(view, at, b), { toleranceKm })
     features.push({ type: 'Feature' as const, geometry: front.geometry, properties: { sides: [a, b] as [string, string], lengthKm: round(front.lengthKm, 3) } })
   }
-  return { type: 'FeatureCollection' as const, dataset: view.datasetId, revision: view.revision, at: at.toISOString(), knownAt: view.knownAt?.toISOString() ?? null, features }
+  return {
+    type: 'FeatureCollection' as const,
+    dataset: view.datasetId,
+    revision: view.revision,
+    at: at.toISOString(),
+    knownAt: view.knownAt?.toISOString() ?? null,
+    features,
+  }
 }
 
 // ---- distance ----
@@ -95,7 +102,15 @@ export async function getDistance(ctx: AnalysisContext, at: Date, fromText: stri
   await checkRef(view, from)
   await checkRef(view, to)
   const pair = distanceKm(await resolveRef(view, at, from), await resolveRef(view, at, to))
-  return { dataset: view.datasetId, revision: view.revision, knownAt: view.knownAt?.toISOString() ?? null, from: fromText, to: toText, at: at.toISOString(), ...nearestAnswer(pair) }
+  return {
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
+    from: fromText,
+    to: toText,
+    at: at.toISOString(),
+    ...nearestAnswer(pair),
+  }
 }
 
 export function seriesInstants(start: Date, end: Date, stepMs: number, maxSteps: number): Date[] {
@@ -104,7 +119,12 @@ export function seriesInstants(start: Date, end: Date, stepMs: number, maxSteps:
   return Array.from({ length: count }, (_, i) => new Date(start.getTime() + i * stepMs))
 }
 
-export async function getDistanceSeries(ctx: AnalysisContext, range: { start: Date; end: Date; stepMs: number; step: string }, fromText: string, toText: string) {
+export async function getDistanceSeries(
+  ctx: AnalysisContext,
+  range: { start: Date; end: Date; stepMs: number; step: string },
+  fromText: string,
+  toText: string,
+) {
   const { view } = ctx
   const [from, to] = [parseRef(fromText), parseRef(toText)]
   const instants = seriesInstants(range.start, range.end, range.stepMs, ctx.maxSteps)
@@ -144,7 +164,13 @@ export async function getDistanceSeries(ctx: AnalysisContext, range: { start: Da
 export function distanceSeriesCsv(answer: Awaited<ReturnType<typeof getDistanceSeries>>): string {
   const lines = ['at,distance_km,overlaps,advance_km,from_lon,from_lat,to_lon,to_lat']
   for (const row of answer.series) {
-    const cells = [row.at, row.distanceKm ?? '', row.overlaps, row.advanceKm ?? '', ...(row.nearest ? [...row.nearest.from, ...row.nearest.to] : ['', '', '', ''])]
+    const cells = [
+      row.at,
+      row.distanceKm ?? '',
+      row.overlaps,
+      row.advanceKm ?? '',
+      ...(row.nearest ? [...row.nearest.from, ...row.nearest.to] : ['', '', '', '']),
+    ]
     lines.push(cells.join(','))
   }
   return `${lines.join('\n')}\n`
@@ -266,7 +292,10 @@ export async function getChanges(ctx: AnalysisContext, range: { start: Date; end
         change = territoryChange(prepareTerritory(startAreas.map((area) => area.geometry)), prepareTerritory(endAreas.map((area) => area.geometry)))
         changesByAreas.set(memoKey, change)
       }
-      for (const [kind, geometry, km2] of [['gained', change.gained, change.gainedKm2], ['lost', change.lost, change.lostKm2]] as const) {
+      for (const [kind, geometry, km2] of [
+        ['gained', change.gained, change.gainedKm2],
+        ['lost', change.lost, change.lostKm2],
+      ] as const) {
         if (geometry && km2 > 0) polygons.push({ type: 'Feature', geometry, properties: { level, id, change: kind, areaKm2: round(km2, 3) } })
       }
       rows.push({

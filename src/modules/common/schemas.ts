@@ -6,17 +6,13 @@ export const SlugSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a slug: lower-case letters, digits, - and _, at most 64 characters')
   .describe('slug id')
 
-export const InstantParamSchema = z
-  .string()
-  .refine(isInstant, 'not a date: use YYYY-MM-DD or an ISO 8601 instant such as 2024-11-28T06:00Z')
+export const InstantParamSchema = z.string().refine(isInstant, 'not a date: use YYYY-MM-DD or an ISO 8601 instant such as 2024-11-28T06:00Z')
 
 export const DatasetParamSchema = SlugSchema.describe('dataset id, e.g. aleppo-2024').meta({ example: 'aleppo-2024' })
 export const AtParamSchema = InstantParamSchema.describe(
   'the date or instant to answer for (UTC). A bare date means the end of that day: the map published for it. Default: now',
 ).meta({ examples: ['2024-11-28', '2024-11-28T06:00:00Z'] })
-export const KnownAtParamSchema = InstantParamSchema.describe(
-  'answer as the service knew it at this instant (knowledge time); default: current knowledge',
-)
+export const KnownAtParamSchema = InstantParamSchema.describe('answer as the service knew it at this instant (knowledge time); default: current knowledge')
 
 const BBOX = /^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/
 export const BboxParamSchema = z
@@ -51,11 +47,6 @@ export const LimitSchema = z.coerce.number().int().min(1).max(1000).default(100)
 // really sends, so that the OpenAPI document says what a client gets and test/contract can hold
 // every answer to it.
 
-export const JSON_MEDIA_TYPE = 'application/json'
-export const GEOJSON_MEDIA_TYPE = 'application/geo+json'
-export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
-export const CSV_MEDIA_TYPE = 'text/csv'
-
 /** A response declared by media type: `{ description, content: { [mediaType]: { schema } } }` (OpenAPI 3.1, Fastify 5). */
 export interface ContentResponse<C extends Record<string, z.ZodType>> {
   description: string
@@ -72,13 +63,11 @@ export function contentResponse<C extends Record<string, z.ZodType>>(description
 }
 
 /** A GeoJSON answer, `application/geo+json` (RFC 7946 §12): `response: { 200: geoJsonResponse(ControlMapSchema) }`. */
-export function geoJsonResponse<S extends z.ZodType>(schema: S, description = 'GeoJSON (RFC 7946; WGS84 [lon, lat])'): ContentResponse<{ 'application/geo+json': S }> {
-  return { description, content: { [GEOJSON_MEDIA_TYPE]: { schema } } }
-}
-
-/** A JSON answer with a description of its own (a bare schema is `application/json` too). */
-export function jsonResponse<S extends z.ZodType>(schema: S, description = 'JSON'): ContentResponse<{ 'application/json': S }> {
-  return { description, content: { [JSON_MEDIA_TYPE]: { schema } } }
+export function geoJsonResponse<S extends z.ZodType>(
+  schema: S,
+  description = 'GeoJSON (RFC 7946; WGS84 [lon, lat])',
+): ContentResponse<{ 'application/geo+json': S }> {
+  return { description, content: { 'application/geo+json': { schema } } }
 }
 
 /** The body of a `text/csv` answer, for `contentResponse`: one header row, then one row per record. */
@@ -249,6 +238,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Unauthorized: writes need Authorization: Bearer <token>',
   403: 'Forbidden',
   404: 'Not Found: the dataset or the resource does not exist',
+  405: 'Method Not Allowed: the path has other methods (see Allow)',
   406: 'Not Acceptable: no representation for that Accept header',
   409: 'Conflict with the current state of the resource',
   413: 'Content Too Large: the body or the file exceeds a limit',
@@ -267,7 +257,10 @@ export type ProblemResponse = ContentResponse<{ 'application/problem+json': type
  */
 export function problemResponses<S extends number[]>(...statuses: S): { [K in S[number]]: ProblemResponse } {
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem', content: { [PROBLEM_MEDIA_TYPE]: { schema: ProblemSchema } } }]),
+    statuses.map((status) => [
+      status,
+      { description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    ]),
   ) as { [K in S[number]]: ProblemResponse }
 }
 

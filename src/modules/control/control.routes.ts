@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
-import { GeoJsonFeatureCollectionSchema, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
+import { ControlMapSchema, geoJsonResponse, notModifiedResponses, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
 import { GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { queryInstants } from '../common/time.js'
 import { ControlQuerySchema, PointControlSchema, PointQuerySchema } from './control.schemas.js'
@@ -20,7 +20,7 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
           'Every area held at `at` as application/geo+json: each feature carries actor, side, status (controlled/contested), ' +
           'validFrom, validTo, areaKm2 and source. `bbox` keeps areas whose shape meets the box; `actor` and `side` filter holders.',
         querystring: ControlQuerySchema,
-        response: { 200: GeoJsonFeatureCollectionSchema, ...problemResponses(400, 404) },
+        response: { 200: geoJsonResponse(ControlMapSchema), ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -33,8 +33,11 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
         actorIds: splitCsv(request.query.actor),
         sides: splitCsv(request.query.side),
       }
-      const { view: answered, body } = await app.readModel.body(view, 'control', [at.toISOString(), query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], (current) =>
-        controlService.renderControlMap(current, query),
+      const { view: answered, body } = await app.readModel.body(
+        view,
+        'control',
+        [at.toISOString(), query.bbox ?? null, query.actorIds ?? null, query.sides ?? null],
+        (current) => controlService.renderControlMap(current, query),
       )
       // Already serialised (and compressed) once for this view: no response schema on the way out.
       return sendBody(request, reply, answered, body, GEOJSON_CONTENT_TYPE)
@@ -48,7 +51,7 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
         tags: ['control'],
         summary: 'Who holds a point at a date, since when and until when',
         querystring: PointQuerySchema,
-        response: { 200: PointControlSchema, ...problemResponses(400, 404) },
+        response: { 200: PointControlSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -56,7 +59,9 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
       const view = await app.readModel.open(request.query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
       const point = [request.query.lon, request.query.lat]
-      const { view: answered, value } = await app.readModel.answer(view, 'point', [point, at.toISOString()], (current) => controlService.getPointControl(current, { point, at }))
+      const { view: answered, value } = await app.readModel.answer(view, 'point', [point, at.toISOString()], (current) =>
+        controlService.getPointControl(current, { point, at }),
+      )
       return answeredAt(request, reply, answered, value)
     },
   )

@@ -29,7 +29,9 @@ interface MapFeatures {
  */
 export async function renderControlMap(view: DatasetView, query: MapQuery): Promise<string> {
   const interval = await view.intervalOf(query.at)
-  const features = await view.cached('map-features', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], () => mapFeatures(view, query))
+  const features = await view.cached('map-features', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], () =>
+    mapFeatures(view, query),
+  )
   const head = JSON.stringify({
     type: 'FeatureCollection',
     dataset: view.datasetId,

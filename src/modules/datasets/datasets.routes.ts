@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { answeredAt, notModified } from '../../plugins/views.js'
-import { DatasetParamSchema, KnownAtParamSchema, problemResponses } from '../common/schemas.js'
+import { DatasetParamSchema, KnownAtParamSchema, notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { parseInstant } from '../common/time.js'
 import { DatasetDeletedSchema, DatasetInputSchema, DatasetListSchema, DatasetSchema, TimelineSchema } from './datasets.schemas.js'
 import * as datasetsService from './datasets.service.js'
@@ -12,15 +12,20 @@ const IdParams = z.object({ id: DatasetParamSchema })
 export default async function datasetsRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
 
-  routes.get(
-    '/datasets',
-    { schema: { tags: ['datasets'], summary: 'List datasets', response: { 200: DatasetListSchema } } },
-    async () => ({ datasets: await datasetsService.listDatasets(app.db) }),
-  )
+  routes.get('/datasets', { schema: { tags: ['datasets'], summary: 'List datasets', response: { 200: DatasetListSchema } } }, async () => ({
+    datasets: await datasetsService.listDatasets(app.db),
+  }))
 
   routes.get(
     '/datasets/:id',
-    { schema: { tags: ['datasets'], summary: 'One dataset', params: IdParams, response: { 200: DatasetSchema, ...problemResponses(400, 404) } } },
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'One dataset',
+        params: IdParams,
+        response: { 200: DatasetSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+      },
+    },
     async (request, reply) => {
       const view = await app.readModel.open(request.params.id)
       if (notModified(request, reply, view)) return reply
@@ -77,7 +82,7 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
         summary: 'The instants at which the map changed, for date pickers',
         params: IdParams,
         querystring: z.object({ known_at: KnownAtParamSchema.optional() }),
-        response: { 200: TimelineSchema, ...problemResponses(400, 404) },
+        response: { 200: TimelineSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

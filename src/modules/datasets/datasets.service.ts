@@ -46,5 +46,12 @@ export async function deleteDataset(db: Db, id: string): Promise<DatasetDeleted>
 /** The instants at which the dataset's map changed (area starts and ends), for date pickers. */
 export async function getTimeline(view: DatasetView): Promise<Timeline> {
   const iso = (await view.changeInstants()).map((instant) => instant.toISOString())
-  return { dataset: view.datasetId, revision: view.revision, knownAt: view.knownAt?.toISOString() ?? null, instants: iso, first: iso[0] ?? null, last: iso.at(-1) ?? null }
+  return {
+    dataset: view.datasetId,
+    revision: view.revision,
+    knownAt: view.knownAt?.toISOString() ?? null,
+    instants: iso,
+    first: iso[0] ?? null,
+    last: iso.at(-1) ?? null,
+  }
 }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors } from '../../errors.js'
 import { answeredAt, notModified } from '../../plugins/views.js'
 import { GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
-import { problemResponses } from '../common/schemas.js'
+import { geoJsonResponse, notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { parseInstant, queryInstants } from '../common/time.js'
 import {
   FeatureCollectionPageSchema,
@@ -26,7 +26,7 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
         tags: ['features'],
         summary: 'Reference features, filtered by kind, bbox and text, paged by id',
         querystring: FeatureListQuerySchema,
-        response: { 200: FeatureCollectionPageSchema, ...problemResponses(400, 404) },
+        response: { 200: geoJsonResponse(FeatureCollectionPageSchema), ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -34,16 +34,25 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const view = await app.readModel.open(request.query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
       const { query } = request
-      const { view: answered, value } = await app.readModel.answer(view, 'features', [query.kind, query.bbox, query.q, query.after, query.limit], async (current) => {
-        const { matched, features, nextAfter } = await featuresService.listFeatures(current, query)
-        const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
-        if (nextAfter) {
-          const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
-          params.set('after', nextAfter)
-          links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
-        }
-        return { type: 'FeatureCollection' as const, dataset: current.datasetId, numberMatched: matched, numberReturned: features.length, links, features }
-      })
+      const { view: answered, value } = await app.readModel.answer(
+        view,
+        'features',
+        [query.kind, query.bbox, query.q, query.after, query.limit],
+        async (current) => {
+          const { matched, features, nextAfter } = await featuresService.listFeatures(current, query)
+          const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
+          if (nextAfter) {
+            const params = new URLSearchParams(
+              Object.entries(query)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, String(v)]),
+            )
+            params.set('after', nextAfter)
+            links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
+          }
+          return { type: 'FeatureCollection' as const, dataset: current.datasetId, numberMatched: matched, numberReturned: features.length, links, features }
+        },
+      )
       reply.type(GEOJSON_CONTENT_TYPE)
       return answeredAt(request, reply, answered, value)
     },
@@ -57,14 +66,16 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
         summary: 'One reference feature',
         params: FeatureParamsSchema,
         querystring: FeatureQuerySchema,
-        response: { 200: GeoJsonFeatureSchema, ...problemResponses(400, 404) },
+        response: { 200: geoJsonResponse(GeoJsonFeatureSchema), ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
       const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
       const view = await app.readModel.open(request.query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
-      const { view: answered, value } = await app.readModel.answer(view, 'feature', [request.params.id], (current) => featuresService.getFeature(current, request.params.id))
+      const { view: answered, value } = await app.readModel.answer(view, 'feature', [request.params.id], (current) =>
+        featuresService.getFeature(current, request.params.id),
+      )
       reply.type(GEOJSON_CONTENT_TYPE)
       return answeredAt(request, reply, answered, value)
     },
@@ -81,7 +92,7 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
           '(km of line, km² of polygon) and `holder` is whoever holds more than half.',
         params: FeatureParamsSchema,
         querystring: FeatureControlQuerySchema,
-        response: { 200: FeatureControlSchema, ...problemResponses(400, 404) },
+        response: { 200: FeatureControlSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

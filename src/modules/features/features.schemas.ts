@@ -1,5 +1,16 @@
 import { z } from 'zod'
-import { AtParamSchema, BboxParamSchema, csvParam, DatasetParamSchema, InstantParamSchema, KnownAtParamSchema, SlugSchema } from '../common/schemas.js'
+import {
+  AtParamSchema,
+  BboxParamSchema,
+  csvParam,
+  DatasetParamSchema,
+  InstantParamSchema,
+  KnownAtParamSchema,
+  SlugSchema,
+  geoJsonFeature,
+  geoJsonFeatureCollection,
+  GeometrySchema,
+} from '../common/schemas.js'
 
 export const FeatureListQuerySchema = z.object({
   dataset: DatasetParamSchema,
@@ -24,23 +35,17 @@ export const FeatureControlQuerySchema = z.object({
 })
 export type FeatureControlQuery = z.infer<typeof FeatureControlQuerySchema>
 
-export const GeoJsonFeatureSchema = z
-  .object({
-    type: z.literal('Feature'),
-    id: z.string(),
-    geometry: z.object({ type: z.string(), coordinates: z.array(z.any()) }).passthrough(),
-    properties: z.record(z.string(), z.unknown()),
-  })
-  .describe('GeoJSON Feature: properties kind, name, ownerSide and the free properties of the import')
+export const GeoJsonFeatureSchema = geoJsonFeature(z.object({ kind: z.string(), name: z.string(), ownerSide: z.string().nullable() }).catchall(z.unknown()), {
+  id: z.string(),
+  geometry: GeometrySchema,
+}).meta({ id: 'ReferenceFeature', description: 'GeoJSON Feature: properties kind, name, ownerSide and the free properties of the import' })
 
-export const FeatureCollectionPageSchema = z.object({
-  type: z.literal('FeatureCollection'),
+export const FeatureCollectionPageSchema = geoJsonFeatureCollection(GeoJsonFeatureSchema, {
   dataset: z.string(),
   numberMatched: z.number().int(),
   numberReturned: z.number().int(),
   links: z.array(z.object({ rel: z.string(), href: z.string(), type: z.string().optional() })),
-  features: z.array(GeoJsonFeatureSchema),
-})
+}).meta({ id: 'ReferenceFeaturePage', description: 'a page of reference features, with the link to the next' })
 
 export const FeatureHolderSchema = z.object({
   actor: z.string().nullable(),

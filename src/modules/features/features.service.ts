@@ -12,7 +12,7 @@ export function toGeoJsonFeature(feature: FeatureRecord) {
   return {
     type: 'Feature' as const,
     id: feature.id,
-    geometry: feature.geometry as unknown as { type: string; coordinates: unknown[] },
+    geometry: feature.geometry as Geometry,
     properties: { ...feature.properties, kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide },
   }
 }
@@ -46,7 +46,12 @@ export async function getFeatureControl(view: DatasetView, query: { featureId: s
     feature: { id: feature.id, kind: feature.kind, name: feature.name, geometryType: feature.geometry.type },
   }
   if (query.start && query.end) {
-    return { ...base, start: query.start.toISOString(), end: query.end.toISOString(), history: holderHistory(feature.geometry, touching, query.start, query.end) }
+    return {
+      ...base,
+      start: query.start.toISOString(),
+      end: query.end.toISOString(),
+      history: holderHistory(feature.geometry, touching, query.start, query.end),
+    }
   }
   const at = query.at ?? new Date()
   const holders = holdersAt(feature.geometry, touching, at)

@@ -1,24 +1,34 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { putActor } from '../actors/actors.service.js'
-import { ActorInputSchema } from '../actors/actors.schemas.js'
+import * as actorsRepository from '../../store/actors.repository.js'
+import * as datasetsRepository from '../../store/datasets.repository.js'
 import { SlugSchema } from '../common/schemas.js'
-import { putDataset } from '../datasets/datasets.service.js'
 import { FeaturesQuerySchema, SnapshotQuerySchema } from './imports.schemas.js'
 import { type ImportContext, importFeatures, importSnapshot } from './imports.service.js'
 
 /** The manifest of a bundled dataset folder (data/<id>/manifest.json). */
-const ManifestSchema = z.object({
+export const ManifestSchema = z
+  .object({
+    id: SlugSchema,
+    name: z.string(),
+    description: z.string().default(''),
+    licence: z.string().nullable().default(null),
+    sourceUrl: z.string().url().nullable().default(null),
+    actors: z.string().optional(),
+    features: z.string().optional(),
+    snapshots: z.array(z.object({ validFrom: z.string(), file: z.string() }).passthrough()).default([]),
+  })
+  .passthrough()
+
+/** An actor of the bundle's actors file: the dataset's own actors. */
+export const BundleActorSchema = z.object({
   id: SlugSchema,
-  name: z.string(),
-  description: z.string().default(''),
-  licence: z.string().nullable().default(null),
-  sourceUrl: z.string().url().nullable().default(null),
-  actors: z.string().optional(),
-  features: z.string().optional(),
-  snapshots: z.array(z.object({ validFrom: z.string(), file: z.string() }).passthrough()).default([]),
-}).passthrough()
+  name: z.string().min(1),
+  aliases: z.array(z.string()).default([]),
+  colour: z.string().nullable().default(null),
+  side: SlugSchema.optional(),
+})
 
 export const DEFAULT_DATASET_DIR = new URL('../../../data/aleppo-2024/', import.meta.url).pathname
 
@@ -36,11 +46,14 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
   const readJson = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'))
   const manifest = ManifestSchema.parse(readJson('manifest.json'))
   const { id, name, description, licence, sourceUrl, actors, features, snapshots, ...rest } = manifest
-  await putDataset(ctx.db, id, { name, description, licence, sourceUrl, properties: { ...rest, snapshots } })
+  await datasetsRepository.upsertDataset(ctx.db, id, { name, description, licence, sourceUrl, properties: { ...rest, snapshots } })
   const report: BundleReport = { dataset: id, actors: 0, imports: [] }
   if (actors) {
-    const list = z.array(ActorInputSchema.extend({ id: SlugSchema })).parse(readJson(actors))
-    for (const { id: actorId, ...actor } of list) await putActor(ctx.db, id, actorId, actor)
+    const list = z.array(BundleActorSchema).parse(readJson(actors))
+    await ctx.db.transaction().execute(async (tx) => {
+      for (const actor of list) await actorsRepository.upsertActor(tx, id, { ...actor, side: actor.side ?? actor.id })
+      await datasetsRepository.bumpRevision(tx, id)
+    })
     report.actors = list.length
     log(`${id}: ${list.length} actors`)
   }
@@ -52,7 +65,9 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
   for (const snapshot of [...snapshots].sort((a, b) => a.validFrom.localeCompare(b.validFrom))) {
     const result = await importSnapshot(ctx, id, readJson(snapshot.file), SnapshotQuerySchema.parse({ valid_from: snapshot.validFrom }))
     report.imports.push({ file: snapshot.file, id: result.import.id, replayed: result.replayed })
-    log(`${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`)
+    log(
+      `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,
+    )
   }
   return report
 }

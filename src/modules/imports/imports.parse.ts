@@ -50,7 +50,13 @@ export interface ParseProgress {
  * by a hash of their text as received (content keys), so a daily snapshot repeating yesterday's
  * polygons validates only what changed.
  */
-export function parseFeatureCollection(body: unknown, kind: CollectionKind, limits: ImportLimits, progress?: ParseProgress, validated?: LruCache): ParsedCollection {
+export function parseFeatureCollection(
+  body: unknown,
+  kind: CollectionKind,
+  limits: ImportLimits,
+  progress?: ParseProgress,
+  validated?: LruCache,
+): ParsedCollection {
   const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, read: 0 }
   const fail = (detail: ProblemDetail) => {
     if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(detail)
@@ -112,7 +118,12 @@ export function parseFeatureCollection(body: unknown, kind: CollectionKind, limi
         result.tooLarge = { what: 'vertices', count: vertices, limit: limits.maxVerticesPerImport }
         return result
       }
-      result.features.push({ index, id: typeof id === 'string' || typeof id === 'number' ? String(id) : null, geometry: known.record, properties: (properties ?? {}) as Record<string, unknown> })
+      result.features.push({
+        index,
+        id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
+        geometry: known.record,
+        properties: (properties ?? {}) as Record<string, unknown>,
+      })
       continue
     }
     const normalised = normalizeGeometry(geometry, { allowed, maxVertices: limits.maxVerticesPerFeature })

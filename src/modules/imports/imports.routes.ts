@@ -95,7 +95,14 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
 
   routes.get(
     '/imports',
-    { schema: { tags: ['imports'], summary: 'Accepted imports, newest first', querystring: ImportListQuerySchema, response: { 200: ImportListSchema, ...problemResponses(400) } } },
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'Accepted imports, newest first',
+        querystring: ImportListQuerySchema,
+        response: { 200: ImportListSchema, ...problemResponses(400) },
+      },
+    },
     async (request) => {
       const imports = await importsService.listImports(app.db, { datasetId: request.query.dataset, before: request.query.before, limit: request.query.limit })
       const last = imports.at(-1)
@@ -129,7 +136,14 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
 
   routes.get(
     '/imports/:id',
-    { schema: { tags: ['imports'], summary: 'One import', params: z.object({ id: z.coerce.number().int().positive() }), response: { 200: ImportSchema, ...problemResponses(400, 404) } } },
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'One import',
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: { 200: ImportSchema, ...problemResponses(400, 404) },
+      },
+    },
     async (request) => importsService.getImport(app.db, request.params.id),
   )
 }

@@ -47,7 +47,9 @@ export const ImportSchema = z.object({
   validFrom: z.string().nullable(),
   contentHash: z.string(),
   counts: z.record(z.string(), z.number()).describe('features read, stored, carried on, closed, skipped, actors created…'),
-  notes: z.array(z.object({ index: z.number().int().optional(), path: z.string().optional(), note: z.string() })).describe('what was normalised or skipped, by feature'),
+  notes: z
+    .array(z.object({ index: z.number().int().optional(), path: z.string().optional(), note: z.string() }))
+    .describe('what was normalised or skipped, by feature'),
   submittedBy: z.string().nullable().describe("fingerprint of the writer's token"),
   createdAt: z.string(),
   reverts: z.number().int().nullable().describe('for a revert: the import it reverted'),

@@ -13,8 +13,8 @@ import * as datasetsRepository from '../../store/datasets.repository.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import * as importsRepository from '../../store/imports.repository.js'
 import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
-import { ActorResolver } from '../actors/actors.service.js'
 import { parseInstant } from '../common/time.js'
+import { ActorResolver } from './actor-resolver.js'
 import {
   type ImportLimits,
   type ParsedCollection,
@@ -132,8 +132,16 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
       submittedBy: ctx.writer ?? null,
       createdAt: now,
     })
-    await controlRepository.insertGeometries(tx, fresh.map((draft) => draft.feature.geometry))
-    await controlRepository.supersedeAreas(tx, ended.map((area) => area.id), now, record.id)
+    await controlRepository.insertGeometries(
+      tx,
+      fresh.map((draft) => draft.feature.geometry),
+    )
+    await controlRepository.supersedeAreas(
+      tx,
+      ended.map((area) => area.id),
+      now,
+      record.id,
+    )
     await controlRepository.insertAreas(tx, [
       ...[...truncated, ...resumed].map((area) => ({ ...area, import_id: record.id })),
       ...fresh.map((draft) => newArea(datasetId, draft, validFrom, nextStart, now, record.id)),
@@ -179,7 +187,10 @@ export async function importHistory(ctx: ImportContext, datasetId: string, body:
       submittedBy: ctx.writer ?? null,
       createdAt: now,
     })
-    await controlRepository.insertGeometries(tx, drafts.map((draft) => draft.feature.geometry))
+    await controlRepository.insertGeometries(
+      tx,
+      drafts.map((draft) => draft.feature.geometry),
+    )
     await controlRepository.insertAreas(
       tx,
       drafts.map((draft) => newArea(datasetId, draft, draft.validFrom!, draft.validTo ?? null, now, record.id)),
@@ -204,7 +215,9 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
         index: feature.index,
         path: id ? `${path}/id` : path,
         code: 'INVALID_FEATURE_ID',
-        reason: id ? `id ${JSON.stringify(id)} is not a slug (lower-case letters, digits, - and _)` : `the feature needs an id (top-level id or properties.${query.id_property})`,
+        reason: id
+          ? `id ${JSON.stringify(id)} is not a slug (lower-case letters, digits, - and _)`
+          : `the feature needs an id (top-level id or properties.${query.id_property})`,
       })
       continue
     }
@@ -215,7 +228,12 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
     seen.set(id, feature.index)
     const kind = query.kind ?? stringProperty(feature.properties, query.kind_property)
     if (!kind) {
-      errors.push({ index: feature.index, path: `${path}/properties/${query.kind_property}`, code: 'MISSING_KIND', reason: `the feature needs a kind (properties.${query.kind_property}) or the import a kind option` })
+      errors.push({
+        index: feature.index,
+        path: `${path}/properties/${query.kind_property}`,
+        code: 'MISSING_KIND',
+        reason: `the feature needs a kind (properties.${query.kind_property}) or the import a kind option`,
+      })
       continue
     }
     let name = stringProperty(feature.properties, query.name_property)
@@ -241,7 +259,15 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
   const contentHash = hashImport('features', query, body)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
-    const current = new Map((await featuresRepository.listCurrentFeatures(tx, datasetId, drafts.map((draft) => draft.id))).map((row) => [row.id, row]))
+    const current = new Map(
+      (
+        await featuresRepository.listCurrentFeatures(
+          tx,
+          datasetId,
+          drafts.map((draft) => draft.id),
+        )
+      ).map((row) => [row.id, row]),
+    )
     const changed = drafts.filter((draft) => {
       const stored = current.get(draft.id)
       return (
@@ -260,13 +286,27 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
       contentHash,
       validFrom: null,
       options: query,
-      counts: { features: parsed.read, skipped: parsed.skipped, inserted: changed.length - replaced.length, updated: replaced.length, unchanged: drafts.length - changed.length },
+      counts: {
+        features: parsed.read,
+        skipped: parsed.skipped,
+        inserted: changed.length - replaced.length,
+        updated: replaced.length,
+        unchanged: drafts.length - changed.length,
+      },
       notes,
       submittedBy: ctx.writer ?? null,
       createdAt: now,
     })
-    await featuresRepository.supersedeFeatures(tx, replaced.map((row) => row.rowId), now, record.id)
-    await featuresRepository.insertFeatures(tx, changed.map((draft) => ({ ...draft, recorded_at: now, import_id: record.id })))
+    await featuresRepository.supersedeFeatures(
+      tx,
+      replaced.map((row) => row.rowId),
+      now,
+      record.id,
+    )
+    await featuresRepository.insertFeatures(
+      tx,
+      changed.map((draft) => ({ ...draft, recorded_at: now, import_id: record.id })),
+    )
     return record
   })
 }
@@ -309,7 +349,8 @@ export async function listImports(db: Db, filter: { datasetId?: string; before?:
 export async function revertImport(ctx: ImportContext, id: number): Promise<ImportResult> {
   const target = await importsRepository.findImport(ctx.db, id)
   if (!target) throw new Errors.IMPORT_NOT_FOUND(String(id))
-  if (target.kind === 'revert') throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
+  if (target.kind === 'revert')
+    throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
   return runImport(ctx, target.datasetId, `revert:${id}`, async (tx, now) => {
     const later =
       target.kind === 'features'
@@ -373,7 +414,12 @@ function hashImport(kind: string, options: object, body: unknown): string {
  * One transaction per import, holding the dataset's row lock: imports into one dataset run one at
  * a time, and identical content found under the lock answers with the earlier import.
  */
-async function runImport(ctx: ImportContext, datasetId: string, contentHash: string, write: (tx: Tx, now: Date) => Promise<ImportRecord>): Promise<ImportResult> {
+async function runImport(
+  ctx: ImportContext,
+  datasetId: string,
+  contentHash: string,
+  write: (tx: Tx, now: Date) => Promise<ImportRecord>,
+): Promise<ImportResult> {
   return ctx.db.transaction().execute(async (tx) => {
     const dataset = await datasetsRepository.lockDataset(tx, datasetId)
     if (!dataset) throw new Errors.DATASET_NOT_FOUND(datasetId)
@@ -405,7 +451,12 @@ async function resolveAreas(
     const path = `/features/${feature.index}/properties`
     const statusValue = stringProperty(feature.properties, query.status_property)?.toLowerCase()
     if (statusValue !== undefined && statusValue !== 'controlled' && statusValue !== 'contested') {
-      errors.push({ index: feature.index, path: `${path}/${query.status_property}`, code: 'INVALID_STATUS', reason: `status must be 'controlled' or 'contested', got ${JSON.stringify(statusValue)}` })
+      errors.push({
+        index: feature.index,
+        path: `${path}/${query.status_property}`,
+        code: 'INVALID_STATUS',
+        reason: `status must be 'controlled' or 'contested', got ${JSON.stringify(statusValue)}`,
+      })
       continue
     }
     const status = statusValue ?? 'controlled'
@@ -413,7 +464,12 @@ async function resolveAreas(
     let actorId: string | null = null
     if (name === undefined) {
       if (status !== 'contested') {
-        errors.push({ index: feature.index, path: `${path}/${query.actor_property}`, code: 'MISSING_ACTOR', reason: `no actor: set properties.${query.actor_property}, the actor option, or status 'contested'` })
+        errors.push({
+          index: feature.index,
+          path: `${path}/${query.actor_property}`,
+          code: 'MISSING_ACTOR',
+          reason: `no actor: set properties.${query.actor_property}, the actor option, or status 'contested'`,
+        })
         continue
       }
     } else {
@@ -422,10 +478,20 @@ async function resolveAreas(
         actorId = slugify(name)
         if (!known.has(actorId) && !created.has(actorId)) created.set(actorId, { id: actorId, name, aliases: [name], colour: null, side: actorId })
       } else if (actorId === null) {
-        errors.push({ index: feature.index, path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`, code: 'UNKNOWN_ACTOR', reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create` })
+        errors.push({
+          index: feature.index,
+          path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`,
+          code: 'UNKNOWN_ACTOR',
+          reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create`,
+        })
         continue
       } else if (!known.has(actorId) && !created.has(actorId)) {
-        errors.push({ index: feature.index, path: '/query/aliases', code: 'UNKNOWN_ACTOR', reason: `alias maps ${JSON.stringify(name)} to '${actorId}', which is not an actor` })
+        errors.push({
+          index: feature.index,
+          path: '/query/aliases',
+          code: 'UNKNOWN_ACTOR',
+          reason: `alias maps ${JSON.stringify(name)} to '${actorId}', which is not an actor`,
+        })
         continue
       }
     }
@@ -454,15 +520,30 @@ function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: Probl
   const validFrom = fromText === undefined ? undefined : parseInstant(fromText, 'start-of-day')
   const validTo = toText === undefined ? null : parseInstant(toText, 'start-of-day')
   if (validFrom === undefined) {
-    errors.push({ index: feature.index, path: `${path}/${query.valid_from_property}`, code: 'INVALID_DATE', reason: fromText === undefined ? 'missing start of the interval' : `${JSON.stringify(fromText)} is not a date or ISO 8601 instant` })
+    errors.push({
+      index: feature.index,
+      path: `${path}/${query.valid_from_property}`,
+      code: 'INVALID_DATE',
+      reason: fromText === undefined ? 'missing start of the interval' : `${JSON.stringify(fromText)} is not a date or ISO 8601 instant`,
+    })
     return undefined
   }
   if (validTo === undefined) {
-    errors.push({ index: feature.index, path: `${path}/${query.valid_to_property}`, code: 'INVALID_DATE', reason: `${JSON.stringify(toText)} is not a date or ISO 8601 instant` })
+    errors.push({
+      index: feature.index,
+      path: `${path}/${query.valid_to_property}`,
+      code: 'INVALID_DATE',
+      reason: `${JSON.stringify(toText)} is not a date or ISO 8601 instant`,
+    })
     return undefined
   }
   if (validTo !== null && validTo <= validFrom) {
-    errors.push({ index: feature.index, path: `${path}/${query.valid_to_property}`, code: 'INVALID_INTERVAL', reason: `the interval ends (${validTo.toISOString()}) before or when it starts (${validFrom.toISOString()})` })
+    errors.push({
+      index: feature.index,
+      path: `${path}/${query.valid_to_property}`,
+      code: 'INVALID_INTERVAL',
+      reason: `the interval ends (${validTo.toISOString()}) before or when it starts (${validFrom.toISOString()})`,
+    })
     return undefined
   }
   return { validFrom, validTo }
@@ -511,9 +592,7 @@ function newArea(datasetId: string, draft: AreaDraft, validFrom: Date, validTo: 
     geometry_hash: draft.feature.geometry.hash,
     bbox: boxLiteral(draft.feature.geometry.bbox),
     source: draft.source,
-    properties: JSON.stringify(
-      Object.fromEntries(Object.entries(draft.feature.properties).filter(([, value]) => value !== null && value !== undefined)),
-    ),
+    properties: JSON.stringify(Object.fromEntries(Object.entries(draft.feature.properties).filter(([, value]) => value !== null && value !== undefined))),
     import_id: importId,
   }
 }

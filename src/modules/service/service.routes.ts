@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { sql } from 'kysely'
 import { z } from 'zod'
-import { pendingMigrations } from '../../db/migrate.js'
-import { Errors } from '../../errors.js'
 import { problemResponses } from '../common/schemas.js'
+import { checkReadiness } from './service.service.js'
 
 export default async function serviceRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -42,13 +40,7 @@ export default async function serviceRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async () => {
-      try {
-        await sql`SELECT 1`.execute(app.db)
-      } catch {
-        throw new Errors.NOT_READY('the database does not answer')
-      }
-      const pending = await pendingMigrations(app.db).catch(() => ['(migrations table missing)'])
-      if (pending.length > 0) throw new Errors.NOT_READY(`migrations not applied: ${pending.join(', ')}`)
+      await checkReadiness(app.db)
       return { status: 'ready' as const, engine: app.database.engine, cache: app.readModel.report() }
     },
   )
