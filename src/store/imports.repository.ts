@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js'
 import type { ImportRow } from '../db/schema.js'
-import type { ImportKind, ImportNote, ImportRecord } from './records.js'
+import type { ImportRecord } from './records.js'
 
 function toImportRecord(row: ImportRow): ImportRecord {
   return {
@@ -38,18 +38,8 @@ export async function findImport(db: Executor, id: number): Promise<ImportRecord
   return row && toImportRecord(row)
 }
 
-export interface NewImport {
-  datasetId: string
-  kind: ImportKind
-  contentHash: string
-  validFrom: Date | null
-  options: Record<string, unknown>
-  counts: Record<string, number>
-  notes: ImportNote[]
-  submittedBy: string | null
-  createdAt: Date
-  reverts?: number
-}
+/** An import to record: what the import did, before the database gives it an id. */
+export type NewImport = Omit<ImportRecord, 'id' | 'reverts' | 'revertedBy'> & { reverts?: number }
 
 export async function insertImport(tx: Executor, record: NewImport): Promise<ImportRecord> {
   const row = await tx

@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { LOCK_FILE } from '../../src/db/lock.js'
-import { childEnv, deadPid, frontline, readLock, runServerOnce, startServer } from './fixtures/processes.js'
+import { childEnv, deadPid, frontline, http, readLock, runServerOnce, startServer } from './fixtures/processes.js'
 
 // One owner per embedded data directory, with real processes on loopback: a second server is
 // refused, a non-server owner is refused by the CLI, and a lock left by a killed process is
@@ -16,15 +16,6 @@ const collection = (...features: object[]) => ({ type: 'FeatureCollection', feat
 // take seconds), then locked, refused, left stale and taken over in turn.
 const dataDir = mkdtempSync(join(tmpdir(), 'frontline-lock-'))
 t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
-
-async function http(method: string, url: string, token: string, body?: unknown) {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.text() }
-}
 
 t.test('two servers on one data directory', async (t) => {
   const env = childEnv(dataDir, { API_TOKENS: TOKEN })

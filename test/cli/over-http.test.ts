@@ -2,23 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { childEnv, frontline, startServer } from './fixtures/processes.js'
+import { square } from '../helpers.js'
+import { childEnv, frontline, http, startServer } from './fixtures/processes.js'
 
 // The CLI next to a server that owns the embedded database: real processes on loopback, the work
 // sent to the server over HTTP, nothing reported as written lost. Every child is killed at teardown.
 
-const square = (lon: number, lat: number, size: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lon, lat],
-      [lon + size, lat],
-      [lon + size, lat + size],
-      [lon, lat + size],
-      [lon, lat],
-    ],
-  ],
-})
 const collection = (...features: object[]) => ({ type: 'FeatureCollection', features })
 
 function fixtureDir(): string {
@@ -26,15 +15,6 @@ function fixtureDir(): string {
   // on the file's own test: it ends after every server of its subtests was stopped
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
-}
-
-async function http(method: string, url: string, token: string, body?: unknown) {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.text() }
 }
 
 t.test('frontline import next to a running server', async (t) => {
