@@ -6,9 +6,15 @@
 CREATE SEQUENCE dataset_revisions;
 SELECT setval('dataset_revisions', (SELECT COALESCE(max(revision), 0) + 1 FROM datasets), false);
 ALTER TABLE datasets ALTER COLUMN revision SET DEFAULT nextval('dataset_revisions');
+-- Answers change shape with this version (actors per dataset): no ETag given before may match again.
+UPDATE datasets SET revision = nextval('dataset_revisions');
 
 -- Every dataset gets its own copy of the actors its areas use. Actors no area uses are copied into
--- every dataset, so nothing is lost; each dataset can then delete the ones it does not want.
+-- every dataset, so nothing is lost; each dataset can then delete the ones it does not want. Actors
+-- of a database without any dataset get one to belong to.
+INSERT INTO datasets (id, name, description)
+SELECT 'migrated-actors', 'Actors from before datasets owned them', 'Made by migration 0002 to keep the actors defined before any dataset; delete it when they are not wanted.'
+WHERE EXISTS (SELECT 1 FROM actors) AND NOT EXISTS (SELECT 1 FROM datasets);
 CREATE TABLE dataset_actors (
   dataset_id text NOT NULL REFERENCES datasets (id),
   id text NOT NULL,

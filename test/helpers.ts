@@ -9,14 +9,14 @@ export const TOKEN = 'test-token-0123456789'
 export const AUTH = { authorization: `Bearer ${TOKEN}` }
 
 /**
- * A migrated database for one test file: in-memory PGlite by default, or a schema of its own on
+ * A database for one test file, migrated unless asked not to: in-memory PGlite by default, or a schema of its own on
  * the PostgreSQL server named by DATABASE_URL (dropped at the end), so files can run in parallel.
  */
-export async function openTestDatabase(t: Test): Promise<Database> {
+export async function openTestDatabase(t: Test, options: { migrate?: boolean } = {}): Promise<Database> {
   const url = process.env.DATABASE_URL
   const schema = url ? `test_${process.pid}_${Math.random().toString(36).slice(2, 8)}` : undefined
   const database = await openDatabase(url ? { databaseUrl: url, schema, poolSize: 5 } : { dataDir: 'memory://' })
-  await migrate(database.db)
+  if (options.migrate !== false) await migrate(database.db)
   t.teardown(async () => {
     if (url && schema) {
       const { sql } = await import('kysely')

@@ -70,12 +70,15 @@ export function allFeatures(view: DatasetView): Promise<FeatureRecord[]> {
 
 /** SIDE_NOT_FOUND unless an actor of the dataset belongs to `side`. */
 export async function requireSide(view: DatasetView, side: string): Promise<void> {
-  const exists = await view.cached('side-exists', [side], () => actorsRepository.sideExists(view.db, view.datasetId, side))
+  // As known earlier, retired actors (and their sides) still count.
+  const exists = await view.cached('side-exists', [side], () =>
+    actorsRepository.sideExists(view.db, view.datasetId, side, { retired: view.knownAt !== undefined }),
+  )
   if (!exists) throw new Errors.SIDE_NOT_FOUND(side, view.datasetId)
 }
 
 /** ACTOR_NOT_FOUND unless the dataset has the actor. */
 export async function requireActor(view: DatasetView, id: string): Promise<void> {
-  const actor = await view.cached('actor', [id], () => actorsRepository.findActor(view.db, view.datasetId, id))
+  const actor = await view.cached('actor', [id], () => actorsRepository.findActor(view.db, view.datasetId, id, { retired: view.knownAt !== undefined }))
   if (!actor) throw new Errors.ACTOR_NOT_FOUND(id, view.datasetId)
 }

@@ -1,4 +1,4 @@
-import type { Db, Executor } from '../db/database.js'
+import type { Db } from '../db/database.js'
 import { Errors } from '../errors.js'
 import { findRevision } from '../store/datasets.repository.js'
 import { CachedBody, LruCache } from './cache.js'
@@ -50,7 +50,8 @@ export class ReadModel {
     if (revision === undefined) {
       revision = await findRevision(this.#db, datasetId)
       if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
-      if (!this.#shared) this.#revisions.set(datasetId, revision)
+      // A write announced while this read was under way may already have set a newer one.
+      if (!this.#shared && (this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
     }
     return new DatasetView(this, datasetId, revision, knownAt, this.#db)
   }
@@ -137,10 +138,5 @@ export class ReadModel {
       misses: this.cache.misses,
       dropped: this.#dropped,
     }
-  }
-
-  /** The database a view reads when it is not inside a snapshot. */
-  get db(): Executor {
-    return this.#db
   }
 }

@@ -13,15 +13,11 @@ function columns(actor: ActorValues) {
   return { name: actor.name, aliases: JSON.stringify(actor.aliases), colour: actor.colour, side: actor.side }
 }
 
-/** A dataset's actor; retired ones are left out. */
-export async function findActor(db: Executor, datasetId: string, id: string): Promise<ActorRecord | undefined> {
-  const row = await db
-    .selectFrom('actors')
-    .selectAll()
-    .where('dataset_id', '=', datasetId)
-    .where('id', '=', id)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst()
+/** A dataset's actor; retired ones only when asked (an answer as known before they were retired names them). */
+export async function findActor(db: Executor, datasetId: string, id: string, options: { retired?: boolean } = {}): Promise<ActorRecord | undefined> {
+  let query = db.selectFrom('actors').selectAll().where('dataset_id', '=', datasetId).where('id', '=', id)
+  if (!options.retired) query = query.where('retired_at', 'is', null)
+  const row = await query.executeTakeFirst()
   return row && toActorRecord(row)
 }
 
@@ -38,7 +34,8 @@ export async function upsertActor(db: Executor, datasetId: string, actor: ActorV
     .values({ dataset_id: datasetId, id: actor.id, ...values })
     .onConflict((oc) => oc.columns(['dataset_id', 'id']).doUpdateSet({ ...values, retired_at: null, updated_at: sql`now()` }))
     .returningAll()
-    .returning(sql<boolean>`(xmax = 0 OR actors.retired_at IS NOT NULL)`.as('inserted'))
+    // RETURNING sees the row after the update: a retired actor brought back counts as created.
+    .returning(sql<boolean>`(xmax = 0 OR EXISTS (SELECT 1 FROM actors o WHERE o.dataset_id = actors.dataset_id AND o.id = actors.id AND o.retired_at IS NOT NULL))`.as('inserted'))
     .executeTakeFirstOrThrow()
   const { inserted, ...stored } = row
   return { actor: toActorRecord(stored), created: inserted }
@@ -54,16 +51,34 @@ export async function insertActors(db: Executor, datasetId: string, actors: Acto
     .execute()
 }
 
-export async function sideExists(db: Executor, datasetId: string, side: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('actors')
-    .select('id')
+/** Brings back retired actors that rows of current knowledge hold ground with again (an import or a revert). */
+export async function unretireActorsInUse(tx: Executor, datasetId: string): Promise<void> {
+  await tx
+    .updateTable('actors')
+    .set({ retired_at: null })
     .where('dataset_id', '=', datasetId)
-    .where('side', '=', side)
-    .where('retired_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
+    .where('retired_at', 'is not', null)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('control_areas')
+        .select('control_areas.actor_id')
+        .where('control_areas.dataset_id', '=', datasetId)
+        .where('control_areas.superseded_at', 'is', null),
+    )
+    .execute()
+}
+
+/** The ids among `ids` that are the dataset's actors (retired ones left out). */
+export async function listStandingActorIds(tx: Executor, datasetId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await tx.selectFrom('actors').select('id').where('dataset_id', '=', datasetId).where('id', 'in', ids).where('retired_at', 'is', null).execute()
+  return new Set(rows.map((row) => row.id))
+}
+
+export async function sideExists(db: Executor, datasetId: string, side: string, options: { retired?: boolean } = {}): Promise<boolean> {
+  let query = db.selectFrom('actors').select('id').where('dataset_id', '=', datasetId).where('side', '=', side)
+  if (!options.retired) query = query.where('retired_at', 'is', null)
+  return (await query.limit(1).executeTakeFirst()) !== undefined
 }
 
 /** What refers to an actor: control areas of current knowledge and of earlier knowledge, by import. */

@@ -221,18 +221,6 @@ export async function insertAreas(tx: Executor, areas: NewControlArea[]): Promis
   }
 }
 
-/** Imports still standing that superseded rows `importId` wrote: they built on it. */
-export async function listImportsSupersedingAreasOf(tx: Executor, importId: number): Promise<number[]> {
-  const rows = await tx
-    .selectFrom('control_areas')
-    .select('superseded_by')
-    .distinct()
-    .where('import_id', '=', importId)
-    .where('superseded_by', 'in', (eb) => eb.selectFrom('imports').select('imports.id').where('imports.reverted_by', 'is', null))
-    .execute()
-  return rows.map((row) => row.superseded_by!).sort((a, b) => a - b)
-}
-
 /**
  * Undoes an import's area rows at `at` under correction `by`: the rows it wrote that are still
  * current are superseded, and the rows it superseded are recorded again as they were (under their own import, so

@@ -96,18 +96,6 @@ export async function insertFeatures(tx: Executor, features: NewFeature[]): Prom
   }
 }
 
-/** Imports still standing that superseded feature rows `importId` wrote. */
-export async function listImportsSupersedingFeaturesOf(tx: Executor, importId: number): Promise<number[]> {
-  const rows = await tx
-    .selectFrom('features')
-    .select('superseded_by')
-    .distinct()
-    .where('import_id', '=', importId)
-    .where('superseded_by', 'in', (eb) => eb.selectFrom('imports').select('imports.id').where('imports.reverted_by', 'is', null))
-    .execute()
-  return rows.map((row) => row.superseded_by!).sort((a, b) => a - b)
-}
-
 /** Undoes an import's feature rows: its current rows superseded, the rows it superseded recorded again (under their own import). */
 export async function revertFeatures(tx: Executor, importId: number, at: Date, by: number): Promise<{ superseded: number; restored: number }> {
   const superseded = await tx

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js'
 import type { ImportRow } from '../db/schema.js'
-import type { ImportRecord } from './records.js'
+import type { ImportKind, ImportRecord } from './records.js'
 
 function toImportRecord(row: ImportRow): ImportRecord {
   return {
@@ -75,14 +75,17 @@ export async function markReverted(tx: Executor, id: number, by: number): Promis
   await tx.updateTable('imports').set({ reverted_by: by }).where('id', '=', id).execute()
 }
 
-/** Area imports (snapshots, histories) of the dataset after `id` that still stand. */
-export async function listLiveAreaImportsAfter(tx: Executor, datasetId: string, id: number): Promise<number[]> {
+/**
+ * Imports of these kinds into the dataset after `id` that still stand: a later import may build on
+ * an earlier one without writing over its rows (carrying an area on, repeating a feature unchanged).
+ */
+export async function listLiveImportsAfter(tx: Executor, datasetId: string, id: number, kinds: ImportKind[]): Promise<number[]> {
   const rows = await tx
     .selectFrom('imports')
     .select('id')
     .where('dataset_id', '=', datasetId)
     .where('id', '>', id)
-    .where('kind', 'in', ['snapshot', 'history'])
+    .where('kind', 'in', kinds)
     .where('reverted_by', 'is', null)
     .orderBy('id')
     .execute()

@@ -141,6 +141,21 @@ t.test('DELETE /v1/datasets/{id}/actors/{actor}', async (t) => {
         ['saa', 'government'],
       ],
     )
+    const distance = await app.inject({ url: `/v1/analysis/distance?dataset=d&from=actor:saa&to=actor:hts&at=2024-11-26&known_at=${beforeTakeover}` })
+    t.equal(distance.statusCode, 200, 'analyses as known before name it too')
+    t.equal(distance.json().distanceKm, 0, 'the two cells share the meridian 1°E')
+    t.equal((await app.inject({ url: '/v1/analysis/distance?dataset=d&from=actor:saa&to=actor:hts&at=2024-11-26' })).json().code, 'ACTOR_NOT_FOUND')
+  })
+
+  t.test('a retired actor comes back when a revert gives it ground again, and PUT brings it back as created', async (t) => {
+    const imports = (await app.inject({ url: '/v1/imports?dataset=d' })).json().imports
+    const correction = imports.find((entry: { kind: string }) => entry.kind === 'snapshot')
+    t.equal((await app.inject({ method: 'POST', url: `/v1/imports/${correction.id}/revert`, headers: AUTH })).statusCode, 201)
+    t.equal((await app.inject({ url: '/v1/datasets/d/actors/saa' })).json().side, 'government', 'holding ground again: not retired')
+    t.equal((await app.inject({ method: 'POST', url: `/v1/imports/${correction.id}/revert`, headers: AUTH })).statusCode, 200, 'a replay')
+    await put(app, '/v1/datasets/d/actors/gone', { name: 'Gone' })
+    t.equal((await del('gone')).json().deleted, 'removed')
+    t.equal((await put(app, '/v1/datasets/d/actors/gone', { name: 'Gone' })).statusCode, 201)
   })
 
   t.test('needs a token', async (t) => {

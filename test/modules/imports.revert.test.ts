@@ -83,6 +83,28 @@ t.test('reverting a features import', async (t) => {
   t.equal(await name(), 'Halab')
   t.equal((await revert(app, first.import.id)).statusCode, 201)
   t.equal((await app.inject({ url: '/v1/features/city?dataset=test' })).json().code, 'FEATURE_NOT_FOUND')
+
+  t.test('refuses while a later import repeated a feature unchanged (it built on it without writing over it)', async (t) => {
+    const road = {
+      type: 'Feature',
+      id: 'road',
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+      properties: { kind: 'highway', name: 'Road' },
+    }
+    const x = (await post(collection([road]))).json()
+    const y = (await post(collection([road, ...city('Aleppo').features]))).json()
+    t.equal(y.import.counts.unchanged, 1)
+    const res = await revert(app, x.import.id)
+    t.equal(res.statusCode, 409)
+    t.match(res.json().detail, String(y.import.id))
+    t.equal((await app.inject({ url: '/v1/features/road?dataset=test' })).statusCode, 200)
+  })
 })
 
 t.test('DELETE /v1/datasets/{id}', async (t) => {

@@ -34,25 +34,20 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const view = await app.readModel.open(request.query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
       const { query } = request
-      const { view: answered, value } = await app.readModel.answer(
-        view,
-        'features',
-        [query.kind, query.bbox, query.q, query.after, query.limit],
-        async (current) => {
-          const { matched, features, nextAfter } = await featuresService.listFeatures(current, query)
-          const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
-          if (nextAfter) {
-            const params = new URLSearchParams(
-              Object.entries(query)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, String(v)]),
-            )
-            params.set('after', nextAfter)
-            links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
-          }
-          return { type: 'FeatureCollection' as const, dataset: current.datasetId, numberMatched: matched, numberReturned: features.length, links, features }
-        },
-      )
+      const { view: answered, value } = await app.readModel.answer(view, 'features', [request.url], async (current) => {
+        const { matched, features, nextAfter } = await featuresService.listFeatures(current, query)
+        const links = [{ rel: 'self', href: request.url, type: GEOJSON_CONTENT_TYPE }]
+        if (nextAfter) {
+          const params = new URLSearchParams(
+            Object.entries(query)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, String(v)]),
+          )
+          params.set('after', nextAfter)
+          links.push({ rel: 'next', href: `/v1/features?${params}`, type: GEOJSON_CONTENT_TYPE })
+        }
+        return { type: 'FeatureCollection' as const, dataset: current.datasetId, numberMatched: matched, numberReturned: features.length, links, features }
+      })
       reply.type(GEOJSON_CONTENT_TYPE)
       return answeredAt(request, reply, answered, value)
     },

@@ -68,6 +68,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
   const contentHash = hashImport('snapshot', options, body)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+    await assertActorsStand(tx, datasetId, drafts, newActors)
     await actorsRepository.insertActors(tx, datasetId, newActors)
     const covering = await controlRepository.listAreasCovering(tx, datasetId, validFrom)
     const nextStart = await controlRepository.findNextStart(tx, datasetId, validFrom)
@@ -175,6 +176,7 @@ export async function importHistory(ctx: ImportContext, datasetId: string, body:
       }
     }
     refuseIfInvalid(clashes)
+    await assertActorsStand(tx, datasetId, drafts, newActors)
     await actorsRepository.insertActors(tx, datasetId, newActors)
     const record = await importsRepository.insertImport(tx, {
       datasetId,
@@ -341,9 +343,8 @@ export async function listImports(db: Db, filter: { datasetId?: string; before?:
  * Reverts an import: a correction (an import of kind `revert`) that supersedes exactly the rows
  * the import wrote and records again the rows it superseded, so current knowledge is as if it had
  * never landed and `known_at` before the revert answers as before. Imports undo like a stack: an
- * area import that later area imports may have built on (carried, closed or cut its areas) is
- * refused, naming them, until they are reverted first; a features import is refused while a later
- * features import replaced some of its features. A second revert of one import is answered with
+ * import that later imports of its kind may have built on (carried, closed or cut its areas;
+ * repeated or replaced its features) is refused, naming them, until they are reverted first. A second revert of one import is answered with
  * the first (its content hash is the target's id), like any replayed import.
  */
 export async function revertImport(ctx: ImportContext, id: number): Promise<ImportResult> {
@@ -352,10 +353,7 @@ export async function revertImport(ctx: ImportContext, id: number): Promise<Impo
   if (target.kind === 'revert')
     throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
   return runImport(ctx, target.datasetId, `revert:${id}`, async (tx, now) => {
-    const later =
-      target.kind === 'features'
-        ? await featuresRepository.listImportsSupersedingFeaturesOf(tx, id)
-        : await importsRepository.listLiveAreaImportsAfter(tx, target.datasetId, id)
+    const later = await importsRepository.listLiveImportsAfter(tx, target.datasetId, id, target.kind === 'features' ? ['features'] : ['snapshot', 'history'])
     if (later.length > 0) {
       throw new Errors.IMPORT_NOT_REVERTIBLE(
         `import ${id} cannot be reverted while later import(s) ${later.join(', ')} build on it: revert ${later.length > 1 ? 'them' : 'it'} first (newest first)`,
@@ -398,6 +396,18 @@ function parseCollection(ctx: ImportContext, body: unknown, kind: 'areas' | 'fea
   return parsed
 }
 
+/**
+ * The actors were matched before the dataset's lock was taken: one deleted or retired meanwhile is
+ * refused here, under the lock, rather than written against.
+ */
+async function assertActorsStand(tx: Tx, datasetId: string, drafts: AreaDraft[], created: ActorValues[]): Promise<void> {
+  const createdIds = new Set(created.map((actor) => actor.id))
+  const used = [...new Set(drafts.map((draft) => draft.actorId).filter((id): id is string => id !== null && !createdIds.has(id)))]
+  const standing = await actorsRepository.listStandingActorIds(tx, datasetId, used)
+  const gone = used.find((id) => !standing.has(id))
+  if (gone) throw new Errors.ACTOR_NOT_FOUND(gone, datasetId)
+}
+
 function refuseIfInvalid(errors: ProblemDetail[]): void {
   if (errors.length === 0) return
   errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
@@ -428,6 +438,7 @@ async function runImport(
     // clock_timestamp(), not now(): taken after the lock, it orders knowledge time as the imports commit.
     const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(tx)
     const record = await write(tx, new Date(rows[0].now))
+    await actorsRepository.unretireActorsInUse(tx, datasetId)
     const revision = await datasetsRepository.bumpRevision(tx, datasetId)
     return { import: toImport(record), replayed: false, revision }
   })
