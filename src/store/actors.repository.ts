@@ -35,7 +35,11 @@ export async function upsertActor(db: Executor, datasetId: string, actor: ActorV
     .onConflict((oc) => oc.columns(['dataset_id', 'id']).doUpdateSet({ ...values, retired_at: null, updated_at: sql`now()` }))
     .returningAll()
     // RETURNING sees the row after the update: a retired actor brought back counts as created.
-    .returning(sql<boolean>`(xmax = 0 OR EXISTS (SELECT 1 FROM actors o WHERE o.dataset_id = actors.dataset_id AND o.id = actors.id AND o.retired_at IS NOT NULL))`.as('inserted'))
+    .returning(
+      sql<boolean>`(xmax = 0 OR EXISTS (SELECT 1 FROM actors o WHERE o.dataset_id = actors.dataset_id AND o.id = actors.id AND o.retired_at IS NOT NULL))`.as(
+        'inserted',
+      ),
+    )
     .executeTakeFirstOrThrow()
   const { inserted, ...stored } = row
   return { actor: toActorRecord(stored), created: inserted }
