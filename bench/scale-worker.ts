@@ -13,6 +13,7 @@ import { putDataset } from '../src/modules/datasets/datasets.service.js'
 import { DatasetInputSchema } from '../src/modules/datasets/datasets.schemas.js'
 import { type ImportContext, importFeatures, importSnapshot } from '../src/modules/imports/imports.service.js'
 import { FeaturesQuerySchema, SnapshotQuerySchema } from '../src/modules/imports/imports.schemas.js'
+import { LruCache } from '../src/read/cache.js'
 import { syntheticCity, syntheticHistory, syntheticRoad } from './history.js'
 
 export type Engine = 'pglite' | 'postgres'
@@ -102,7 +103,8 @@ async function importHistory(args: { datasetId: string; setting: HistorySetting;
   await putDataset(db, datasetId, DatasetInputSchema.parse({ name: `Synthetic ${datasetId}`, licence: 'CC0' }))
   await putActor(db, datasetId, 'a', ActorInputSchema.parse({ name: 'Actor A', side: 'west' }))
   await putActor(db, datasetId, 'b', ActorInputSchema.parse({ name: 'Actor B', side: 'east' }))
-  const ctx: ImportContext = { db, limits: LIMITS, writer: 'bench' }
+  // the server's path: geometries already validated are found in the read model's cache (its default bounds)
+  const ctx: ImportContext = { db, limits: LIMITS, writer: 'bench', cache: new LruCache(500, 256 * 1024 * 1024) }
   const history = syntheticHistory({ ...setting, days: args.days, start: args.start })
   const perSnapshot: number[] = []
   let importMs = 0

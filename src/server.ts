@@ -50,7 +50,7 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
         maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT,
         maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE,
       }
-      await loadBundle({ db: database.db, limits, writer: 'bundled' }, DEFAULT_DATASET_DIR, (line) => log.info(line))
+      await loadBundle({ db: database.db, limits, writer: 'bundled', cache: app.readModel.cache }, DEFAULT_DATASET_DIR, (line) => log.info(line))
     }
 
     let closing = false

@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../db/database.js'
 import { DataDirLockedError } from '../db/lock.js'
 import { migrate } from '../db/migrate.js'
 import { loadBundle } from '../modules/imports/imports.bundle.js'
+import { LruCache } from '../read/cache.js'
 import { FeaturesQuerySchema, HistoryQuerySchema, SnapshotQuerySchema } from '../modules/imports/imports.schemas.js'
 import { type ImportContext, importFeatures, importHistory, importSnapshot } from '../modules/imports/imports.service.js'
 import { openapiDocument } from '../openapi-document.js'
@@ -64,7 +65,9 @@ async function withOpenDatabase<T>(config: Config, database: Database, run: (ctx
       maxVerticesPerImport: config.MAX_VERTICES_PER_IMPORT,
       maxVerticesPerFeature: config.MAX_VERTICES_PER_FEATURE,
     }
-    return await run({ db: database.db, limits, writer: 'cli' }, database)
+    // A cache of its own for geometries already validated: a folder's daily snapshots repeat most of them.
+    const cache = new LruCache(config.CACHE_ENTRIES, config.CACHE_MAX_MB * 1024 * 1024)
+    return await run({ db: database.db, limits, writer: 'cli', cache }, database)
   } finally {
     await database.close()
   }
