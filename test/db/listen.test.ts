@@ -106,19 +106,22 @@ t.test('Database.listen', async (t) => {
     )
   })
 
-  t.test('PostgreSQL: a lost connection is made again, and the listener is told', { skip: database.engine !== 'postgres' && 'PostgreSQL only' }, async (t) => {
-    const chan = channel('reconnect')
-    const box = inbox()
-    let reconnects = 0
-    t.teardown(await database.listen(chan, box.push, { onReconnect: () => reconnects++ }))
-    const killed = await sql<{ n: number }>`
-      SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-      WHERE application_name = 'frontline-listen' AND query = ${`LISTEN "${chan}"`}`.execute(db)
-    t.equal(killed.rows[0].n, 1, 'the listening session was terminated')
-    const deadline = Date.now() + 10_000
-    while (reconnects === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-    t.equal(reconnects, 1, 'onReconnect was called')
-    await sql`SELECT pg_notify(${chan}, 'after')`.execute(db)
-    t.equal(await box.next(), 'after', 'notifications arrive again')
-  })
+  // PGlite is in-process: it has no connection to lose, so this one exists on PostgreSQL only.
+  if (database.engine === 'postgres') {
+    t.test('PostgreSQL: a lost connection is made again, and the listener is told', async (t) => {
+      const chan = channel('reconnect')
+      const box = inbox()
+      let reconnects = 0
+      t.teardown(await database.listen(chan, box.push, { onReconnect: () => reconnects++ }))
+      const killed = await sql<{ n: number }>`
+        SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE application_name = 'frontline-listen' AND query = ${`LISTEN "${chan}"`}`.execute(db)
+      t.equal(killed.rows[0].n, 1, 'the listening session was terminated')
+      const deadline = Date.now() + 10_000
+      while (reconnects === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+      t.equal(reconnects, 1, 'onReconnect was called')
+      await sql`SELECT pg_notify(${chan}, 'after')`.execute(db)
+      t.equal(await box.next(), 'after', 'notifications arrive again')
+    })
+  }
 })
