@@ -66,6 +66,22 @@ export function square(lon: number, lat: number, size: number): GeoJSON.Polygon 
   }
 }
 
+/** The band [lon1, lon2] × [0, 1] north of the equator, counter-clockwise. */
+export function band(lon1: number, lon2: number): GeoJSON.Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon1, 0],
+        [lon2, 0],
+        [lon2, 1],
+        [lon1, 1],
+        [lon1, 0],
+      ],
+    ],
+  }
+}
+
 export function area(geometry: unknown, properties: Record<string, unknown>, id?: string) {
   return { type: 'Feature', ...(id ? { id } : {}), geometry, properties }
 }

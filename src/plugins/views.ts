@@ -5,7 +5,7 @@ import type { Database } from '../db/database.js'
 import type { CachedBody } from '../read/cache.js'
 import type { DatasetView } from '../read/dataset-view.js'
 import { ReadModel } from '../read/read-model.js'
-import { REVISION_CHANNEL } from '../store/datasets.repository.js'
+import { findCurrentSchema, REVISION_CHANNEL } from '../store/datasets.repository.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +14,7 @@ declare module 'fastify' {
 }
 
 /** The strong ETag of a request's answer at a view: the dataset, its revision, and the request. */
-export function etagOf(request: FastifyRequest, view: DatasetView): string {
+function etagOf(request: FastifyRequest, view: DatasetView): string {
   const hash = createHash('sha256')
     .update(request.url)
     .update('\n')
@@ -78,15 +78,14 @@ interface ViewsOptions {
  */
 async function viewsPlugin(app: FastifyInstance, options: ViewsOptions): Promise<void> {
   const shared = options.database.engine === 'postgres'
-  const model = new ReadModel({ db: options.database.db, shared, maxEntries: options.maxEntries, maxBytes: options.maxBytes })
+  const schema = await findCurrentSchema(options.database.db)
+  const model = new ReadModel({ db: options.database.db, shared, schema, maxEntries: options.maxEntries, maxBytes: options.maxBytes })
   app.decorate('readModel', model)
   // PGlite delivers a notification with the commit that sends it, so app instances sharing one
   // embedded database see each other's writes at once; PostgreSQL delivers it to other processes
   // shortly after, and there the revision is read per view anyway.
-  if (options.database.listen) {
-    const unlisten = await options.database.listen(REVISION_CHANNEL, (payload) => model.notified(payload), { onReconnect: () => model.forgetAll() })
-    app.addHook('onClose', async () => unlisten())
-  }
+  const unlisten = await options.database.listen(REVISION_CHANNEL, (payload) => model.notified(payload), { onReconnect: () => model.forgetAll() })
+  app.addHook('onClose', async () => unlisten())
 }
 
 export default fp(viewsPlugin, { name: 'views', dependencies: ['database'] })

@@ -5,7 +5,6 @@ import { type AreaInput, type PreparedAreas, type PreparedGeometry, prepareAreas
 import * as actorsRepository from '../store/actors.repository.js'
 import * as controlRepository from '../store/control.repository.js'
 import * as featuresRepository from '../store/features.repository.js'
-import { findRevision } from '../store/datasets.repository.js'
 import type { AreaRecord, AreaStatus, Bbox, FeatureRecord } from '../store/records.js'
 import type { DatasetView } from './dataset-view.js'
 
@@ -48,13 +47,11 @@ export async function areasTouching(view: DatasetView, bbox: Bbox): Promise<Area
   return metas.map((meta) => ({ ...meta, geometry: shapes.get(meta.geometryHash)! }))
 }
 
-/** A reference feature as the view knows it; FEATURE_NOT_FOUND (or DATASET_NOT_FOUND) when it does not. */
+/** A reference feature as the view knows it; FEATURE_NOT_FOUND when it does not (the view's dataset exists: opening it said so). */
 export async function referenceFeature(view: DatasetView, id: string): Promise<FeatureRecord> {
   const feature = await view.cached('feature', [id], () => featuresRepository.findFeature(view.db, view.datasetId, id, view.knownAt))
-  if (feature) return feature
-  // Only a miss needs the dataset looked up: to say which of the two does not exist.
-  if ((await findRevision(view.db, view.datasetId)) === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
-  throw new Errors.FEATURE_NOT_FOUND(id, view.datasetId)
+  if (!feature) throw new Errors.FEATURE_NOT_FOUND(id, view.datasetId)
+  return feature
 }
 
 /** A reference feature with its geometry indexed for distances; a series reads it once per view. */

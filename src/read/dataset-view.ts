@@ -22,11 +22,6 @@ export class DatasetView {
     readonly db: Executor,
   ) {}
 
-  /** The same view reading through `db` (a snapshot transaction). */
-  within(db: Executor): DatasetView {
-    return new DatasetView(this.model, this.datasetId, this.revision, this.knownAt, db)
-  }
-
   /** The cache key of something derived from this view's rows. */
   key(kind: string, parts: readonly unknown[]): string {
     const knownAt = this.knownAt ? this.knownAt.toISOString() : 'now'

@@ -12,6 +12,8 @@ export interface ReadModelOptions {
    * database, which this process owns alone: its revisions are kept until its own writes.
    */
   shared: boolean
+  /** The schema the database works in: announcements of other schemas are not ours. */
+  schema: string
   maxEntries: number
   maxBytes: number
 }
@@ -35,12 +37,14 @@ export class ReadModel {
   readonly cache: LruCache
   readonly #db: Db
   readonly #shared: boolean
+  readonly #schema: string
   readonly #revisions = new Map<string, number>()
   #dropped = 0
 
   constructor(options: ReadModelOptions) {
     this.#db = options.db
     this.#shared = options.shared
+    this.#schema = options.schema
     this.cache = new LruCache(options.maxEntries, options.maxBytes)
   }
 
@@ -78,7 +82,7 @@ export class ReadModel {
       .execute(async (tx) => {
         const revision = await findRevision(tx, view.datasetId)
         if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
-        const current = revision === view.revision ? view.within(tx) : new DatasetView(this, view.datasetId, revision, view.knownAt, tx)
+        const current = new DatasetView(this, view.datasetId, revision, view.knownAt, tx)
         const value = await produce(current)
         this.cache.set(current.key(answerKind, parts), value)
         return { view: current, value }
@@ -115,11 +119,14 @@ export class ReadModel {
     this.#dropped += this.cache.deleteWhere((key) => key.startsWith(prefix) && (keep === undefined || !key.startsWith(keep)))
   }
 
-  /** A notification payload `<dataset>:<revision>` from the revision channel. */
+  /** A notification payload `<schema>:<dataset>:<revision>` from the revision channel; other schemas' are ignored. */
   notified(payload: string): void {
-    const at = payload.lastIndexOf(':')
-    const revision = Number(payload.slice(at + 1))
-    if (at > 0 && Number.isInteger(revision)) this.revised(payload.slice(0, at), revision)
+    // Dataset ids are slugs and revisions integers: read from the right, whatever the schema is called.
+    const last = payload.lastIndexOf(':')
+    const middle = payload.lastIndexOf(':', last - 1)
+    const revision = Number(payload.slice(last + 1))
+    if (middle < 0 || payload.slice(0, middle) !== this.#schema || !Number.isInteger(revision)) return
+    this.revised(payload.slice(middle + 1, last), revision)
   }
 
   /** Notifications may have been missed (the listening connection dropped): forget every derived answer. */

@@ -27,22 +27,15 @@ export async function listActors(db: Executor, datasetId: string): Promise<Actor
 }
 
 /** Creates or updates a dataset's actor (a retired one comes back). */
-export async function upsertActor(db: Executor, datasetId: string, actor: ActorValues): Promise<{ actor: ActorRecord; created: boolean }> {
+export async function upsertActor(db: Executor, datasetId: string, actor: ActorValues): Promise<ActorRecord> {
   const values = columns(actor)
   const row = await db
     .insertInto('actors')
     .values({ dataset_id: datasetId, id: actor.id, ...values })
     .onConflict((oc) => oc.columns(['dataset_id', 'id']).doUpdateSet({ ...values, retired_at: null, updated_at: sql`now()` }))
     .returningAll()
-    // RETURNING sees the row after the update: a retired actor brought back counts as created.
-    .returning(
-      sql<boolean>`(xmax = 0 OR EXISTS (SELECT 1 FROM actors o WHERE o.dataset_id = actors.dataset_id AND o.id = actors.id AND o.retired_at IS NOT NULL))`.as(
-        'inserted',
-      ),
-    )
     .executeTakeFirstOrThrow()
-  const { inserted, ...stored } = row
-  return { actor: toActorRecord(stored), created: inserted }
+  return toActorRecord(row)
 }
 
 /** Adds actors an import creates; ids already present are left as they are. */
@@ -62,12 +55,16 @@ export async function unretireActorsInUse(tx: Executor, datasetId: string): Prom
     .set({ retired_at: null })
     .where('dataset_id', '=', datasetId)
     .where('retired_at', 'is not', null)
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('control_areas')
-        .select('control_areas.actor_id')
-        .where('control_areas.dataset_id', '=', datasetId)
-        .where('control_areas.superseded_at', 'is', null),
+    // Correlated, so only retired actors are looked up (by the (dataset_id, actor_id) index): every
+    // import runs this, and a dataset's current rows are not scanned when none is retired.
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('control_areas as c')
+          .select('c.id')
+          .whereRef('c.dataset_id', '=', 'actors.dataset_id')
+          .whereRef('c.actor_id', '=', 'actors.id')
+          .where('c.superseded_at', 'is', null),
+      ),
     )
     .execute()
 }

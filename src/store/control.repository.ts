@@ -90,7 +90,7 @@ export async function listChangeInstants(db: Executor, datasetId: string, knownA
 }
 
 /** The areas valid at a date, without geometry, for some actors, sides or status. */
-export async function listAreaRefsAt(db: Executor, query: AreaQuery & { status?: AreaStatus }): Promise<AreaRef[]> {
+export async function listAreaRefsAt(db: Executor, query: Omit<AreaQuery, 'bbox'> & { status?: AreaStatus }): Promise<AreaRef[]> {
   let select = db
     .selectFrom('control_areas as a')
     .leftJoin('actors as r', (join) => join.onRef('r.dataset_id', '=', 'a.dataset_id').onRef('r.id', '=', 'a.actor_id'))
@@ -101,7 +101,6 @@ export async function listAreaRefsAt(db: Executor, query: AreaQuery & { status?:
   if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
   if (query.sides) select = select.where('r.side', 'in', query.sides)
   if (query.status) select = select.where('a.status', '=', query.status)
-  if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
   return (await select.orderBy('a.id').execute()) as AreaRef[]
 }
 

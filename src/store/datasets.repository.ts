@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js'
 import type { DatasetRow } from '../db/schema.js'
 import type { DatasetRecord } from './records.js'
 
-/** The channel every revision bump is announced on, with the payload `<dataset id>:<revision>` (-1: deleted). */
+/** The channel every revision bump is announced on, with the payload `<schema>:<dataset id>:<revision>` (-1: deleted). */
 export const REVISION_CHANNEL = 'frontline_revisions'
 
 export interface DatasetValues {
@@ -82,7 +82,14 @@ export async function findRevision(db: Executor, id: string): Promise<number | u
 }
 
 async function announceRevision(db: Executor, id: string, revision: number): Promise<void> {
-  await sql`SELECT pg_notify(${REVISION_CHANNEL}, ${`${id}:${revision}`})`.execute(db)
+  // NOTIFY reaches the whole database: the schema in the payload keeps deployments in other schemas out of it.
+  await sql`SELECT pg_notify(${REVISION_CHANNEL}, current_schema() || ${`:${id}:${revision}`})`.execute(db)
+}
+
+/** The schema this connection works in, as announcements name it. */
+export async function findCurrentSchema(db: Executor): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)
+  return rows[0].schema
 }
 
 /** Deletes a dataset and everything of it: areas, features, imports, actors, and the geometries no one else uses. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { AUTH, area, buildTestApp, collection, importSnapshot, seed, square } from '../helpers.js'
+import { AUTH, area, band, buildTestApp, collection, importSnapshot, seed, square } from '../helpers.js'
 import { contractOf, checkAgainstContract, operationKey } from './validate.js'
 
 /**
@@ -22,22 +22,10 @@ interface ContractCase {
 
 // By construction, at the equator: hts (opposition) holds [0, 1] × [0, 1] and saa (government)
 // [1, 2] × [0, 1] on the 26th; hts advances to lon 1.5 on the 28th.
-const rect = (lon1: number, lon2: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lon1, 0],
-      [lon2, 0],
-      [lon2, 1],
-      [lon1, 1],
-      [lon1, 0],
-    ],
-  ],
-})
-const day26 = collection([area(rect(0, 1), { actor: 'hts', source: 'fixture' }), area(rect(1, 2), { actor: 'saa' })])
-const day28 = collection([area(rect(0, 1.5), { actor: 'hts', note: 'a free property' }), area(rect(1.5, 2), { actor: 'saa' })])
+const day26 = collection([area(band(0, 1), { actor: 'hts', source: 'fixture' }), area(band(1, 2), { actor: 'saa' })])
+const day28 = collection([area(band(0, 1.5), { actor: 'hts', note: 'a free property' }), area(band(1.5, 2), { actor: 'saa' })])
 const reference = collection([
-  { type: 'Feature', id: 'city', geometry: rect(1.8, 1.9), properties: { kind: 'outskirts', name: 'City outskirts' } },
+  { type: 'Feature', id: 'city', geometry: band(1.8, 1.9), properties: { kind: 'outskirts', name: 'City outskirts' } },
   {
     type: 'Feature',
     id: 'road',

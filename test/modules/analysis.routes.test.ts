@@ -1,5 +1,5 @@
 import t from 'tap'
-import { AUTH, area, buildTestApp, collection, importSnapshot, seed } from '../helpers.js'
+import { AUTH, area, band, buildTestApp, collection, importSnapshot, seed } from '../helpers.js'
 
 // By construction, at the equator: hts (opposition) west of lon 1 on the 26th and west of lon 1.5
 // from the 28th; saa (government) holds the rest of [0, 2] × [0, 1].
@@ -14,20 +14,8 @@ function haversine([lon1, lat1]: number[], [lon2, lat2]: number[]): number {
 const rectangleKm2 = (dLon: number, lat1: number, lat2: number) => R * R * rad(dLon) * (Math.sin(rad(lat2)) - Math.sin(rad(lat1)))
 const close = (actual: number, expected: number, tolerance = 0.005) => Math.abs(actual - expected) <= Math.abs(expected) * tolerance + 1e-9
 
-const rect = (lon1: number, lon2: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [lon1, 0],
-      [lon2, 0],
-      [lon2, 1],
-      [lon1, 1],
-      [lon1, 0],
-    ],
-  ],
-})
-const day26 = collection([area(rect(0, 1), { actor: 'hts' }), area(rect(1, 2), { actor: 'saa' })])
-const day28 = collection([area(rect(0, 1.5), { actor: 'hts' }), area(rect(1.5, 2), { actor: 'saa' })])
+const day26 = collection([area(band(0, 1), { actor: 'hts' }), area(band(1, 2), { actor: 'saa' })])
+const day28 = collection([area(band(0, 1.5), { actor: 'hts' }), area(band(1.5, 2), { actor: 'saa' })])
 const reference = collection([
   {
     type: 'Feature',

@@ -127,7 +127,7 @@ t.test('ReadModel.answer', async (t) => {
   await put(app, '/v1/datasets/test', { name: 'test' })
 
   t.test('a view opened before a write answers with the revision its rows were read at', async (t) => {
-    const model = new ReadModel({ db: database.db, shared: false, maxEntries: 100, maxBytes: 1e7 })
+    const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
     const stale = await model.open('test')
     const newer = await database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
     const { view, value } = await model.answer(stale, 'probe', [], async (current) => ({ revision: current.revision }))
@@ -140,7 +140,7 @@ t.test('ReadModel.answer', async (t) => {
   })
 
   t.test('a newer revision drops what older ones made; a deletion drops everything of the dataset', async (t) => {
-    const model = new ReadModel({ db: database.db, shared: false, maxEntries: 100, maxBytes: 1e7 })
+    const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
     const view = await model.open('test')
     await model.answer(view, 'probe', [], async () => 1)
     t.equal(model.report().entries, 1)
@@ -152,7 +152,9 @@ t.test('ReadModel.answer', async (t) => {
     t.equal(model.report().entries, 0)
     t.equal(model.report().dropped, 1)
     await model.answer(view, 'probe', [], async () => 1)
-    model.notified(`test:-1`)
+    model.notified(`elsewhere:test:-1`)
+    t.equal(model.report().entries, 1, 'an announcement of another schema is not ours')
+    model.notified(`here:test:-1`)
     t.equal(model.report().entries, 0)
   })
 })

@@ -24,7 +24,9 @@ export async function getActor(view: DatasetView, id: string): Promise<Actor> {
 export async function putActor(db: Db, datasetId: string, id: string, input: ActorInput): Promise<{ actor: Actor; created: boolean; revision: number }> {
   return db.transaction().execute(async (tx) => {
     if (!(await datasetsRepository.lockDataset(tx, datasetId))) throw new Errors.DATASET_NOT_FOUND(datasetId)
-    const { actor, created } = await actorsRepository.upsertActor(tx, datasetId, { id, ...input, side: input.side ?? id })
+    // Under the dataset's lock: a retired actor brought back counts as created, as a new one does.
+    const created = (await actorsRepository.findActor(tx, datasetId, id)) === undefined
+    const actor = await actorsRepository.upsertActor(tx, datasetId, { id, ...input, side: input.side ?? id })
     const revision = await datasetsRepository.bumpRevision(tx, datasetId)
     return { actor: toActor(actor), created, revision }
   })

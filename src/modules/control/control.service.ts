@@ -3,7 +3,7 @@ import { pointInShape, shapeIntersectsBbox } from '../../geo/index.js'
 import { areasTouching } from '../../read/areas.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import * as controlRepository from '../../store/control.repository.js'
-import type { AreaMeta, AreaRecord, Bbox } from '../../store/records.js'
+import type { AreaMeta, Bbox } from '../../store/records.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
 import type { Holder, PointControl } from './control.schemas.js'
 
@@ -59,19 +59,19 @@ async function mapFeatures(view: DatasetView, query: MapQuery): Promise<MapFeatu
   const sources = [...new Set(areas.map((area) => area.source).filter((source): source is string => source !== null))].sort()
   const text = areas
     .map(({ geometryText, bbox: _bbox, ...meta }) => {
-      const feature = JSON.stringify(toFeature(meta, null))
-      // toFeature puts geometry right after id: splice the stored text in place of the null.
+      const feature = JSON.stringify(toFeature(meta))
+      // toFeature leaves the geometry null, right after id: splice the stored text in its place.
       return feature.replace('"geometry":null', () => `"geometry":${geometryText}`)
     })
     .join(',')
   return { text, count: areas.length, sources }
 }
 
-export function toFeature(area: AreaMeta, geometry: AreaRecord['geometry'] | null) {
+function toFeature(area: AreaMeta) {
   return {
     type: 'Feature' as const,
     id: area.id,
-    geometry,
+    geometry: null,
     properties: {
       ...area.properties,
       actor: area.actorId,
