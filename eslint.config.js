@@ -5,7 +5,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 const MODULES = ['actors', 'analysis', 'control', 'datasets', 'features', 'imports', 'service']
-const ENTRY = ['**/app.js', '**/server.js', '**/cli/**']
+const ENTRY = ['**/app.js', '**/server.js', '**/cli/**', '**/work/worker.js']
 
 /** A no-restricted-imports rule from groups of patterns, each with the reason it is refused. */
 function refuse(...groups) {
@@ -57,6 +57,16 @@ export default tseslint.config(
       'no-restricted-imports': refuse([
         ['../modules/**', '../plugins/**', '../faces/**', ...ENTRY],
         'read/ sits under the services: it reads the store and prepares with geo',
+      ]),
+    },
+  },
+  {
+    files: ['src/work/**/*.ts'],
+    ignores: ['src/work/worker.ts'],
+    rules: {
+      'no-restricted-imports': refuse([
+        ['../modules/**', '../read/**', '../plugins/**', '../faces/**', ...ENTRY],
+        'work/ runs tasks on threads: only its worker entry knows what the tasks are',
       ]),
     },
   },

@@ -1,5 +1,6 @@
+import type { Socket } from 'node:net'
 import compress from '@fastify/compress'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
@@ -10,11 +11,14 @@ import featuresRoutes from './modules/features/features.routes.js'
 import importsRoutes from './modules/imports/imports.routes.js'
 import analysisRoutes from './modules/analysis/analysis.routes.js'
 import serviceRoutes from './modules/service/service.routes.js'
-import authPlugin from './plugins/auth.js'
+import { Errors, withHeaders } from './errors.js'
+import authPlugin, { redactUrl } from './plugins/auth.js'
+import bodyPlugin from './plugins/body.js'
 import databasePlugin from './plugins/database.js'
-import errorsPlugin from './plugins/errors.js'
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import viewsPlugin from './plugins/views.js'
+import workPlugin from './plugins/work.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,29 +31,58 @@ export interface AppOptions {
   database: Database
   /** Close the database when the app closes (the server owns it; tests may share one). */
   closeDatabase?: boolean
-  logger?: FastifyServerOptions['logger']
+  /** false: no logs; an object: pino options merged over ours (a `stream` to capture them, a `level`). */
+  logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>
+}
+
+// Credentials never reach the logs: not the header (whoever logs headers), not a token put in the URL.
+const LOG_REDACT = { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'], censor: '[redacted]' }
+// The request as Fastify logs it, its URL redacted. pino applies it to anything logged as `req`: other objects pass
+// through, their URL redacted alike.
+const serializeRequest = (request: FastifyRequest): Record<string, unknown> => {
+  const logged = request as unknown as Record<string, unknown>
+  if (!('raw' in logged)) return typeof logged.url === 'string' ? { ...logged, url: redactUrl(logged.url) } : logged
+  return { method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }
 }
 
 /** Builds the app: plugins and route modules, registered explicitly. Never listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.LOG_LEVEL },
+    logger: options.logger === false ? false : { level: config.LOG_LEVEL, redact: LOG_REDACT, serializers: { req: serializeRequest }, ...options.logger },
     bodyLimit: Math.floor(config.BODY_LIMIT_MB * 1024 * 1024),
-    // A timed-out socket answers nothing; analysis has its own budget and answers 503 in time.
-    requestTimeout: config.ANALYSIS_TIMEOUT_MS + 10_000,
+    // Receiving a request is bounded in seconds; producing the answer is not counted (Node ≥ 18): analysis has its own
+    // budget and answers 503 in time. Node checks both every connectionsCheckingInterval (30 s unless told).
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(config.HEADERS_TIMEOUT_MS / 4))),
+    },
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: config.SOCKET_TIMEOUT_MS,
+    // Idle keep-alive sockets close at once on close; requests in flight finish (server.ts bounds how long).
+    forceCloseConnections: 'idle',
+    // Requests arriving on open connections while closing are served, with Connection: close, rather than refused
+    // with Fastify's own 503 body (not a problem).
+    return503OnClosing: false,
+    clientErrorHandler,
+    frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
+    // Behind a proxy every client would share its address, and with it one share of the pool.
+    trustProxy: config.TRUST_PROXY === 'true',
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.decorate('config', config)
-  // GeoJSON files are JSON: accept their registered media type with the same parser.
-  app.addContentTypeParser('application/geo+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  boundConnections(app, config.MAX_CONNECTIONS)
 
   await app.register(errorsPlugin)
+  await app.register(bodyPlugin)
   await app.register(databasePlugin, { database: options.database, closeWithApp: options.closeDatabase ?? false })
-  await app.register(authPlugin, { tokens: config.apiTokens })
+  await app.register(authPlugin, { writers: config.writers, failureLimit: config.AUTH_FAILURE_LIMIT, failureWindowMs: config.AUTH_FAILURE_WINDOW_MS })
   await app.register(viewsPlugin, { database: options.database, maxEntries: config.CACHE_ENTRIES, maxBytes: config.CACHE_MAX_MB * 1024 * 1024 })
+  await app.register(workPlugin, { workers: config.ANALYSIS_WORKERS })
   await app.register(compress, { threshold: 2048, encodings: ['br', 'gzip', 'deflate'], customTypes: /^application\/(geo\+)?json|^text\// })
   await app.register(openapiPlugin)
 
@@ -61,4 +94,37 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(featuresRoutes, { prefix: '/v1' })
   await app.register(analysisRoutes, { prefix: '/v1' })
   return app
+}
+
+const kExcess = Symbol('frontline.excess')
+
+/**
+ * At most `max` connections are served. Node's server.maxConnections drops the ones past it without a word; here
+ * they are accepted, their request is answered 503 TOO_MANY_CONNECTIONS, and they are closed. Past a margin above
+ * `max` Node drops them after all, so that refusing cannot itself exhaust the file descriptors.
+ */
+function boundConnections(app: FastifyInstance, max: number): void {
+  let open = 0
+  app.server.maxConnections = max + Math.max(16, Math.ceil(max / 10))
+  app.server.on('connection', (socket: Socket & { [kExcess]?: boolean }) => {
+    open += 1
+    socket.once('close', () => (open -= 1))
+    if (open > max) socket[kExcess] = true
+  })
+  app.addHook('onRequest', async (request) => {
+    if ((request.raw.socket as (Socket & { [kExcess]?: boolean }) | undefined)?.[kExcess]) {
+      throw withHeaders(new Errors.TOO_MANY_CONNECTIONS(`This server is serving its limit of ${max} connections; retry shortly`), {
+        connection: 'close',
+        'retry-after': '1',
+      })
+    }
+  })
+  // On close: an answer finishing meanwhile closes its connection instead of keeping it alive for a next request.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
 }

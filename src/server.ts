@@ -1,30 +1,48 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
-import * as datasetsRepository from './store/datasets.repository.js'
-import { DEFAULT_DATASET_DIR, loadBundle } from './modules/imports/imports.bundle.js'
+import { bundleNeedsLoading, DEFAULT_DATASET_DIR, loadBundle } from './modules/imports/imports.bundle.js'
+
+/** The label of the token the service generates, recorded as `submittedBy` of what it writes. */
+export const GENERATED_TOKEN_LABEL = 'generated'
 
 /**
  * Without API_TOKENS the service makes one token at first start, keeps it in DATA_DIR (mode 0600)
  * and prints it that once: writes work out of the box and the token survives restarts.
  */
 export function ensureTokens(config: Config, print: (line: string) => void): Config {
-  if (config.apiTokens.length > 0) return config
+  if (config.writers.length > 0) return config
   const file = join(config.DATA_DIR, 'api-token')
-  if (existsSync(file)) return { ...config, apiTokens: [readFileSync(file, 'utf8').trim()] }
+  const withToken = (token: string): Config => ({ ...config, writers: [{ label: GENERATED_TOKEN_LABEL, token }], apiTokens: [token] })
+  if (existsSync(file)) return withToken(readFileSync(file, 'utf8').trim())
   mkdirSync(config.DATA_DIR, { recursive: true })
   const token = randomBytes(24).toString('base64url')
   writeFileSync(file, `${token}\n`, { mode: 0o600 })
   print(`Generated an API token for writes (kept in ${file}): ${token}`)
-  return { ...config, apiTokens: [token] }
+  return withToken(token)
+}
+
+/** DATA_DIR holds the embedded database and the generated token: say plainly when this process may not write there. */
+function checkDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK)
+  } catch (error) {
+    const uid = process.getuid?.()
+    throw new Error(
+      `DATA_DIR ${dir} is not writable by this process${uid === undefined ? '' : ` (uid ${uid})`}: ${error instanceof Error ? error.message : String(error)}. ` +
+        'In a container, the volume must belong to the image’s user (node).',
+    )
+  }
 }
 
 export async function start(config = loadConfig()): Promise<FastifyInstance> {
+  if (!config.DATABASE_URL || config.writers.length === 0) checkDataDir(config.DATA_DIR)
   const withTokens = ensureTokens(config, (line) => process.stdout.write(`${line}\n`))
   // On the embedded database this takes the data-directory lock, or refuses naming its owner.
   const database = await openDatabase({
@@ -43,7 +61,7 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
 
     const embedded = database.engine === 'pglite'
     const wanted = config.LOAD_DEFAULT_DATASET === 'always' || (config.LOAD_DEFAULT_DATASET === 'auto' && embedded)
-    if (wanted && existsSync(DEFAULT_DATASET_DIR) && !(await datasetsRepository.findDataset(database.db, 'aleppo-2024'))) {
+    if (wanted && existsSync(DEFAULT_DATASET_DIR) && (await bundleNeedsLoading(database.db, DEFAULT_DATASET_DIR))) {
       log.info('loading the bundled dataset aleppo-2024')
       const limits = {
         maxFeatures: config.MAX_FEATURES_PER_IMPORT,
@@ -56,9 +74,26 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
     let closing = false
     const running = app
     const shutdown = async (signal: string) => {
-      if (closing) return
+      if (closing) {
+        log.warn({ signal }, 'a second signal: exiting now')
+        database.lock?.release()
+        process.exit(1)
+      }
       closing = true
-      log.info({ signal }, 'shutting down')
+      const drainMs = config.SHUTDOWN_TIMEOUT_MS
+      log.info({ signal, drainMs }, 'shutting down: idle connections closed, requests in flight finishing')
+      // Node stops enforcing the request timeouts once the server closes: a slow client would hold its socket,
+      // and with it the process, for ever. At the deadline every connection is closed, whatever it is doing.
+      setTimeout(() => {
+        log.warn({ drainMs }, 'requests still in flight at the deadline: closing every connection')
+        running.server.closeAllConnections()
+      }, drainMs).unref()
+      // Closing the database waits for its transactions; past this, exit anyway (a transaction cut short rolls back).
+      setTimeout(() => {
+        log.error({ drainMs }, 'the service did not close in time: exiting')
+        database.lock?.release()
+        process.exit(1)
+      }, drainMs + 5_000).unref()
       try {
         await running.close()
       } finally {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { type Config, loadConfig } from '../src/config.js'
@@ -28,7 +29,8 @@ export async function openTestDatabase(t: Test, options: { migrate?: boolean } =
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ API_TOKENS: TOKEN, LOG_LEVEL: 'silent', ...overrides })
+  // One worker thread an app: test files run two at a time on two cores. The pool's own tests ask for more.
+  return loadConfig({ API_TOKENS: TOKEN, LOG_LEVEL: 'silent', ANALYSIS_WORKERS: '1', ...overrides })
 }
 
 export async function buildTestApp(t: Test, overrides: Record<string, string> = {}, database?: Database): Promise<FastifyInstance> {
@@ -92,4 +94,29 @@ export function collection(features: unknown[]) {
 
 export async function importSnapshot(app: FastifyInstance, dataset: string, validFrom: string, body: unknown, query = '') {
   return app.inject({ method: 'POST', url: `/v1/datasets/${dataset}/snapshots?valid_from=${validFrom}${query}`, headers: AUTH, payload: body as object })
+}
+
+let ownDatabases = 0
+/**
+ * For a server started in a child process: a database of its own on the PostgreSQL server of
+ * DATABASE_URL, dropped at the end of `t`; '' on the embedded engine (the child then uses PGlite).
+ */
+export async function ownDatabaseUrl(t: Test, prefix: string): Promise<string> {
+  const url = process.env.DATABASE_URL
+  if (!url) return ''
+  const name = `${prefix}_${process.pid}_${++ownDatabases}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`)
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  t.teardown(async () => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await client.end()
+  })
+  const own = new URL(url)
+  own.pathname = `/${name}`
+  return own.toString()
 }

@@ -20,7 +20,7 @@ Commands:
   serve                              start the HTTP service (same as npm start)
   migrate                            apply pending migrations
   import <folder>                    load a dataset folder with a manifest.json (e.g. data/aleppo-2024)
-  import <file> --dataset ID --kind snapshot|history|features [--valid-from DATE]
+  import <file> --dataset ID --kind snapshot|history|features [--valid-from DATE] [--allow-empty]
          [--actor NAME] [--actor-property P] [--aliases a:b,c:d] [--unknown-actors refuse|create]
                                      import one GeoJSON file, with the same mapping options as the API
   export --dataset ID [--at DATE] [--out FILE]
@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<void> {
       'actor-property': { type: 'string' },
       aliases: { type: 'string' },
       'unknown-actors': { type: 'string' },
+      'allow-empty': { type: 'boolean' },
       at: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -151,7 +152,9 @@ export async function main(argv: string[]): Promise<void> {
         aliases: values.aliases,
         unknown_actors: values['unknown-actors'],
       }
-      const query = kind === 'snapshot' ? { ...mapping, valid_from: values['valid-from'] } : kind === 'history' ? mapping : {}
+      // A snapshot without areas closes the whole map: refused unless asked for (--allow-empty).
+      const allowEmpty = values['allow-empty'] ? 'true' : undefined
+      const query = kind === 'snapshot' ? { ...mapping, valid_from: values['valid-from'], allow_empty: allowEmpty } : kind === 'history' ? mapping : {}
       const dataset = values.dataset
       const result = await locallyOrOnServer(
         config,

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Router, { type HTTPMethod } from 'find-my-way'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
@@ -21,13 +22,16 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
-  406: 'Not Acceptable',
   405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 }
@@ -49,20 +53,35 @@ const VALIDATION_CONTEXT: Record<string, string> = { querystring: 'query', body:
 export function toProblem(error: FastifyError & { details?: ProblemDetail[] }): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = VALIDATION_CONTEXT[error.validationContext ?? ''] ?? error.validationContext ?? 'request'
-    const details = error.validation.map((issue) => ({
-      path: `/${context}${issue.instancePath}`,
-      code: String(
-        issue.params?.issue && (issue.params.issue as { code?: string }).code ? (issue.params.issue as { code: string }).code : issue.keyword,
-      ).toUpperCase(),
-      reason: issue.message ?? 'invalid',
-    }))
+    const details = error.validation.map((issue) => {
+      const zodIssue = issue.params?.issue as { code?: string; params?: { code?: string } } | undefined
+      // A schema may name its own code (a date out of range is INVALID_DATE); otherwise zod's issue code.
+      const declared = zodIssue?.params?.code ?? (issue.params as { params?: { code?: string } } | undefined)?.params?.code
+      return {
+        path: `/${context}${issue.instancePath}`,
+        code: String(declared ?? zodIssue?.code ?? issue.keyword).toUpperCase(),
+        reason: issue.message ?? 'invalid',
+      }
+    })
     const summary = details.map((detail) => `${detail.path}: ${detail.reason}`).join('; ')
-    return problem(400, 'INVALID_REQUEST', `Invalid request: ${summary}`, details)
+    // When every problem is one the API declares (a date out of range), the problem carries its code.
+    const only = details.every((detail) => detail.code === details[0].code) ? details[0]?.code : undefined
+    const code = only === 'INVALID_DATE' ? 'INVALID_DATE' : 'INVALID_REQUEST'
+    return problem(400, code, `Invalid request: ${summary}`, details)
   }
   if (error.code && error.code in Errors && error.statusCode) {
     return problem(error.statusCode, error.code, error.message, error.details)
   }
   switch (error.code) {
+    // The URL is never echoed: it may carry what its sender should not have put there.
+    case 'FST_ERR_BAD_URL':
+      return problem(
+        400,
+        'BAD_URL',
+        'The URL is not valid: its path has a malformed percent-encoding (each % must begin an encoded UTF-8 character, e.g. %C3%A9)',
+      )
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem(414, 'BAD_URL', 'A segment of the URL path is longer than 100 characters; no id is that long')
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem(413, 'BODY_TOO_LARGE', error.message)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -80,17 +99,68 @@ export function toProblem(error: FastifyError & { details?: ProblemDetail[] }): 
   return problem(500, 'INTERNAL_ERROR', 'The service failed to answer; the failure has been logged')
 }
 
+/** The path a problem is about: never the query, which may carry what its sender should not have put there. */
+const instanceOf = (url: string) => url.split('?', 1)[0]
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, body: Problem): FastifyReply {
+  return reply
+    .status(body.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ ...body, instance: instanceOf(request.url) }))
+}
+
+function handleError(error: FastifyError & { details?: ProblemDetail[]; headers?: Record<string, string> }, request: FastifyRequest, reply: FastifyReply) {
+  const body = toProblem(error)
+  if (body.status >= 500) request.log.error({ err: error }, 'request failed')
+  else request.log.info({ code: body.code, status: body.status }, 'request refused')
+  if (error.headers) reply.headers(error.headers)
+  return sendProblem(request, reply, body)
+}
+
+/** Fastify's `frameworkErrors`: what the router refuses before any route (a malformed URL) is a problem like the rest. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void handleError(error, request, reply)
+}
+
+const kAnswered = Symbol('frontline.answered')
+// How long a refused connection may still deliver what it was sending, so that closing it does not reset the answer away.
+const LINGER_MS = 1_000
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses on the socket, before there is a request (a
+ * timeout, headers too large, bytes that are not HTTP/1.1), answered with a problem and a close.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  const state = socket as Socket & { [kAnswered]?: boolean; _httpMessage?: { headersSent?: boolean } }
+  if (error.code === 'ECONNRESET' || socket.destroyed || state[kAnswered]) return
+  // Nothing to answer: a connection that never sent a byte, or one whose answer has begun.
+  if (!socket.writable || socket.bytesRead === 0 || state._httpMessage?.headersSent) {
+    socket.destroy()
+    return
+  }
+  state[kAnswered] = true
+  const refused = (() => {
+    switch (error.code) {
+      case 'ERR_HTTP_REQUEST_TIMEOUT':
+        return problem(408, 'REQUEST_TIMEOUT', 'The request did not arrive in time: the headers and body must be sent within the configured timeouts')
+      case 'HPE_HEADER_OVERFLOW':
+        return problem(431, 'HEADERS_TOO_LARGE', 'The request line and headers are larger than the limit (16 KiB)')
+      case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+        return problem(413, 'BODY_TOO_LARGE', 'The chunk extensions of the body are larger than the limit')
+      default:
+        return problem(400, 'INVALID_REQUEST', `The request is not valid HTTP/1.1 (${error.code ?? 'unparsable'})`)
+    }
+  })()
+  this.log.info({ code: refused.code, status: refused.status, parser: error.code }, 'connection refused')
+  const json = JSON.stringify(refused)
+  socket.end(
+    `HTTP/1.1 ${refused.status} ${refused.title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+  )
+  setTimeout(() => socket.destroy(), LINGER_MS).unref()
+}
+
 async function errorsPlugin(app: FastifyInstance): Promise<void> {
-  app.setErrorHandler((error: FastifyError & { details?: ProblemDetail[]; headers?: Record<string, string> }, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toProblem(error)
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed')
-    else request.log.info({ code: body.code, status: body.status }, 'request refused')
-    if (error.headers) reply.headers(error.headers)
-    return reply
-      .status(body.status)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...body, instance: request.url }))
-  })
+  app.setErrorHandler(handleError)
   // Every route's path in a router of its own, to tell an unknown path from a known one asked with another method.
   const known = Router({ ignoreTrailingSlash: true })
   app.addHook('onRoute', (route) => {
@@ -101,23 +171,15 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     }
   })
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]
+    const path = instanceOf(request.url)
     // A known path asked with a method it does not have is 405 with the methods it does (RFC 9110 §15.5.6).
     const allowed = METHODS.filter((method) => known.find(method, path) !== null)
     if (allowed.length > 0) {
       const allow = allowed.includes('GET') && !allowed.includes('HEAD') ? [...allowed, 'HEAD'] : allowed
-      const body = problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`)
-      return reply
-        .status(405)
-        .header('Allow', allow.join(', '))
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(JSON.stringify({ ...body, instance: request.url }))
+      reply.header('Allow', allow.join(', '))
+      return sendProblem(request, reply, problem(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`))
     }
-    const body = problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}`)
-    return reply
-      .status(404)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ ...body, instance: request.url }))
+    return sendProblem(request, reply, problem(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${path}`))
   })
 }
 

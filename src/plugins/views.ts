@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Database } from '../db/database.js'
-import type { CachedBody } from '../read/cache.js'
+import { type CachedBody, COMPRESS_FROM_BYTES } from '../read/cache.js'
 import type { DatasetView } from '../read/dataset-view.js'
 import { ReadModel } from '../read/read-model.js'
 import { findCurrentSchema, REVISION_CHANNEL } from '../store/datasets.repository.js'
@@ -54,7 +54,7 @@ export function sendBody(request: FastifyRequest, reply: FastifyReply, view: Dat
   setValidators(request, reply, view)
   reply.type(contentType).header('Vary', 'Accept-Encoding')
   const accepted = request.headers['accept-encoding'] ?? ''
-  const encoding = body.raw.length < 2048 ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
+  const encoding = body.raw.length < COMPRESS_FROM_BYTES ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
   if (!encoding) return reply.send(body.raw)
   return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
 }

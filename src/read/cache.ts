@@ -113,6 +113,23 @@ export function estimateBytes(value: unknown): number {
   return bytes
 }
 
+/** Bodies smaller than this are sent as they are: compressing them saves less than it costs. */
+export const COMPRESS_FROM_BYTES = 2048
+// quality 5: most of brotli's gain at a small part of the cost of its default 11
+const BROTLI_QUALITY = 5
+
+/** A body's bytes and compressed forms as plain data, to cross from a worker thread. */
+export interface RenderedBody {
+  raw: Uint8Array
+  br?: Uint8Array
+  gzip?: Uint8Array
+}
+
+/** Bytes that crossed a thread arrive as a Uint8Array: the same memory, as a Buffer. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
 /**
  * A response body kept in the cache with its compressed forms, each made once on first demand:
  * compressing a 3 MB map on every request would cost more than answering it.
@@ -122,8 +139,24 @@ export class CachedBody {
   readonly raw: Buffer
   #gzip?: Buffer
   #br?: Buffer
-  constructor(text: string) {
-    this.raw = Buffer.from(text)
+  constructor(text: string | Uint8Array, encoded: { br?: Uint8Array; gzip?: Uint8Array } = {}) {
+    this.raw = typeof text === 'string' ? Buffer.from(text) : asBuffer(text)
+    if (encoded.br) this.#br = asBuffer(encoded.br)
+    if (encoded.gzip) this.#gzip = asBuffer(encoded.gzip)
+  }
+
+  /**
+   * A body with its compressed forms made now, where the work is cheap to give: on a worker
+   * thread, so the thread that answers requests never compresses megabytes.
+   */
+  static rendered(text: string): RenderedBody {
+    const raw = Buffer.from(text)
+    if (raw.length < COMPRESS_FROM_BYTES) return { raw }
+    return { raw, br: brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }), gzip: gzipSync(raw) }
+  }
+
+  static fromRendered(body: RenderedBody): CachedBody {
+    return new CachedBody(body.raw, body)
   }
 
   /** The bytes plus the compressed forms it may grow (about a fifth of it each). */
@@ -137,8 +170,7 @@ export class CachedBody {
 
   encoded(encoding: 'br' | 'gzip'): Buffer {
     if (encoding === 'br') {
-      // quality 5: most of brotli's gain at a small part of the cost of its default 11
-      this.#br ??= brotliCompressSync(this.raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } })
+      this.#br ??= brotliCompressSync(this.raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
       return this.#br
     }
     this.#gzip ??= gzipSync(this.raw)

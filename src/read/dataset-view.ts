@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.js'
 import { listChangeInstants, listGeometries } from '../store/control.repository.js'
 import type { AreaShape } from '../store/records.js'
-import type { ReadModel } from './read-model.js'
+import type { LruCache } from './cache.js'
 
 /**
  * One dataset at one revision and knowledge time, as a request sees it. Everything derived from
@@ -15,7 +15,8 @@ export class DatasetView {
   }
 
   constructor(
-    readonly model: ReadModel,
+    /** The cache of the thread the view is read in: the read model's, or a worker's own. */
+    readonly cache: LruCache,
     readonly datasetId: string,
     readonly revision: number,
     readonly knownAt: Date | undefined,
@@ -30,7 +31,7 @@ export class DatasetView {
 
   /** Something derived from this view's rows, made once per view. */
   async cached<T>(kind: string, parts: readonly unknown[], produce: () => Promise<T> | T): Promise<T> {
-    return this.model.cache.getOrSet(this.key(kind, parts), produce)
+    return this.cache.getOrSet(this.key(kind, parts), produce)
   }
 
   /** The instants at which the map changed (every start and end of an area), ascending. */
@@ -62,13 +63,13 @@ export class DatasetView {
     const shapes = new Map<string, AreaShape>()
     const missing: string[] = []
     for (const hash of new Set(hashes)) {
-      const shape = this.model.cache.get(`shape|${hash}`) as AreaShape | undefined
+      const shape = this.cache.get(`shape|${hash}`) as AreaShape | undefined
       if (shape) shapes.set(hash, shape)
       else missing.push(hash)
     }
     for (const [hash, shape] of await listGeometries(this.db, missing)) {
       shapes.set(hash, shape)
-      this.model.cache.set(`shape|${hash}`, shape)
+      this.cache.set(`shape|${hash}`, shape)
     }
     return shapes
   }

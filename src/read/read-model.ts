@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js'
 import { Errors } from '../errors.js'
 import { findRevision } from '../store/datasets.repository.js'
-import { CachedBody, LruCache } from './cache.js'
+import { CachedBody, LruCache, type RenderedBody } from './cache.js'
 import { DatasetView } from './dataset-view.js'
 
 export interface ReadModelOptions {
@@ -57,7 +57,7 @@ export class ReadModel {
       // A write announced while this read was under way may already have set a newer one.
       if (!this.#shared && (this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
     }
-    return new DatasetView(this, datasetId, revision, knownAt, this.#db)
+    return new DatasetView(this.cache, datasetId, revision, knownAt, this.#db)
   }
 
   /**
@@ -72,8 +72,7 @@ export class ReadModel {
     parts: readonly unknown[],
     produce: (view: DatasetView) => Promise<T>,
   ): Promise<{ view: DatasetView; value: T }> {
-    // Answers have keys of their own, apart from what services derive under `view.cached`.
-    const answerKind = `answer:${kind}`
+    const answerKind = ReadModel.#answerKind(kind)
     const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
     if (cached !== undefined) return { view, value: cached }
     return this.#db
@@ -82,16 +81,72 @@ export class ReadModel {
       .execute(async (tx) => {
         const revision = await findRevision(tx, view.datasetId)
         if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
-        const current = new DatasetView(this, view.datasetId, revision, view.knownAt, tx)
+        const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, tx)
         const value = await produce(current)
         this.cache.set(current.key(answerKind, parts), value)
         return { view: current, value }
       })
   }
 
+  /**
+   * Like `answer`, for work that runs long on another thread: it reads outside any transaction, so
+   * it holds no connection (the embedded engine has only one) while it waits or works, and checks
+   * the revision before and after instead. Every write bumps it, so an unchanged revision means no
+   * write landed in between and every row read belongs to it; a changed one makes it again, and
+   * past two tries it falls back to one snapshot.
+   */
+  async answerUnlocked<T>(
+    view: DatasetView,
+    kind: string,
+    parts: readonly unknown[],
+    produce: (view: DatasetView) => Promise<T>,
+  ): Promise<{ view: DatasetView; value: T }> {
+    const answerKind = ReadModel.#answerKind(kind)
+    const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
+    if (cached !== undefined) return { view, value: cached }
+    let revision = view.revision
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
+      const value = await produce(current)
+      const after = await findRevision(this.#db, view.datasetId)
+      if (after === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
+      if (after === revision) {
+        this.cache.set(current.key(answerKind, parts), value)
+        return { view: current, value }
+      }
+      revision = after
+    }
+    return this.answer(view, kind, parts, produce)
+  }
+
+  /** A body answer made by `answerUnlocked` (see there), rendered with its compressed forms where the work was done. */
+  async bodyUnlocked(
+    view: DatasetView,
+    kind: string,
+    parts: readonly unknown[],
+    render: (view: DatasetView) => Promise<RenderedBody>,
+  ): Promise<{ view: DatasetView; body: CachedBody }> {
+    const { view: answered, value } = await this.answerUnlocked(view, kind, parts, async (current) => CachedBody.fromRendered(await render(current)))
+    return { view: answered, body: value }
+  }
+
+  /** Something kept for a view that is not an answer (a refusal worth remembering); undefined when nothing is. */
+  recalled<T>(view: DatasetView, kind: string, parts: readonly unknown[]): T | undefined {
+    return this.cache.get(view.key(`recall:${kind}`, parts)) as T | undefined
+  }
+
+  remember(view: DatasetView, kind: string, parts: readonly unknown[], value: unknown): void {
+    this.cache.set(view.key(`recall:${kind}`, parts), value)
+  }
+
   /** Whether the answer is already kept for this view: work that must be bounded is bounded only on a miss. */
   has(view: DatasetView, kind: string, parts: readonly unknown[]): boolean {
-    return this.cache.has(view.key(`answer:${kind}`, parts))
+    return this.cache.has(view.key(ReadModel.#answerKind(kind), parts))
+  }
+
+  /** Answers have keys of their own, apart from what services derive under `view.cached`. */
+  static #answerKind(kind: string): string {
+    return `answer:${kind}`
   }
 
   /** A body answer: `render` makes the text once per view; the bytes (and their compressed forms) are cached. */

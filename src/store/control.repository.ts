@@ -120,25 +120,53 @@ export async function listGeometries(db: Executor, hashes: string[]): Promise<Ma
 
 // ---- writes (imports and reverts) ----
 
-/** Stores geometries not stored yet; the hash is the key, so repeats cost nothing. */
+/**
+ * Stores geometries not stored yet (the hash is the key, so repeats cost nothing) and holds each
+ * one, stored before or now, with a FOR KEY SHARE lock until the transaction ends: a dataset being
+ * deleted meanwhile cannot remove a geometry this transaction's areas are about to refer to (its
+ * delete would wait; without the lock the areas' foreign key check failed). Rows are taken in hash
+ * order, as deleteDataset takes them, so the two never wait on each other in a cycle.
+ */
 export async function insertGeometries(tx: Executor, records: GeometryRecord[]): Promise<number> {
+  const unique = [...new Map(records.map((record) => [record.hash, record])).values()].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0))
   let inserted = 0
-  for (const batch of batches(records, (record) => record.vertexCount)) {
-    const result = await tx
-      .insertInto('geometries')
-      .values(
-        batch.map((record) => ({
-          hash: record.hash,
-          geometry: JSON.stringify(record.geometry),
-          bbox: boxLiteral(record.bbox),
-          area_km2: record.areaKm2,
-          vertex_count: record.vertexCount,
-        })),
-      )
-      .onConflict((oc) => oc.column('hash').doNothing())
-      .executeTakeFirst()
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0)
+  let pending = unique
+  // A geometry deleted (and committed) between the insert and the lock is inserted again: at most twice over.
+  for (let round = 0; pending.length > 0 && round < 3; round++) {
+    for (const batch of batches(pending, (record) => record.vertexCount)) {
+      const result = await tx
+        .insertInto('geometries')
+        .values(
+          batch.map((record) => ({
+            hash: record.hash,
+            geometry: JSON.stringify(record.geometry),
+            bbox: boxLiteral(record.bbox),
+            area_km2: record.areaKm2,
+            vertex_count: record.vertexCount,
+          })),
+        )
+        .onConflict((oc) => oc.column('hash').doNothing())
+        .executeTakeFirst()
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0)
+    }
+    const held = new Set<string>()
+    for (let i = 0; i < pending.length; i += 1000) {
+      const rows = await tx
+        .selectFrom('geometries')
+        .select('hash')
+        .where(
+          'hash',
+          'in',
+          pending.slice(i, i + 1000).map((record) => record.hash),
+        )
+        .orderBy('hash')
+        .forKeyShare()
+        .execute()
+      for (const row of rows) held.add(row.hash)
+    }
+    pending = pending.filter((record) => !held.has(record.hash))
   }
+  if (pending.length > 0) throw new Error(`geometries ${pending.map((record) => record.hash).join(', ')} vanished three times while being stored`)
   return inserted
 }
 

@@ -104,11 +104,28 @@ export async function deleteDataset(
   const features = await tx.deleteFrom('features').where('dataset_id', '=', id).executeTakeFirst()
   const imports = await tx.deleteFrom('imports').where('dataset_id', '=', id).executeTakeFirst()
   const actors = await tx.deleteFrom('actors').where('dataset_id', '=', id).executeTakeFirst()
+  // Geometries are shared between datasets. The unused ones are locked first, in hash order (as
+  // insertGeometries holds them), so that an import of another dataset reusing one either goes
+  // first (and the delete, checking again once it has the lock, keeps it) or waits for the delete.
+  hashes.sort()
   let geometries = 0
   for (let i = 0; i < hashes.length; i += 1000) {
+    const unused = await tx
+      .selectFrom('geometries')
+      .select('hash')
+      .where('hash', 'in', hashes.slice(i, i + 1000))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('control_areas as c').select('c.id').whereRef('c.geometry_hash', '=', 'geometries.hash'))))
+      .orderBy('hash')
+      .forUpdate()
+      .execute()
+    if (unused.length === 0) continue
     const result = await tx
       .deleteFrom('geometries')
-      .where('hash', 'in', hashes.slice(i, i + 1000))
+      .where(
+        'hash',
+        'in',
+        unused.map((row) => row.hash),
+      )
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('control_areas as c').select('c.id').whereRef('c.geometry_hash', '=', 'geometries.hash'))))
       .executeTakeFirst()
     geometries += Number(result.numDeletedRows)

@@ -117,7 +117,7 @@ const CASES: Record<string, ContractCase[]> = {
     { url: '/v1/control?dataset=test&at=2020-01-01', status: 200 },
     { method: 'HEAD', url: '/v1/control?dataset=test&at=2024-11-26', status: 200 },
     unchanged('/v1/control?dataset=test&at=2024-11-26'),
-    { url: '/v1/control?dataset=test&at=someday', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/control?dataset=test&at=someday', status: 400, code: 'INVALID_DATE' },
     { url: '/v1/control?dataset=test&bbox=1,2,3', status: 400, code: 'INVALID_REQUEST' },
     { url: '/v1/control?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
     { url: '/v1/control/point?dataset=test&lon=0.5&lat=0.5&at=2024-11-26', status: 200 },

@@ -192,14 +192,15 @@ t.test('GET /v1/analysis/*', async (t) => {
 
 t.test('analysis limits', async (t) => {
   t.test('past the concurrency bound a request is refused with 429 and Retry-After', async (t) => {
-    const app = await setup(t, { MAX_CONCURRENT_ANALYSES: '1' })
+    // A share per client larger than the pool's bound: the pool's bound is what refuses here.
+    const app = await setup(t, { MAX_CONCURRENT_ANALYSES: '1', ANALYSIS_PER_CLIENT: '8' })
     const urls = ['2024-11-26', '2024-11-27', '2024-11-28'].map((day) => `/v1/analysis/distance?dataset=test&from=side:opposition&to=feature:city&at=${day}`)
     const results = await Promise.all(urls.map((url) => app.inject({ url })))
     const busy = results.filter((res) => res.statusCode === 429)
     t.ok(busy.length >= 1, `statuses ${results.map((res) => res.statusCode)}`)
     t.ok(results.some((res) => res.statusCode === 200))
     t.equal(busy[0].json().code, 'ANALYSIS_BUSY')
-    t.equal(busy[0].headers['retry-after'], '1')
+    t.equal(busy[0].headers['retry-after'], '2')
   })
 
   t.test('an analysis over its time budget answers 503', async (t) => {

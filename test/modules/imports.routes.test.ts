@@ -215,7 +215,7 @@ t.test('POST /v1/datasets/{id}/snapshots', async (t) => {
     t.equal(text.json().code, 'UNSUPPORTED_MEDIA_TYPE')
     const badDate = await importSnapshot(app, 'test', '2024-11-31', two)
     t.equal(badDate.statusCode, 400)
-    t.match(badDate.json(), { code: 'INVALID_REQUEST', errors: [{ path: '/query/valid_from' }] })
+    t.match(badDate.json(), { code: 'INVALID_DATE', errors: [{ path: '/query/valid_from', code: 'INVALID_DATE' }] })
     const noDate = await app.inject({ method: 'POST', url: '/v1/datasets/test/snapshots', headers: AUTH, payload: two })
     t.equal(noDate.statusCode, 400)
   })

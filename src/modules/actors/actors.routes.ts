@@ -61,7 +61,7 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
         security: [{ bearer: [] }],
         params: ActorParamsSchema,
         body: ActorInputSchema,
-        response: { 200: ActorSchema, 201: ActorSchema, ...problemResponses(400, 401, 404, 413, 415) },
+        response: { 200: ActorSchema, 201: ActorSchema, ...problemResponses(400, 401, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
           'superseded rows name is retired: hidden from lists and imports, still named by answers as known before.',
         security: [{ bearer: [] }],
         params: ActorParamsSchema,
-        response: { 200: ActorDeletedSchema, ...problemResponses(400, 401, 404, 409) },
+        response: { 200: ActorDeletedSchema, ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) => {

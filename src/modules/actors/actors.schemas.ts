@@ -1,10 +1,14 @@
 import { z } from 'zod'
-import { DatasetParamSchema, SlugSchema } from '../common/schemas.js'
+import { DatasetParamSchema, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 
 export const ActorInputSchema = z
   .object({
-    name: z.string().min(1).max(200),
-    aliases: z.array(z.string().min(1).max(200)).max(100).default([]).describe('other names imports may use for this actor (matched case-insensitively)'),
+    name: z.string().min(1).max(TEXT_LIMITS.name),
+    aliases: z
+      .array(z.string().min(1).max(TEXT_LIMITS.name))
+      .max(TEXT_LIMITS.aliases)
+      .default([])
+      .describe('other names imports may use for this actor (matched case-insensitively)'),
     colour: z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')

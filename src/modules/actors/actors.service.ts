@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import { inTransaction } from '../../db/transaction.js'
 import { Errors, withDetails } from '../../errors.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import * as actorsRepository from '../../store/actors.repository.js'
@@ -22,7 +23,7 @@ export async function getActor(view: DatasetView, id: string): Promise<Actor> {
 
 /** Creates or updates one dataset's actor: only that dataset's revision changes. */
 export async function putActor(db: Db, datasetId: string, id: string, input: ActorInput): Promise<{ actor: Actor; created: boolean; revision: number }> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await datasetsRepository.lockDataset(tx, datasetId))) throw new Errors.DATASET_NOT_FOUND(datasetId)
     // Under the dataset's lock: a retired actor brought back counts as created, as a new one does.
     const created = (await actorsRepository.findActor(tx, datasetId, id)) === undefined
@@ -38,7 +39,7 @@ export async function putActor(db: Db, datasetId: string, id: string, input: Act
  * keep naming it; one nothing names is removed.
  */
 export async function deleteActor(db: Db, datasetId: string, id: string): Promise<{ deleted: 'removed' | 'retired'; revision: number }> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await datasetsRepository.lockDataset(tx, datasetId))) throw new Errors.DATASET_NOT_FOUND(datasetId)
     if (!(await actorsRepository.findActor(tx, datasetId, id))) throw new Errors.ACTOR_NOT_FOUND(id, datasetId)
     const references = await actorsRepository.listActorReferences(tx, datasetId, id)

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Errors } from '../../errors.js'
+import { Errors, withHeaders } from '../../errors.js'
 import { notModified, sendBody } from '../../plugins/views.js'
+import type { RenderedBody } from '../../read/cache.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../common/media-types.js'
 import { contentResponse, CsvSchema, geoJsonResponse, notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
-import { AnalysisGate, Deadline } from './analysis.limits.js'
+import { refuseIfTooCostly } from './analysis.costs.js'
 import {
   ChangesQuerySchema,
   ChangesSchema,
@@ -18,8 +19,10 @@ import {
   RouteSchema,
   RouteSeriesSchema,
 } from './analysis.schemas.js'
-import * as analysisService from './analysis.service.js'
-import type { AnalysisContext } from './analysis.service.js'
+import type { AnalysisCall, AnalysisTask, Renderer } from './analysis.tasks.js'
+
+/** How long past its budget a worker may run before it is terminated: its own check usually answers first. */
+const TERMINATE_GRACE_MS = 500
 
 const analysisProblems = { ...notModifiedResponses(), ...problemResponses(400, 404, 406, 422, 429, 503) }
 
@@ -35,30 +38,63 @@ function range(query: { start?: string; end?: string }): { start: Date; end: Dat
 
 export default async function analysisRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
-  const gate = new AnalysisGate(app.config.MAX_CONCURRENT_ANALYSES)
+  const { config } = app
 
   /**
-   * Runs an analysis through the gate and its time budget over one view, and sends it. The answer
-   * is kept as its serialised bytes under the view, the request and the format: a hit costs no
-   * serialisation at all, and a revalidation is answered 304 before any work.
+   * Runs an analysis on the worker pool within its time budget over one view, and sends it. The
+   * answer is kept as its serialised bytes under the view and the call (its validated, normalised
+   * arguments, never the raw URL): a hit costs no work at all, and a revalidation is answered 304
+   * before any. An estimate refuses up front what cannot finish; a call that ran out its budget is
+   * remembered for the view, so a retry is refused at once until the data changes.
    */
-  async function analyse<T>(
+  async function analyse(
     request: FastifyRequest,
     reply: FastifyReply,
     where: { datasetId: string; knownAt?: Date },
-    work: (ctx: AnalysisContext) => Promise<T>,
-    format: { type: string; render: (answer: T) => string } = { type: JSON_CONTENT_TYPE, render: (answer) => JSON.stringify(answer) },
+    call: AnalysisCall,
+    format: { type: string; render: Renderer } = { type: JSON_CONTENT_TYPE, render: 'json' },
   ): Promise<FastifyReply> {
+    // A client whose share is running waits for it, before costing even a revision lookup.
+    app.work.refuseIfFull(request.ip)
     const view = await app.readModel.open(where.datasetId, where.knownAt)
     if (notModified(request, reply, view)) return reply
-    const parts = [format.type, request.url]
-    const make = () =>
-      app.readModel.body(view, 'analysis', parts, async (current) =>
-        format.render(await work({ view: current, deadline: new Deadline(app.config.ANALYSIS_TIMEOUT_MS), maxSteps: app.config.MAX_SERIES_STEPS })),
-      )
-    // The gate bounds the work, so it stands before the snapshot opens: a refused request holds no connection.
+    const parts = [format.type, format.render, call]
     const hit = app.readModel.has(view, 'analysis', parts)
-    const { view: answered, body } = hit ? await make() : await gate.run(make)
+    if (!hit && app.readModel.recalled(view, 'analysis-overrun', parts)) {
+      const message =
+        `This analysis already ran out its ${config.ANALYSIS_TIMEOUT_MS} ms budget at revision ${view.revision}; ` +
+        'it is not run again until the dataset changes: narrow the request'
+      throw withHeaders(Object.assign(new Errors.ANALYSIS_TIMEOUT(config.ANALYSIS_TIMEOUT_MS), { message }), { 'retry-after': '60' })
+    }
+    // A miss takes its place in the pool before any other work: a client past its share costs nothing more.
+    const reserved = hit ? undefined : app.work.reserve(request.ip)
+    const { view: answered, body } = await app.readModel
+      .bodyUnlocked(view, 'analysis', parts, async (current) => {
+        await refuseIfTooCostly(current, call, config.MAX_SERIES_STEPS, config.ANALYSIS_MAX_COST)
+        const task: AnalysisTask = {
+          call,
+          render: format.render,
+          view: { datasetId: current.datasetId, revision: current.revision, knownAt: current.knownAt },
+          budgetMs: config.ANALYSIS_TIMEOUT_MS,
+          maxSteps: config.MAX_SERIES_STEPS,
+        }
+        try {
+          // The worker checks its own budget between steps; past a grace it is terminated, mid-step.
+          return await app.work.run<RenderedBody>('analysis', task, {
+            client: request.ip,
+            budgetMs: config.ANALYSIS_TIMEOUT_MS + TERMINATE_GRACE_MS,
+            waitMs: config.ANALYSIS_TIMEOUT_MS,
+            executor: current.db,
+            reserved,
+          })
+        } catch (error) {
+          const overrun = (error as { overrun?: string }).overrun
+          const ranOut = overrun === 'budget' || (overrun === undefined && (error as { code?: string }).code === 'ANALYSIS_TIMEOUT')
+          if (ranOut) app.readModel.remember(current, 'analysis-overrun', parts, true)
+          throw error
+        }
+      })
+      .finally(() => reserved?.release())
     reply.header('x-cache', hit ? 'hit' : 'miss')
     return sendBody(request, reply, answered, body, format.type)
   }
@@ -83,8 +119,8 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         request,
         reply,
         { datasetId: request.query.dataset, knownAt },
-        (ctx) => analysisService.getFronts(ctx, at, sides, request.query.tolerance_km),
-        { type: GEOJSON_CONTENT_TYPE, render: (answer) => JSON.stringify(answer) },
+        { analysis: 'fronts', args: [at, sides, request.query.tolerance_km] },
+        { type: GEOJSON_CONTENT_TYPE, render: 'json' },
       )
     },
   )
@@ -120,16 +156,16 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         const stepMs = parseDurationMs(query.step)
         if (!stepMs)
           throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
-        const csv = { type: CSV_CONTENT_TYPE, render: analysisService.distanceSeriesCsv }
+        const csv = { type: CSV_CONTENT_TYPE, render: 'distance-series-csv' as const }
         return analyse(
           request,
           reply,
           { datasetId: query.dataset, knownAt },
-          (ctx) => analysisService.getDistanceSeries(ctx, { ...series, stepMs, step: query.step }, query.from, query.to),
+          { analysis: 'distance-series', args: [{ ...series, stepMs, step: query.step }, query.from, query.to] },
           wantsCsv ? csv : undefined,
         )
       }
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getDistance(ctx, at, query.from, query.to))
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'distance', args: [at, query.from, query.to] })
     },
   )
 
@@ -154,11 +190,14 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       if (series) {
         // A severance history starts with the first day's map: the start of the start day.
         const start = parseInstant(query.start!, 'start-of-day')!
-        return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) =>
-          analysisService.getRouteSeries(ctx, { start, end: series.end }, query.feature, query.owner),
+        return analyse(
+          request,
+          reply,
+          { datasetId: query.dataset, knownAt },
+          { analysis: 'route-series', args: [{ start, end: series.end }, query.feature, query.owner] },
         )
       }
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getRoute(ctx, at, query.feature, query.owner))
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'route', args: [at, query.feature, query.owner] })
     },
   )
 
@@ -179,7 +218,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       const { query } = request
       const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
       const span = range(query)!
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, (ctx) => analysisService.getChanges(ctx, span))
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'changes', args: [span] })
     },
   )
 }

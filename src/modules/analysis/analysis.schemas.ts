@@ -4,7 +4,10 @@ import {
   geoJsonFeature,
   geoJsonFeatureCollection,
   AtParamSchema,
+  DATE_RANGE_NOTE,
   DatasetParamSchema,
+  finiteNumber,
+  numberParam,
   InstantParamSchema,
   KnownAtParamSchema,
   PositionSchema,
@@ -25,7 +28,7 @@ export const FrontsQuerySchema = z.object({
     .optional()
     .describe('the two sides whose front to draw; default: every pair of sides holding ground at `at`')
     .meta({ example: 'opposition,government' }),
-  tolerance_km: z.coerce.number().min(0).max(10).default(0.1).describe('how wide a gap or sliver between two territories still counts as their front, km'),
+  tolerance_km: numberParam(finiteNumber(0, 10).default(0.1)).describe('how wide a gap or sliver between two territories still counts as their front, km'),
 })
 
 export const FrontsSchema = z
@@ -51,9 +54,9 @@ export const DistanceQuerySchema = z.object({
   to: RefSchema.describe('side:ID, actor:ID or feature:ID, e.g. feature:aleppo-outskirts').meta({ example: 'feature:aleppo-outskirts' }),
   at: AtParamSchema.optional(),
   known_at: KnownAtParamSchema.optional(),
-  start: InstantParamSchema.optional().describe('with end and step: a series. Bare dates mean the end of each day'),
-  end: InstantParamSchema.optional(),
-  step: z.string().regex(/^P/i, 'an ISO 8601 duration such as P1D or PT6H').default('P1D').describe('series step, ISO 8601 duration'),
+  start: InstantParamSchema.optional().describe(`with end and step: a series. Bare dates mean the end of each day. ${DATE_RANGE_NOTE}`),
+  end: InstantParamSchema.optional().describe(`the end of the series. ${DATE_RANGE_NOTE}`),
+  step: z.string().max(40).regex(/^P/i, 'an ISO 8601 duration such as P1D or PT6H').default('P1D').describe('series step, ISO 8601 duration'),
 })
 
 const NearestSchema = z.object({
@@ -96,8 +99,8 @@ export const RouteQuerySchema = z.object({
   owner: SlugSchema.optional().describe("the side that must travel the route; default: the feature's owner_side"),
   at: AtParamSchema.optional(),
   known_at: KnownAtParamSchema.optional(),
-  start: InstantParamSchema.optional().describe('with end: when was the route severed within the range'),
-  end: InstantParamSchema.optional(),
+  start: InstantParamSchema.optional().describe(`with end: when was the route severed within the range. ${DATE_RANGE_NOTE}`),
+  end: InstantParamSchema.optional().describe(`the end of the range. ${DATE_RANGE_NOTE}`),
 })
 
 const HolderRefSchema = z.object({ actor: z.string().nullable(), side: z.string().nullable(), status: z.enum(['controlled', 'contested']) })
@@ -143,8 +146,8 @@ export const RouteSeriesSchema = z.object({
 
 export const ChangesQuerySchema = z.object({
   dataset: DatasetParamSchema,
-  start: InstantParamSchema.describe('the earlier date (bare date: the map published for it)').meta({ example: '2024-11-26' }),
-  end: InstantParamSchema.describe('the later date').meta({ example: '2024-11-28' }),
+  start: InstantParamSchema.describe(`the earlier date (bare date: the map published for it). ${DATE_RANGE_NOTE}`).meta({ example: '2024-11-26' }),
+  end: InstantParamSchema.describe(`the later date. ${DATE_RANGE_NOTE}`).meta({ example: '2024-11-28' }),
   known_at: KnownAtParamSchema.optional(),
 })
 

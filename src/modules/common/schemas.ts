@@ -1,18 +1,116 @@
 import { z } from 'zod'
-import { isInstant } from './time.js'
+import { DATE_RANGE, instantProblem } from './time.js'
 
 export const SlugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a slug: lower-case letters, digits, - and _, at most 64 characters')
   .describe('slug id')
 
-export const InstantParamSchema = z.string().refine(isInstant, 'not a date: use YYYY-MM-DD or an ISO 8601 instant such as 2024-11-28T06:00Z')
+/**
+ * Lengths of the names the service stores, the same on every path that writes one: PUT of a
+ * dataset or an actor, an import (actors it creates, feature names and kinds, area keys, sources)
+ * and the bundled datasets. Characters are UTF-16 code units, as JavaScript counts them.
+ */
+export const TEXT_LIMITS = {
+  /** dataset, actor and feature names; each alias of an actor */
+  name: 200,
+  /** aliases of one actor */
+  aliases: 100,
+  /** kinds of reference features: city, highway, base… */
+  kind: 50,
+  /** the id a file gives a control area (kept across snapshots as areaKey) */
+  areaKey: 200,
+  /** the source or citation of an area */
+  source: 2000,
+} as const
+
+/** Appended to the description of every date parameter. */
+export const DATE_RANGE_NOTE = `Accepted dates: ${DATE_RANGE}.`
+
+/** A date or instant within the accepted range (time.ts: DATE_RANGE); the reason names which of the two it is not. */
+export const InstantParamSchema = z.string().superRefine((value, ctx) => {
+  const problem = instantProblem(value)
+  // params.code names the problem for the error handler (errors[].code), as declared in src/errors.ts.
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'INVALID_DATE' } })
+})
 
 export const DatasetParamSchema = SlugSchema.describe('dataset id, e.g. aleppo-2024').meta({ example: 'aleppo-2024' })
 export const AtParamSchema = InstantParamSchema.describe(
-  'the date or instant to answer for (UTC). A bare date means the end of that day: the map published for it. Default: now',
+  `the date or instant to answer for (UTC). A bare date means the end of that day: the map published for it. Default: now. ${DATE_RANGE_NOTE}`,
 ).meta({ examples: ['2024-11-28', '2024-11-28T06:00:00Z'] })
-export const KnownAtParamSchema = InstantParamSchema.describe('answer as the service knew it at this instant (knowledge time); default: current knowledge')
+export const KnownAtParamSchema = InstantParamSchema.describe(
+  `answer as the service knew it at this instant (knowledge time); default: current knowledge. ${DATE_RANGE_NOTE}`,
+)
+
+// ---------------------------------------------------------------------------------------------
+// Numbers and text in query strings and paths. A query value is text: `z.coerce.number()` would
+// read `lon=` as 0 and `before=1e15` as an integer PostgreSQL cannot hold. These read decimal
+// text only, and every integer is bounded by what its column holds.
+
+/** The largest value of a PostgreSQL `integer` column (ids of imports, areas): 2^31 − 1. */
+export const PG_INTEGER_MAX = 2_147_483_647
+
+const INTEGER_TEXT = /^[-+]?\d{1,20}$/
+const DECIMAL_TEXT = /^[-+]?(\d{1,400}(\.\d{0,400})?|\.\d{1,400})([eE][-+]?\d{1,5})?$/
+
+function numberFromText(pattern: RegExp) {
+  // Anything else is handed on as it is, so that the number schema refuses it by name ('', 'abc', '0x10', '1e400').
+  return (raw: unknown) => (typeof raw === 'string' && pattern.test(raw) && Number.isFinite(Number(raw)) ? Number(raw) : raw)
+}
+
+function numberIssue(what: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? `required: ${what}` : `expected ${what}, got ${JSON.stringify(String(issue.input).slice(0, 40))}`
+}
+
+/** An integer within [min, max]: wrap it (with .optional() or .default() inside) in intParam. */
+export function integer(min: number, max: number) {
+  return z
+    .number({ error: numberIssue(`an integer from ${min} to ${max}`) })
+    .int()
+    .min(min)
+    .max(max)
+}
+
+/** A finite number within [min, max]: wrap it in numberParam. */
+export function finiteNumber(min: number, max: number) {
+  return z
+    .number({ error: numberIssue(`a number from ${min} to ${max}`) })
+    .min(min)
+    .max(max)
+}
+
+/**
+ * A query or path parameter holding an integer, as decimal digits: `intParam(integer(1, 500).default(50))`.
+ * Empty text, fractions, exponents and numbers past the bounds are refused (400, naming the parameter).
+ */
+export function intParam<T extends z.ZodType>(schema: T) {
+  return z.preprocess(numberFromText(INTEGER_TEXT), schema)
+}
+
+/** A query parameter holding a decimal number (sign, fraction and exponent allowed): `numberParam(finiteNumber(-180, 180))`. */
+export function numberParam<T extends z.ZodType>(schema: T) {
+  return z.preprocess(numberFromText(DECIMAL_TEXT), schema)
+}
+
+/** An id of a stored row (imports): 1 to PG_INTEGER_MAX. */
+export const RowIdParamSchema = intParam(integer(1, PG_INTEGER_MAX))
+
+/**
+ * Free text in a query: not empty, at most `max` characters. (U+0000, lone surrogates and bytes that
+ * are not UTF-8 are refused for every parameter before validation, by the body plugin.)
+ */
+export function textParam(max: number) {
+  return z.string().min(1, 'empty: give a value or leave the parameter out').max(max)
+}
+
+/** A true/false switch in a query: `allow_empty=true`. */
+export function booleanParam(defaultValue: boolean) {
+  return z
+    .enum(['true', 'false'])
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => value === 'true')
+}
 
 const BBOX = /^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/
 export const BboxParamSchema = z
@@ -40,7 +138,7 @@ export function splitCsv(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',')
 }
 
-export const LimitSchema = z.coerce.number().int().min(1).max(1000).default(100).describe('page size')
+export const LimitSchema = intParam(integer(1, 1000).default(100)).describe('page size')
 
 // ---------------------------------------------------------------------------------------------
 // Media types and response declarations. A route declares each answer with the media type it
@@ -227,15 +325,20 @@ export const ProblemSchema = z
     status: z.number().int().min(400).max(599),
     detail: z.string().describe('what went wrong, for people'),
     code: z.string().describe('stable error code, e.g. DATASET_NOT_FOUND: match on this, never on the wording'),
-    instance: z.string().optional().describe('the request path and query refused'),
+    instance: z.string().optional().describe('the request path refused (never its query, which may carry what its sender should not have put there)'),
     errors: z.array(ProblemDetailSchema).optional().describe('one entry per offending value'),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
 export type Problem = z.infer<typeof ProblemSchema>
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad Request: a parameter or the body is invalid; errors[] names each by JSON Pointer',
-  401: 'Unauthorized: writes need Authorization: Bearer <token>',
+  // The depth is MAX_JSON_DEPTH of src/plugins/body.ts; the dates are DATE_RANGE of time.ts.
+  400:
+    'Bad Request: a parameter or the body is invalid; errors[] names each by JSON Pointer. JSON_TOO_DEEP: the body nests more than 64 ' +
+    'levels of arrays and objects; INVALID_TEXT: text PostgreSQL cannot store (U+0000, a lone surrogate, bytes that are not UTF-8) ' +
+    `in the body, a query or a path parameter; INVALID_REQUEST: a parameter out of range (integers fit a PostgreSQL integer); INVALID_DATE: ` +
+    `not a date, or outside ${DATE_RANGE}; TOKEN_IN_QUERY: a credential in the query string (tokens go in the Authorization header only)`,
+  401: 'Unauthorized: writes need Authorization: Bearer <token>; the answer carries WWW-Authenticate: Bearer (RFC 6750)',
   403: 'Forbidden',
   404: 'Not Found: the dataset or the resource does not exist',
   405: 'Method Not Allowed: the path has other methods (see Allow)',
@@ -243,10 +346,17 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state of the resource',
   413: 'Content Too Large: the body or the file exceeds a limit',
   415: 'Unsupported Media Type: send application/json or application/geo+json',
-  422: 'Unprocessable Content: the file was read and refused; errors[] by feature and path',
-  429: 'Too Many Requests: too many analyses at once; retry after Retry-After',
+  422:
+    'Unprocessable Content: the file was read and refused; errors[] by feature and path (INVALID_IMPORT), or a snapshot with no area ' +
+    'would have closed the whole map (EMPTY_SNAPSHOT: send allow_empty=true to mean it), or an analysis estimated to need more work ' +
+    'than its budget allows (ANALYSIS_TOO_COSTLY: the detail says how to narrow it)',
+  429:
+    'Too Many Requests: this client has its share of analyses running (CLIENT_BUSY), the pool is full (ANALYSIS_BUSY), or too many ' +
+    'failed authentications came from this address (TOO_MANY_AUTH_FAILURES); retry after Retry-After',
   500: 'Internal Server Error',
-  503: 'Service Unavailable: not ready, or the answer took longer than its budget',
+  503:
+    'Service Unavailable: not ready, too many connections (TOO_MANY_CONNECTIONS), or the analysis ran past its budget or waited ' +
+    'past it for a worker (ANALYSIS_TIMEOUT, with Retry-After)',
 }
 
 export type ProblemResponse = ContentResponse<{ 'application/problem+json': typeof ProblemSchema }>

@@ -4,13 +4,40 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 const DAY_MS = 86_400_000
 
 /**
+ * Instants the service accepts, in imports and queries alike: 1900-01-01T00:00Z (inclusive) to
+ * 2200-01-01T00:00Z (exclusive), i.e. every day from 1900-01-01 to 2199-12-31 (UTC). Wide enough for
+ * any map of a front; narrow enough that a typo (0100-01-01, 9999-12-31) is caught, not stored.
+ */
+export const EARLIEST_INSTANT = new Date(Date.UTC(1900, 0, 1))
+export const LATEST_INSTANT = new Date(Date.UTC(2200, 0, 1))
+export const DATE_RANGE = '1900-01-01 to 2199-12-31 (UTC)'
+
+/**
  * How a bare date is read. In an import it is the start of that day (a map published for the
  * 26th holds from 00:00 UTC); in a query it is the end of that day, the state published for it.
  */
 export type DateRole = 'start-of-day' | 'end-of-day'
 
-/** Parses a date or ISO 8601 instant (UTC unless an offset is given); undefined when it does not parse. */
+/** Parses a date or ISO 8601 instant (UTC unless an offset is given); undefined when it does not parse or lies outside DATE_RANGE. */
 export function parseInstant(value: string, role: DateRole): Date | undefined {
+  const instant = parseAnyInstant(value, role)
+  return instant && inRange(instant) ? instant : undefined
+}
+
+/** Why a text is not an instant the service accepts: it does not parse, or it lies outside DATE_RANGE; undefined when it is one. */
+export function instantProblem(value: string): string | undefined {
+  const instant = parseAnyInstant(value, 'start-of-day')
+  if (!instant)
+    return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not a date: use YYYY-MM-DD or an ISO 8601 instant such as 2024-11-28T06:00Z`
+  if (!inRange(instant)) return `${JSON.stringify(value)} is outside the dates this service accepts, ${DATE_RANGE}`
+  return undefined
+}
+
+function inRange(instant: Date): boolean {
+  return instant >= EARLIEST_INSTANT && instant < LATEST_INSTANT
+}
+
+function parseAnyInstant(value: string, role: DateRole): Date | undefined {
   const trimmed = value.trim()
   const date = DATE_ONLY.exec(trimmed)
   if (date) {
@@ -54,7 +81,8 @@ export function parseDurationMs(value: string): number | undefined {
   if (!match || value.trim().toUpperCase() === 'P' || value.trim().toUpperCase() === 'PT') return undefined
   const [weeks, days, hours, minutes] = match.slice(1).map((part) => Number(part ?? 0))
   const ms = (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000
-  return ms > 0 ? ms : undefined
+  // No step is longer than the whole accepted range: P99999999999999W is refused, not an overflow.
+  return ms > 0 && ms <= LATEST_INSTANT.getTime() - EARLIEST_INSTANT.getTime() ? ms : undefined
 }
 
 /** The `at` and `known_at` of a query: bare dates mean the end of the day; `at` defaults to now. */

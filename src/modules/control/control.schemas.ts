@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AtParamSchema, BboxParamSchema, csvParam, DatasetParamSchema, KnownAtParamSchema } from '../common/schemas.js'
+import { AtParamSchema, BboxParamSchema, csvParam, DatasetParamSchema, finiteNumber, KnownAtParamSchema, numberParam } from '../common/schemas.js'
 
 export const ControlQuerySchema = z.object({
   dataset: DatasetParamSchema,
@@ -13,8 +13,8 @@ export type ControlQuery = z.infer<typeof ControlQuerySchema>
 
 export const PointQuerySchema = z.object({
   dataset: DatasetParamSchema,
-  lon: z.coerce.number().min(-180).max(180).describe('longitude (WGS84)'),
-  lat: z.coerce.number().min(-90).max(90).describe('latitude (WGS84)'),
+  lon: numberParam(finiteNumber(-180, 180)).describe('longitude (WGS84 degrees)'),
+  lat: numberParam(finiteNumber(-90, 90)).describe('latitude (WGS84 degrees)'),
   at: AtParamSchema.optional(),
   known_at: KnownAtParamSchema.optional(),
 })

@@ -44,7 +44,7 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
         security: [{ bearer: [] }],
         params: IdParams,
         body: DatasetInputSchema,
-        response: { 200: DatasetSchema, 201: DatasetSchema, ...problemResponses(400, 401, 413, 415) },
+        response: { 200: DatasetSchema, 201: DatasetSchema, ...problemResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -64,7 +64,7 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
         description: 'Its areas, reference features, imports and actors, in one transaction; geometries no other dataset uses go with them.',
         security: [{ bearer: [] }],
         params: IdParams,
-        response: { 200: DatasetDeletedSchema, ...problemResponses(400, 401, 404) },
+        response: { 200: DatasetDeletedSchema, ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (request) => {

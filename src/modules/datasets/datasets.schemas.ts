@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { TEXT_LIMITS } from '../common/schemas.js'
 
 export const DatasetInputSchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: z.string().min(1).max(TEXT_LIMITS.name),
     description: z.string().max(10_000).default(''),
     licence: z.string().max(500).nullable().default(null),
     sourceUrl: z.string().url().nullable().default(null),

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js'
+import { inTransaction } from '../../db/transaction.js'
 import { Errors } from '../../errors.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
@@ -29,14 +30,15 @@ export async function listDatasets(db: Db): Promise<Dataset[]> {
   return (await datasetsRepository.listDatasets(db)).map(toDataset)
 }
 
+/** Creates or updates a dataset: the row and its announcement in one transaction (the row lock is the dataset's, as for every write). */
 export async function putDataset(db: Db, id: string, input: DatasetInput): Promise<{ dataset: Dataset; created: boolean }> {
-  const { dataset, created } = await datasetsRepository.upsertDataset(db, id, input)
+  const { dataset, created } = await inTransaction(db, (tx) => datasetsRepository.upsertDataset(tx, id, input))
   return { dataset: toDataset(dataset), created }
 }
 
 /** Deletes a dataset and everything of it in one transaction, after any write to it under way. */
 export async function deleteDataset(db: Db, id: string): Promise<DatasetDeleted> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await datasetsRepository.lockDataset(tx, id))) throw new Errors.DATASET_NOT_FOUND(id)
     const deleted = await datasetsRepository.deleteDataset(tx, id)
     return { dataset: id, deleted }

@@ -5,8 +5,11 @@ import {
   csvParam,
   DatasetParamSchema,
   InstantParamSchema,
+  DATE_RANGE_NOTE,
   KnownAtParamSchema,
+  LimitSchema,
   SlugSchema,
+  textParam,
   geoJsonFeature,
   geoJsonFeatureCollection,
   GeometrySchema,
@@ -16,9 +19,9 @@ export const FeatureListQuerySchema = z.object({
   dataset: DatasetParamSchema,
   kind: csvParam('only these kinds, e.g. town,village').optional(),
   bbox: BboxParamSchema.optional(),
-  q: z.string().min(1).max(100).optional().describe('text to find in the id, name or properties (case-insensitive)'),
+  q: textParam(100).optional().describe('text to find in the id, name or properties (case-insensitive)'),
   known_at: KnownAtParamSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('page size'),
+  limit: LimitSchema,
   after: SlugSchema.optional().describe('page: features with an id after this one (from the next link)'),
 })
 export type FeatureListQuery = z.infer<typeof FeatureListQuerySchema>
@@ -29,8 +32,10 @@ export const FeatureQuerySchema = z.object({ dataset: DatasetParamSchema, known_
 export const FeatureControlQuerySchema = z.object({
   dataset: DatasetParamSchema,
   at: AtParamSchema.optional(),
-  start: InstantParamSchema.optional().describe('with end: the history of holders over [start, end] (bare dates: start of start day, end of end day)'),
-  end: InstantParamSchema.optional(),
+  start: InstantParamSchema.optional().describe(
+    `with end: the history of holders over [start, end] (bare dates: start of start day, end of end day). ${DATE_RANGE_NOTE}`,
+  ),
+  end: InstantParamSchema.optional().describe(`the end of the history. ${DATE_RANGE_NOTE}`),
   known_at: KnownAtParamSchema.optional(),
 })
 export type FeatureControlQuery = z.infer<typeof FeatureControlQuerySchema>

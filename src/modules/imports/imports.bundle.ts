@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import type { Db } from '../../db/database.js'
 import * as actorsRepository from '../../store/actors.repository.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
-import { SlugSchema } from '../common/schemas.js'
+import { SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { FeaturesQuerySchema, SnapshotQuerySchema } from './imports.schemas.js'
 import { type ImportContext, importFeatures, importSnapshot } from './imports.service.js'
 
@@ -11,7 +12,7 @@ import { type ImportContext, importFeatures, importSnapshot } from './imports.se
 export const ManifestSchema = z
   .object({
     id: SlugSchema,
-    name: z.string(),
+    name: z.string().min(1).max(TEXT_LIMITS.name),
     description: z.string().default(''),
     licence: z.string().nullable().default(null),
     sourceUrl: z.string().url().nullable().default(null),
@@ -24,11 +25,14 @@ export const ManifestSchema = z
 /** An actor of the bundle's actors file: the dataset's own actors. */
 export const BundleActorSchema = z.object({
   id: SlugSchema,
-  name: z.string().min(1),
-  aliases: z.array(z.string()).default([]),
+  name: z.string().min(1).max(TEXT_LIMITS.name),
+  aliases: z.array(z.string().min(1).max(TEXT_LIMITS.name)).max(TEXT_LIMITS.aliases).default([]),
   colour: z.string().nullable().default(null),
   side: SlugSchema.optional(),
 })
+
+/** The dataset property that says a bundle's load is under way (or was cut short), since when. */
+const LOADING = 'bundleLoadStartedAt'
 
 export const DEFAULT_DATASET_DIR = new URL('../../../data/aleppo-2024/', import.meta.url).pathname
 
@@ -46,7 +50,10 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
   const readJson = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'))
   const manifest = ManifestSchema.parse(readJson('manifest.json'))
   const { id, name, description, licence, sourceUrl, actors, features, snapshots, ...rest } = manifest
-  await datasetsRepository.upsertDataset(ctx.db, id, { name, description, licence, sourceUrl, properties: { ...rest, snapshots } })
+  const values = { name, description, licence, sourceUrl, properties: { ...rest, snapshots } }
+  // Marked as loading from its first write until its last: a load cut short (the process killed)
+  // is found marked at the next start and resumed, each import it had landed being a replay.
+  await datasetsRepository.upsertDataset(ctx.db, id, { ...values, properties: { ...values.properties, [LOADING]: new Date().toISOString() } })
   const report: BundleReport = { dataset: id, actors: 0, imports: [] }
   if (actors) {
     const list = z.array(BundleActorSchema).parse(readJson(actors))
@@ -69,5 +76,16 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
       `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,
     )
   }
+  await datasetsRepository.upsertDataset(ctx.db, id, values)
   return report
+}
+
+/**
+ * Whether the bundle in `dir` has to be loaded: its dataset is missing, or a load of it began and
+ * never finished. A dataset loaded to the end is left as it is, whatever was done to it since.
+ */
+export async function bundleNeedsLoading(db: Db, dir: string): Promise<boolean> {
+  const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')))
+  const dataset = await datasetsRepository.findDataset(db, manifest.id)
+  return dataset === undefined || dataset.properties[LOADING] !== undefined
 }

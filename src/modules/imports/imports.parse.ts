@@ -160,6 +160,32 @@ export function parseFeatureCollection(
   return result
 }
 
+/**
+ * Features of one file that share an id (top-level `id`, RFC 7946 §3.2): each repeat is refused,
+ * naming the first feature with that id. Ids 1 and "1" are one id, as the service stores them.
+ */
+export function duplicateFeatureIds(body: unknown): ProblemDetail[] {
+  const features = (body as { features?: unknown } | null)?.features
+  if (!Array.isArray(features)) return []
+  const first = new Map<string, number>()
+  const problems: ProblemDetail[] = []
+  for (let index = 0; index < features.length; index++) {
+    const id = (features[index] as { id?: unknown } | null)?.id
+    if (typeof id !== 'string' && typeof id !== 'number') continue
+    const key = String(id)
+    const earlier = first.get(key)
+    if (earlier === undefined) first.set(key, index)
+    else if (problems.length < MAX_REPORTED_ERRORS)
+      problems.push({
+        index,
+        path: `/features/${index}/id`,
+        code: 'DUPLICATE_FEATURE_ID',
+        reason: `features ${earlier} and ${index} both have the id ${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)}: ids must be unique within one file`,
+      })
+  }
+  return problems
+}
+
 export function measureGeometry(geometry: Geometry, vertexCount: number): GeometryRecord {
   const isArea = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon'
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Errors } from '../../errors.js'
-import { DatasetParamSchema, ImportBodySchema, problemResponses } from '../common/schemas.js'
+import { DatasetParamSchema, ImportBodySchema, problemResponses, RowIdParamSchema } from '../common/schemas.js'
 import {
   FeaturesQuerySchema,
   HistoryQuerySchema,
@@ -12,11 +12,13 @@ import {
   ImportSchema,
   SnapshotQuerySchema,
 } from './imports.schemas.js'
+import { WRITER } from '../../work/pool.js'
 import * as importsService from './imports.service.js'
 import type { ImportContext, ImportResult } from './imports.service.js'
+import type { ValidatedCollection } from './imports.tasks.js'
 
 const IdParams = z.object({ id: DatasetParamSchema })
-const importResponses = { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 413, 415, 422) }
+const importResponses = { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 413, 415, 422, 429) }
 
 export default async function importsRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -24,6 +26,8 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
     db: app.db,
     cache: app.readModel.cache,
     writer: request.writer,
+    // Geometry validation runs on the worker pool: the thread that answers /health never walks the vertices.
+    validate: (task) => app.work.run<ValidatedCollection>('validate', task, { client: WRITER }),
     limits: {
       maxFeatures: app.config.MAX_FEATURES_PER_IMPORT,
       maxVerticesPerImport: app.config.MAX_VERTICES_PER_IMPORT,
@@ -50,7 +54,9 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
         summary: 'Import a snapshot: the whole map of the dataset at valid_from',
         description:
           'Areas holding at valid_from that the file does not repeat are closed there; repeated ones (same actor, status and geometry) are carried on ' +
-          'without new rows. One transaction: all of it lands or none. Re-sending the same content answers 200 with the earlier import.',
+          'without new rows. One transaction: all of it lands or none. Re-sending the same content answers 200 with the earlier import. ' +
+          'A file with no area (no features, or only null or empty geometries) would close the whole map: it is refused with 422 ' +
+          'EMPTY_SNAPSHOT unless allow_empty=true. Feature ids must be unique within the file (422 DUPLICATE_FEATURE_ID names both features).',
         querystring: SnapshotQuerySchema,
       },
     },
@@ -124,8 +130,8 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
           'undo newest first: 409 IMPORT_NOT_REVERTIBLE names later imports that build on this one. A second revert answers 200 with ' +
           'the first; sending the reverted file again afterwards imports it anew.',
         security: [{ bearer: [] }],
-        params: z.object({ id: z.coerce.number().int().positive() }),
-        response: { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 409) },
+        params: z.object({ id: RowIdParamSchema.describe('import id') }),
+        response: { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -140,7 +146,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['imports'],
         summary: 'One import',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: RowIdParamSchema.describe('import id') }),
         response: { 200: ImportSchema, ...problemResponses(400, 404) },
       },
     },

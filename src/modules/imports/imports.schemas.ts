@@ -1,32 +1,51 @@
 import { z } from 'zod'
-import { InstantParamSchema } from '../common/schemas.js'
+import {
+  booleanParam,
+  DATE_RANGE_NOTE,
+  DatasetParamSchema,
+  InstantParamSchema,
+  integer,
+  intParam,
+  PG_INTEGER_MAX,
+  TEXT_LIMITS,
+  textParam,
+} from '../common/schemas.js'
 
-const propertyName = (fallback: string, what: string) => z.string().min(1).max(100).default(fallback).describe(`property holding ${what}`)
+const propertyName = (fallback: string, what: string) => textParam(100).default(fallback).describe(`property holding ${what}`)
 
 /** Mapping options shared by area imports: they let a real file import unchanged. */
 const AreaMappingSchema = z.object({
-  actor: z.string().min(1).max(200).optional().describe('one actor for every feature of the file (its id, name or alias)'),
+  actor: textParam(TEXT_LIMITS.name).optional().describe('one actor for every feature of the file (its id, name or alias)'),
   actor_property: propertyName('actor', 'the actor id, name or alias'),
   status_property: propertyName('status', "'controlled' or 'contested' (default controlled)"),
   source_property: propertyName('source', 'the source or citation'),
   aliases: z
     .string()
+    .max(10_000)
     .regex(/^[^:,]+:[a-z0-9_-]+(,[^:,]+:[a-z0-9_-]+)*$/, 'aliases as name:actor pairs, comma-separated, e.g. HTS:hts,SAA:saa')
     .optional()
     .describe('names used in the file mapped to actor ids: name:actor,name:actor'),
   unknown_actors: z
     .enum(['refuse', 'create'])
     .default('refuse')
-    .describe('refuse: a name that matches no actor refuses the import; create: such actors are created, each its own side'),
+    .describe(
+      `refuse: a name that matches no actor refuses the import; create: such actors are created, each its own side (names of at most ${TEXT_LIMITS.name} characters, as PUT of an actor)`,
+    ),
 })
 
+export type AreaMapping = z.infer<typeof AreaMappingSchema>
+
 export const SnapshotQuerySchema = AreaMappingSchema.extend({
-  valid_from: InstantParamSchema.describe('the instant the map shows (a bare date is the start of that day, UTC)'),
+  valid_from: InstantParamSchema.describe(`the instant the map shows (a bare date is the start of that day, UTC). ${DATE_RANGE_NOTE}`),
+  allow_empty: booleanParam(false).describe(
+    'a snapshot with no area (no features, or only null or empty geometries) would close every open area: it is refused with 422 ' +
+      'EMPTY_SNAPSHOT unless allow_empty=true says that an empty map is meant',
+  ),
 })
 export type SnapshotQuery = z.infer<typeof SnapshotQuerySchema>
 
 export const HistoryQuerySchema = AreaMappingSchema.extend({
-  valid_from_property: propertyName('valid_from', 'the start of the interval (date or instant)'),
+  valid_from_property: propertyName('valid_from', `the start of the interval (date or instant; ${DATE_RANGE_NOTE})`),
   valid_to_property: propertyName('valid_to', 'the end of the interval, exclusive; absent or null: still holds'),
 })
 export type HistoryQuery = z.infer<typeof HistoryQuerySchema>
@@ -36,7 +55,7 @@ export const FeaturesQuerySchema = z.object({
   kind_property: propertyName('kind', 'the kind: city, outskirts, town, village, base, airport, highway…'),
   name_property: propertyName('name', 'the name'),
   owner_side_property: propertyName('owner_side', 'the side that owns a highway, for severance'),
-  kind: z.string().min(1).max(50).optional().describe('one kind for every feature of the file'),
+  kind: textParam(TEXT_LIMITS.kind).optional().describe('one kind for every feature of the file'),
 })
 export type FeaturesQuery = z.infer<typeof FeaturesQuerySchema>
 
@@ -50,7 +69,12 @@ export const ImportSchema = z.object({
   notes: z
     .array(z.object({ index: z.number().int().optional(), path: z.string().optional(), note: z.string() }))
     .describe('what was normalised or skipped, by feature'),
-  submittedBy: z.string().nullable().describe("fingerprint of the writer's token"),
+  submittedBy: z
+    .string()
+    .nullable()
+    .describe(
+      "label of the writer's token (API_TOKENS=label:token; 'generated' for the token made at first start, 'bundled' or 'cli' for local loads), never anything derived from the token",
+    ),
   createdAt: z.string(),
   reverts: z.number().int().nullable().describe('for a revert: the import it reverted'),
   revertedBy: z.number().int().nullable().describe('the revert that undid this import; null while it stands'),
@@ -64,8 +88,8 @@ export const ImportResultSchema = z.object({
 })
 
 export const ImportListQuerySchema = z.object({
-  dataset: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().positive().optional().describe('page: imports with a smaller id'),
+  dataset: DatasetParamSchema.optional().describe('only imports into this dataset'),
+  limit: intParam(integer(1, 500).default(50)).describe('page size'),
+  before: intParam(integer(1, PG_INTEGER_MAX).optional()).describe('page: imports with a smaller id'),
 })
 export const ImportListSchema = z.object({ imports: z.array(ImportSchema), next: z.string().nullable() })

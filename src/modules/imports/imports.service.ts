@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db, Tx } from '../../db/database.js'
+import { inTransaction } from '../../db/transaction.js'
 import type { NewControlArea, NewFeature } from '../../db/schema.js'
 import { Errors, type ProblemDetail, withDetails } from '../../errors.js'
 import { canonicalJson } from '../../geo/index.js'
@@ -13,18 +13,21 @@ import * as datasetsRepository from '../../store/datasets.repository.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import * as importsRepository from '../../store/imports.repository.js'
 import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
-import { parseInstant } from '../common/time.js'
+import { SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
+import { instantProblem, parseInstant } from '../common/time.js'
 import { ActorResolver } from './actor-resolver.js'
 import {
   type ImportLimits,
   type ParsedCollection,
   type ParsedFeature,
   type ParseProgress,
-  parseFeatureCollection,
+  type CollectionKind,
+  duplicateFeatureIds,
   slugify,
   stringProperty,
 } from './imports.parse.js'
-import type { FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './imports.schemas.js'
+import { type ValidateTask, type ValidatedCollection, validateCollection } from './imports.tasks.js'
+import type { AreaMapping, FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './imports.schemas.js'
 
 export interface ImportContext {
   db: Db
@@ -33,6 +36,11 @@ export interface ImportContext {
   cache?: LruCache
   writer?: string
   progress?: ParseProgress
+  /**
+   * Where the file is read, validated and hashed: on a worker thread of the server's pool, so the
+   * thread answering requests never walks a million vertices. Inline when absent (the command line).
+   */
+  validate?: (task: ValidateTask) => Promise<ValidatedCollection>
 }
 
 export interface ImportResult {
@@ -58,14 +66,16 @@ interface AreaDraft {
  * carried on untouched; the rest start there and run until the next known change.
  */
 export async function importSnapshot(ctx: ImportContext, datasetId: string, body: unknown, query: SnapshotQuery): Promise<ImportResult> {
+  // allow_empty says how to take the file, not what it is: it is not part of the options hashed and kept.
+  const { allow_empty: allowEmpty, ...mapping } = query
   const validFrom = parseInstant(query.valid_from, 'start-of-day')
-  if (!validFrom) throw new Errors.INVALID_DATE(`valid_from ${JSON.stringify(query.valid_from)} is not a date`)
+  if (!validFrom) throw new Errors.INVALID_DATE(`valid_from: ${instantProblem(query.valid_from)}`)
   await assertDatasetExists(ctx.db, datasetId)
-  const parsed = parseCollection(ctx, body, 'areas')
-  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, false)
-  refuseIfInvalid([...parsed.errors, ...errors])
-  const options = { ...query, valid_from: validFrom.toISOString() }
-  const contentHash = hashImport('snapshot', options, body)
+  const options = { ...mapping, valid_from: validFrom.toISOString() }
+  const { parsed, contentHash } = await parseCollection(ctx, body, 'areas', { kind: 'snapshot', options })
+  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, mapping, false)
+  refuseIfInvalid([...parsed.errors, ...duplicateFeatureIds(body), ...errors])
+  if (drafts.length === 0 && !allowEmpty) throw emptySnapshot(parsed, validFrom)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
     await assertActorsStand(tx, datasetId, drafts, newActors)
@@ -154,11 +164,10 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
 /** A history: every feature carries its own interval; stored as given, refused where intervals of one key overlap. */
 export async function importHistory(ctx: ImportContext, datasetId: string, body: unknown, query: HistoryQuery): Promise<ImportResult> {
   await assertDatasetExists(ctx.db, datasetId)
-  const parsed = parseCollection(ctx, body, 'areas')
+  const { parsed, contentHash } = await parseCollection(ctx, body, 'areas', { kind: 'history', options: query })
   const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, true)
   errors.push(...overlapsWithin(drafts))
   refuseIfInvalid([...parsed.errors, ...errors])
-  const contentHash = hashImport('history', query, body)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
     const keys = [...new Set(drafts.map((draft) => draft.key).filter((key): key is string => key !== null))]
@@ -204,7 +213,7 @@ export async function importHistory(ctx: ImportContext, datasetId: string, body:
 /** Reference features, upserted by id: a changed feature supersedes the stored one; an unchanged one is left alone. */
 export async function importFeatures(ctx: ImportContext, datasetId: string, body: unknown, query: FeaturesQuery): Promise<ImportResult> {
   await assertDatasetExists(ctx.db, datasetId)
-  const parsed = parseCollection(ctx, body, 'features')
+  const { parsed, contentHash } = await parseCollection(ctx, body, 'features', { kind: 'features', options: query })
   const errors: ProblemDetail[] = []
   const notes: ImportNote[] = [...parsed.notes]
   const seen = new Map<string, number>()
@@ -212,19 +221,25 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
   for (const feature of parsed.features) {
     const path = `/features/${feature.index}`
     const id = feature.id ?? stringProperty(feature.properties, query.id_property)
-    if (!id || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+    const idPath = feature.id !== null ? `${path}/id` : `${path}/properties/${query.id_property}`
+    if (!id || !SlugSchema.safeParse(id).success) {
       errors.push({
         index: feature.index,
-        path: id ? `${path}/id` : path,
+        path: id ? idPath : path,
         code: 'INVALID_FEATURE_ID',
         reason: id
-          ? `id ${JSON.stringify(id)} is not a slug (lower-case letters, digits, - and _)`
+          ? `id ${clip(id)} is not a slug (lower-case letters, digits, - and _, at most 64 characters)`
           : `the feature needs an id (top-level id or properties.${query.id_property})`,
       })
       continue
     }
     if (seen.has(id)) {
-      errors.push({ index: feature.index, path: `${path}/id`, code: 'DUPLICATE_FEATURE_ID', reason: `id '${id}' is also used by feature ${seen.get(id)}` })
+      errors.push({
+        index: feature.index,
+        path: idPath,
+        code: 'DUPLICATE_FEATURE_ID',
+        reason: `id '${id}' is also the id of feature ${seen.get(id)}: features ${seen.get(id)} and ${feature.index} have the same id`,
+      })
       continue
     }
     seen.set(id, feature.index)
@@ -238,12 +253,35 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
       })
       continue
     }
+    const tooLong = [
+      textTooLong(feature.index, `${path}/properties/${query.kind_property}`, 'kind', kind, TEXT_LIMITS.kind),
+      textTooLong(
+        feature.index,
+        `${path}/properties/${query.name_property}`,
+        'name',
+        stringProperty(feature.properties, query.name_property),
+        TEXT_LIMITS.name,
+      ),
+    ].filter((problem) => problem !== undefined)
+    if (tooLong.length > 0) {
+      errors.push(...tooLong)
+      continue
+    }
     let name = stringProperty(feature.properties, query.name_property)
     if (!name) {
       name = id
       notes.push({ index: feature.index, path: `${path}/properties/${query.name_property}`, note: `no name: the id '${id}' is used` })
     }
     const { [query.kind_property]: _kind, [query.name_property]: _name, [query.owner_side_property]: ownerSide, ...properties } = feature.properties
+    if (ownerSide !== undefined && ownerSide !== null && ownerSide !== '' && (typeof ownerSide !== 'string' || !SlugSchema.safeParse(ownerSide).success)) {
+      errors.push({
+        index: feature.index,
+        path: `${path}/properties/${query.owner_side_property}`,
+        code: 'INVALID_OWNER_SIDE',
+        reason: `owner side ${clip(String(JSON.stringify(ownerSide)))} is not a side id (a slug: lower-case letters, digits, - and _, at most 64 characters)`,
+      })
+      continue
+    }
     drafts.push({
       dataset_id: datasetId,
       id,
@@ -258,7 +296,6 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
     })
   }
   refuseIfInvalid([...parsed.errors, ...errors])
-  const contentHash = hashImport('features', query, body)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
     const current = new Map(
@@ -389,11 +426,14 @@ async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
   if ((await datasetsRepository.findRevision(db, datasetId)) === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
 }
 
-function parseCollection(ctx: ImportContext, body: unknown, kind: 'areas' | 'features'): ParsedCollection {
-  const parsed = parseFeatureCollection(body, kind, ctx.limits, ctx.progress, ctx.cache)
+/** The file read and validated (on the pool when the context has one), with the hash of the import it makes. */
+async function parseCollection(ctx: ImportContext, body: unknown, kind: CollectionKind, hash: ValidateTask['hash']): Promise<ValidatedCollection> {
+  const task: ValidateTask = { body, kind, limits: ctx.limits, hash }
+  const validated = ctx.validate ? await ctx.validate(task) : validateCollection(task, ctx.cache, ctx.progress)
+  const { parsed } = validated
   if (parsed.tooLarge?.what === 'features') throw new Errors.TOO_MANY_FEATURES(parsed.tooLarge.count, parsed.tooLarge.limit)
   if (parsed.tooLarge?.what === 'vertices') throw new Errors.TOO_MANY_VERTICES(`more than ${parsed.tooLarge.count - 1}`, parsed.tooLarge.limit)
-  return parsed
+  return validated
 }
 
 /**
@@ -408,16 +448,36 @@ async function assertActorsStand(tx: Tx, datasetId: string, drafts: AreaDraft[],
   if (gone) throw new Errors.ACTOR_NOT_FOUND(gone, datasetId)
 }
 
+/** A snapshot with no area would close every area open at valid_from: refused unless asked for (allow_empty=true). */
+function emptySnapshot(parsed: ParsedCollection, validFrom: Date): Error {
+  const detail: ProblemDetail =
+    parsed.read === 0
+      ? { path: '/features', code: 'NO_FEATURES', reason: 'the FeatureCollection has no features' }
+      : { path: '/features', code: 'NO_AREAS', reason: `every one of the ${parsed.read} feature(s) has a null or empty geometry` }
+  return withDetails(
+    new Errors.EMPTY_SNAPSHOT(
+      `The snapshot has no area (${detail.reason}): importing it would close every area open at ${validFrom.toISOString()}. ` +
+        'Send allow_empty=true if an empty map is meant; nothing was written',
+    ),
+    [detail],
+  )
+}
+
+/** A refusal when a text the import would store is longer than its limit (TEXT_LIMITS). */
+function textTooLong(index: number, path: string, what: string, value: string | undefined, limit: number): ProblemDetail | undefined {
+  if (value === undefined || value.length <= limit) return undefined
+  return { index, path, code: 'TEXT_TOO_LONG', reason: `the ${what} has ${value.length} characters, more than the limit of ${limit}` }
+}
+
+/** A value quoted for a reason, cut to a readable length. */
+function clip(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)
+}
+
 function refuseIfInvalid(errors: ProblemDetail[]): void {
   if (errors.length === 0) return
   errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
   throw withDetails(new Errors.INVALID_IMPORT(errors.length), errors)
-}
-
-function hashImport(kind: string, options: object, body: unknown): string {
-  // The body as parsed, serialised natively: the same file sent again gives the same text. A
-  // canonical form (sorted keys) cost ~165 ms on a 100k-vertex snapshot, most of an import's time.
-  return createHash('sha256').update(kind).update('\n').update(canonicalJson(options)).update('\n').update(JSON.stringify(body)).digest('hex')
 }
 
 /**
@@ -430,7 +490,7 @@ async function runImport(
   contentHash: string,
   write: (tx: Tx, now: Date) => Promise<ImportRecord>,
 ): Promise<ImportResult> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return inTransaction(ctx.db, async (tx) => {
     const dataset = await datasetsRepository.lockDataset(tx, datasetId)
     if (!dataset) throw new Errors.DATASET_NOT_FOUND(datasetId)
     const earlier = await importsRepository.findLiveImportByHash(tx, datasetId, contentHash)
@@ -448,7 +508,7 @@ async function resolveAreas(
   db: Db,
   datasetId: string,
   parsed: ParsedCollection,
-  query: SnapshotQuery | HistoryQuery,
+  query: AreaMapping | HistoryQuery,
   withIntervals: boolean,
 ): Promise<{ drafts: AreaDraft[]; newActors: ActorValues[]; errors: ProblemDetail[] }> {
   const actors = await actorsRepository.listActors(db, datasetId)
@@ -466,7 +526,7 @@ async function resolveAreas(
         index: feature.index,
         path: `${path}/${query.status_property}`,
         code: 'INVALID_STATUS',
-        reason: `status must be 'controlled' or 'contested', got ${JSON.stringify(statusValue)}`,
+        reason: `status must be 'controlled' or 'contested', got ${clip(statusValue)}`,
       })
       continue
     }
@@ -486,6 +546,12 @@ async function resolveAreas(
     } else {
       actorId = resolver.resolve(name) ?? null
       if (actorId === null && query.unknown_actors === 'create') {
+        // The actor is stored under this name: the limit of PUT /v1/datasets/{id}/actors/{actor} holds here too.
+        const problem = textTooLong(feature.index, query.actor ? '/query/actor' : `${path}/${query.actor_property}`, 'actor name', name, TEXT_LIMITS.name)
+        if (problem) {
+          errors.push(problem)
+          continue
+        }
         actorId = slugify(name)
         if (!known.has(actorId) && !created.has(actorId)) created.set(actorId, { id: actorId, name, aliases: [name], colour: null, side: actorId })
       } else if (actorId === null) {
@@ -493,7 +559,7 @@ async function resolveAreas(
           index: feature.index,
           path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`,
           code: 'UNKNOWN_ACTOR',
-          reason: `no actor is known as ${JSON.stringify(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create`,
+          reason: `no actor is known as ${clip(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create`,
         })
         continue
       } else if (!known.has(actorId) && !created.has(actorId)) {
@@ -501,18 +567,21 @@ async function resolveAreas(
           index: feature.index,
           path: '/query/aliases',
           code: 'UNKNOWN_ACTOR',
-          reason: `alias maps ${JSON.stringify(name)} to '${actorId}', which is not an actor`,
+          reason: `alias maps ${clip(name)} to '${actorId}', which is not an actor`,
         })
         continue
       }
     }
-    const draft: AreaDraft = {
-      feature,
-      actorId,
-      status,
-      source: stringProperty(feature.properties, query.source_property) ?? null,
-      key: feature.id,
+    const source = stringProperty(feature.properties, query.source_property) ?? null
+    const tooLong = [
+      textTooLong(feature.index, `${path}/${query.source_property}`, 'source', source ?? undefined, TEXT_LIMITS.source),
+      textTooLong(feature.index, `/features/${feature.index}/id`, 'area id', feature.id ?? undefined, TEXT_LIMITS.areaKey),
+    ].filter((problem) => problem !== undefined)
+    if (tooLong.length > 0) {
+      errors.push(...tooLong)
+      continue
     }
+    const draft: AreaDraft = { feature, actorId, status, source, key: feature.id }
     if (withIntervals) {
       const history = query as HistoryQuery
       const interval = readInterval(feature, history, errors)
@@ -535,7 +604,7 @@ function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: Probl
       index: feature.index,
       path: `${path}/${query.valid_from_property}`,
       code: 'INVALID_DATE',
-      reason: fromText === undefined ? 'missing start of the interval' : `${JSON.stringify(fromText)} is not a date or ISO 8601 instant`,
+      reason: fromText === undefined ? 'missing start of the interval' : instantProblem(fromText)!,
     })
     return undefined
   }
@@ -544,7 +613,7 @@ function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: Probl
       index: feature.index,
       path: `${path}/${query.valid_to_property}`,
       code: 'INVALID_DATE',
-      reason: `${JSON.stringify(toText)} is not a date or ISO 8601 instant`,
+      reason: instantProblem(toText!)!,
     })
     return undefined
   }

@@ -34,6 +34,15 @@ export default async function serviceRoutes(app: FastifyInstance): Promise<void>
                 dropped: z.number().int().describe('entries dropped because a newer revision made them stale'),
               })
               .describe('the read model cache of this process'),
+            work: z
+              .object({
+                workers: z.number().int().describe('threads started (none until the first analysis of an app that is not listening)'),
+                running: z.number().int(),
+                waiting: z.number().int().describe('tasks waiting for a thread'),
+                completed: z.number().int(),
+                terminated: z.number().int().describe('tasks cancelled at their time budget by terminating their thread'),
+              })
+              .describe('the worker pool that runs analyses and geometry validation'),
           }),
           ...problemResponses(503),
         },
@@ -41,7 +50,7 @@ export default async function serviceRoutes(app: FastifyInstance): Promise<void>
     },
     async () => {
       await checkReadiness(app.db)
-      return { status: 'ready' as const, engine: app.database.engine, cache: app.readModel.report() }
+      return { status: 'ready' as const, engine: app.database.engine, cache: app.readModel.report(), work: app.work.report() }
     },
   )
 }

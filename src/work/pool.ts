@@ -1,0 +1,176 @@
+import { MessageChannel } from 'node:worker_threads'
+import { Piscina } from 'piscina'
+import type { Executor } from '../db/database.js'
+import { Errors, withHeaders } from '../errors.js'
+import { type Outcome, unwrap } from './outcome.js'
+import { serveQueries } from './relay.js'
+
+export interface WorkPoolOptions {
+  /** Worker threads; heavy work never runs on the thread that answers requests. */
+  workers: number
+  /** Tasks running or waiting at once, over all clients; more are refused with 429. */
+  maxPending: number
+  /** Tasks one client may have running or waiting; more are refused with 429. */
+  perClient: number
+  /** Each worker's own cache of parsed shapes and prepared territories. */
+  cacheEntries: number
+  cacheBytes: number
+}
+
+export interface TaskOptions {
+  /** Who asked (the client address): fairness is counted per client. */
+  client: string
+  /** Longest the task may run once a worker has begun it; past it the worker is terminated. */
+  budgetMs?: number
+  /** Longest the task may wait for a worker. */
+  waitMs?: number
+  /** The snapshot the task reads the database in, through a port (worker tasks never hold connections). */
+  executor?: Executor
+}
+
+export interface PoolReport {
+  workers: number
+  running: number
+  waiting: number
+  completed: number
+  terminated: number
+}
+
+/** The nice value of worker threads (Linux): below the thread that answers requests, so it never waits for geometry. */
+const WORKER_NICE = 10
+
+/** The client of tasks a writer's request runs (validating an import): they wait for a thread, never refused. */
+export const WRITER = 'writer'
+
+/** A place held in the pool for one task; release it once, when the task is done or abandoned. */
+export interface Reservation {
+  release(): void
+}
+
+/** Why a task did not finish: it ran past its budget, or never got a worker in time. */
+export type Overrun = 'budget' | 'wait'
+
+/**
+ * The worker pool: analyses and geometry validation run on threads of their own, so the thread
+ * that answers /health and cached reads never waits for geometry. A task past its budget is
+ * cancelled for real: its worker is terminated and another started.
+ */
+export class WorkPool {
+  #piscina: Piscina | undefined
+  readonly #options: WorkPoolOptions
+  readonly #perClient = new Map<string, number>()
+  #pending = 0
+  #terminated = 0
+
+  constructor(options: WorkPoolOptions) {
+    this.#options = options
+  }
+
+  /** The threads, started on first use (an app that never analyses starts none) or by `warm`. */
+  get #threads(): Piscina {
+    this.#piscina ??= new Piscina({
+      filename: new URL('./worker-entry.mjs', import.meta.url).href,
+      minThreads: this.#options.workers,
+      maxThreads: this.#options.workers,
+      // One task a worker at a time: geometry is CPU, and two on one thread only slow both.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: { cacheEntries: this.#options.cacheEntries, cacheBytes: this.#options.cacheBytes, nice: WORKER_NICE },
+    })
+    return this.#piscina
+  }
+
+  /** Starts the threads now and resolves once each has loaded its tasks, so the first analysis does not wait for them. */
+  async warm(): Promise<void> {
+    const threads = this.#threads
+    await Promise.all(Array.from({ length: this.#options.workers }, () => threads.run({}, { name: 'ping' })))
+  }
+
+  /** Refuses at once (429, Retry-After) when `client` has its share running or waiting, or the pool is full. */
+  refuseIfFull(client: string): void {
+    const mine = this.#perClient.get(client) ?? 0
+    if (mine >= this.#options.perClient) {
+      throw withHeaders(
+        new Errors.CLIENT_BUSY(`This client already has ${mine} analyses running or waiting, its share of the service; retry when one has answered`),
+        { 'retry-after': '2' },
+      )
+    }
+    if (this.#pending >= this.#options.maxPending) throw withHeaders(new Errors.ANALYSIS_BUSY(), { 'retry-after': '2' })
+  }
+
+  /**
+   * Holds a place for one task of `client`, or refuses at once (429, Retry-After) past the pool's
+   * or the client's share: take it before any other work for the task, and release it after.
+   */
+  reserve(client: string): Reservation {
+    this.refuseIfFull(client)
+    const mine = this.#perClient.get(client) ?? 0
+    this.#perClient.set(client, mine + 1)
+    this.#pending++
+    let released = false
+    return {
+      release: () => {
+        if (released) return
+        released = true
+        this.#pending--
+        const left = (this.#perClient.get(client) ?? 1) - 1
+        if (left > 0) this.#perClient.set(client, left)
+        else this.#perClient.delete(client)
+      },
+    }
+  }
+
+  /**
+   * Runs the worker's exported `name` on `task`, within a reservation of `options.client`'s share
+   * (taken here unless `reserved`). Throws ANALYSIS_TIMEOUT past the budget, with `overrun` saying
+   * which bound it was (a task that ran its whole budget is worth remembering, a wait is not).
+   */
+  async run<T>(name: string, task: object, options: TaskOptions & { reserved?: Reservation }): Promise<T> {
+    // Writers are few and authenticated, and their imports queue on the dataset's lock anyway: their tasks take no share.
+    const reservation = options.reserved ?? (options.client === WRITER ? { release: () => {} } : this.reserve(options.client))
+    const abort = new AbortController()
+    let overrun: Overrun | undefined
+    const timers: NodeJS.Timeout[] = []
+    const stop = (why: Overrun, ms: number) => timers.push(setTimeout(() => ((overrun = why), abort.abort()), ms))
+    const started = () => {
+      clearTimeout(timers[0])
+      if (options.budgetMs !== undefined) stop('budget', options.budgetMs)
+    }
+    const channel = options.executor ? new MessageChannel() : undefined
+    // A task that reads the database says when it begins; one that does not has one bound for both.
+    if (channel) stop('wait', options.waitMs ?? options.budgetMs ?? 60_000)
+    else if (options.budgetMs !== undefined) stop('budget', options.budgetMs)
+    if (channel && options.executor) serveQueries(channel.port1, options.executor, started)
+    try {
+      const payload = channel ? { ...task, port: channel.port2 } : task
+      const outcome = (await this.#threads.run(payload, { name, signal: abort.signal, transferList: channel ? [channel.port2] : [] })) as Outcome<T>
+      return unwrap(outcome)
+    } catch (error) {
+      if (overrun) {
+        if (overrun === 'budget') this.#terminated++
+        const budget = overrun === 'budget' ? options.budgetMs : (options.waitMs ?? options.budgetMs)
+        throw Object.assign(withHeaders(new Errors.ANALYSIS_TIMEOUT(budget), { 'retry-after': '5' }), { overrun })
+      }
+      throw error
+    } finally {
+      for (const timer of timers) clearTimeout(timer)
+      channel?.port1.close()
+      if (!options.reserved) reservation.release()
+    }
+  }
+
+  report(): PoolReport {
+    const waiting = this.#piscina?.queueSize ?? 0
+    return {
+      workers: this.#piscina?.threads.length ?? 0,
+      running: this.#pending - waiting,
+      waiting,
+      completed: this.#piscina?.completed ?? 0,
+      terminated: this.#terminated,
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#piscina?.destroy()
+  }
+}
