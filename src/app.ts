@@ -69,8 +69,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
     frameworkErrors,
     routerOptions: { ignoreTrailingSlash: true },
-    // Behind a proxy every client would share its address, and with it one share of the pool.
-    trustProxy: config.TRUST_PROXY === 'true',
+    // Behind a proxy every client would share its address, and with it one share of the pool. A number of hops, never
+    // `true`: trusting every hop would take the leftmost X-Forwarded-For entry, which the client writes.
+    trustProxy: config.TRUST_PROXY > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY : false,
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

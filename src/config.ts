@@ -51,11 +51,14 @@ const EnvSchema = z.object({
     .describe(
       'largest estimated cost of an analysis accepted, in microseconds of work on the reference machine (vertices read, weighted per analysis); more is refused up front with 422',
     ),
-  TRUST_PROXY: z
-    .preprocess((value) => (value === '' ? undefined : value), z.enum(['true', 'false']).optional())
-    .default('false')
+  TRUST_PROXY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
     .describe(
-      'true behind a reverse proxy: the client address (per-client shares, auth-failure limits) is read from X-Forwarded-For; false: the connecting address',
+      'reverse proxies in front of the service: the client address (per-client shares, auth-failure limits) is read that many hops from the right of X-Forwarded-For, which a client cannot forge past them; 0: the connecting address',
     ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections per process (PGlite has one)'),
   CACHE_ENTRIES: z.coerce.number().int().positive().default(500).describe('entries kept in the in-process cache of derived geometry and answers'),
@@ -173,9 +176,15 @@ const CheckedEnvSchema = EnvSchema.superRefine((env, ctx) => {
   // Node refuses a headers timeout longer than the request timeout; say so in our terms.
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS)
     ctx.addIssue({ code: 'custom', path: ['HEADERS_TIMEOUT_MS'], message: `must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS})` })
-  // A silent socket is cut after SOCKET_TIMEOUT_MS: an analysis computing its answer (silent until it ends) must finish first.
-  if (env.SOCKET_TIMEOUT_MS !== 0 && env.SOCKET_TIMEOUT_MS <= env.ANALYSIS_TIMEOUT_MS)
-    ctx.addIssue({ code: 'custom', path: ['SOCKET_TIMEOUT_MS'], message: `must exceed ANALYSIS_TIMEOUT_MS (${env.ANALYSIS_TIMEOUT_MS}), or be 0` })
+  // A silent socket is cut after SOCKET_TIMEOUT_MS: an analysis computing its answer (silent until it ends) must finish
+  // first. It may wait for a thread up to its budget, then run its budget (and a second of grace).
+  const longestAnalysisMs = 2 * env.ANALYSIS_TIMEOUT_MS + 1000
+  if (env.SOCKET_TIMEOUT_MS !== 0 && env.SOCKET_TIMEOUT_MS <= longestAnalysisMs)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SOCKET_TIMEOUT_MS'],
+      message: `must exceed twice ANALYSIS_TIMEOUT_MS and a second (${longestAnalysisMs}), the longest an analysis may wait and run, or be 0`,
+    })
 })
 
 /** Parses the environment once; reports every invalid variable together. */

@@ -59,6 +59,7 @@ export const Errors = {
   TOO_MANY_CONNECTIONS: createError('TOO_MANY_CONNECTIONS', '%s', 503),
   ANALYSIS_TIMEOUT: createError('ANALYSIS_TIMEOUT', 'The analysis took longer than %s ms and was abandoned', 503),
   NOT_READY: createError('NOT_READY', 'The service is not ready: %s', 503),
+  DATASET_CHANGING: createError('DATASET_CHANGING', "Dataset '%s' changed while each of %s attempts at this answer was made; retry shortly", 503),
 } as const
 
 export type ErrorCode = keyof typeof Errors

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
@@ -19,10 +19,15 @@ export function ensureTokens(config: Config, print: (line: string) => void): Con
   if (config.writers.length > 0) return config
   const file = join(config.DATA_DIR, 'api-token')
   const withToken = (token: string): Config => ({ ...config, writers: [{ label: GENERATED_TOKEN_LABEL, token }], apiTokens: [token] })
-  if (existsSync(file)) return withToken(readFileSync(file, 'utf8').trim())
+  // An empty file (a first start killed before it wrote) is no token: one that matches nothing would lock writes out.
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : ''
+  if (kept.length > 0) return withToken(kept)
   mkdirSync(config.DATA_DIR, { recursive: true })
   const token = randomBytes(24).toString('base64url')
-  writeFileSync(file, `${token}\n`, { mode: 0o600 })
+  // Written whole or not at all: a temporary file renamed over the name.
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, `${token}\n`, { mode: 0o600 })
+  renameSync(temporary, file)
   print(`Generated an API token for writes (kept in ${file}): ${token}`)
   return withToken(token)
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -24,6 +24,16 @@ t.test('ensureTokens', async (t) => {
     const second = ensureTokens(loadConfig({ DATA_DIR: dir }), (line) => printed.push(line))
     t.same(second.apiTokens, first.apiTokens)
     t.equal(printed.length, 1, 'printed only once')
+  })
+  t.test('an empty token file (a first start killed while writing it) is no token: a new one is made', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'frontline-'))
+    writeFileSync(join(dir, 'api-token'), '\n')
+    const printed: string[] = []
+    const config = ensureTokens(loadConfig({ DATA_DIR: dir }), (line) => printed.push(line))
+    t.equal(config.apiTokens.length, 1)
+    t.ok(config.apiTokens[0].length >= 32, 'a real token, not the empty string')
+    t.equal(printed.length, 1)
+    t.equal(readFileSync(join(dir, 'api-token'), 'utf8').trim(), config.apiTokens[0])
   })
 })
 

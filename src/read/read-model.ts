@@ -1,8 +1,11 @@
 import type { Db } from '../db/database.js'
-import { Errors } from '../errors.js'
+import { Errors, withHeaders } from '../errors.js'
 import { findRevision } from '../store/datasets.repository.js'
 import { CachedBody, LruCache, type RenderedBody } from './cache.js'
 import { DatasetView } from './dataset-view.js'
+
+/** How many times an answer made outside a transaction is made again when a write lands meanwhile. */
+const UNLOCKED_ATTEMPTS = 2
 
 export interface ReadModelOptions {
   db: Db
@@ -92,8 +95,9 @@ export class ReadModel {
    * Like `answer`, for work that runs long on another thread: it reads outside any transaction, so
    * it holds no connection (the embedded engine has only one) while it waits or works, and checks
    * the revision before and after instead. Every write bumps it, so an unchanged revision means no
-   * write landed in between and every row read belongs to it; a changed one makes it again, and
-   * past two tries it falls back to one snapshot.
+   * write landed in between and every row read belongs to it; a changed one makes it again. Past
+   * two tries it answers 503 DATASET_CHANGING with Retry-After: holding a snapshot open while the
+   * work waits for a thread would hold the embedded engine's only connection.
    */
   async answerUnlocked<T>(
     view: DatasetView,
@@ -105,7 +109,7 @@ export class ReadModel {
     const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
     if (cached !== undefined) return { view, value: cached }
     let revision = view.revision
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
       const value = await produce(current)
       const after = await findRevision(this.#db, view.datasetId)
@@ -116,7 +120,7 @@ export class ReadModel {
       }
       revision = after
     }
-    return this.answer(view, kind, parts, produce)
+    throw withHeaders(new Errors.DATASET_CHANGING(view.datasetId, UNLOCKED_ATTEMPTS), { 'retry-after': '1' })
   }
 
   /** A body answer made by `answerUnlocked` (see there), rendered with its compressed forms where the work was done. */

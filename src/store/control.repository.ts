@@ -108,12 +108,14 @@ export async function listAreaRefsAt(db: Executor, query: Omit<AreaQuery, 'bbox'
 export async function listGeometries(db: Executor, hashes: string[]): Promise<Map<string, AreaShape>> {
   const found = new Map<string, AreaShape>()
   for (let i = 0; i < hashes.length; i += 1000) {
+    // As text, parsed here: a worker thread reading through the relay parses it itself, and what
+    // crosses the thread that owns the connections is one string a shape, not a tree of arrays.
     const rows = await db
       .selectFrom('geometries')
-      .select(['hash', 'geometry'])
+      .select(['hash', sql<string>`geometry::text`.as('text')])
       .where('hash', 'in', hashes.slice(i, i + 1000))
       .execute()
-    for (const row of rows) found.set(row.hash, row.geometry as AreaShape)
+    for (const row of rows) found.set(row.hash, JSON.parse(row.text) as AreaShape)
   }
   return found
 }

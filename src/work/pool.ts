@@ -56,34 +56,38 @@ export type Overrun = 'budget' | 'wait'
  * cancelled for real: its worker is terminated and another started.
  */
 export class WorkPool {
-  #piscina: Piscina | undefined
+  /** The analyses' threads, and one thread of the writers' own: an import never queues behind anonymous analyses. */
+  readonly #pools: { analyses?: Piscina; writes?: Piscina } = {}
   readonly #options: WorkPoolOptions
   readonly #perClient = new Map<string, number>()
   #pending = 0
+  #inFlight = 0
   #terminated = 0
 
   constructor(options: WorkPoolOptions) {
     this.#options = options
   }
 
-  /** The threads, started on first use (an app that never analyses starts none) or by `warm`. */
-  get #threads(): Piscina {
-    this.#piscina ??= new Piscina({
+  /** The threads of a kind of task, started on first use (an app that never analyses starts none) or by `warm`. */
+  #threads(kind: 'analyses' | 'writes'): Piscina {
+    const threads = kind === 'analyses' ? this.#options.workers : 1
+    this.#pools[kind] ??= new Piscina({
       filename: new URL('./worker-entry.mjs', import.meta.url).href,
-      minThreads: this.#options.workers,
-      maxThreads: this.#options.workers,
+      minThreads: threads,
+      maxThreads: threads,
       // One task a worker at a time: geometry is CPU, and two on one thread only slow both.
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.POSITIVE_INFINITY,
       workerData: { cacheEntries: this.#options.cacheEntries, cacheBytes: this.#options.cacheBytes, nice: WORKER_NICE },
     })
-    return this.#piscina
+    return this.#pools[kind]
   }
 
   /** Starts the threads now and resolves once each has loaded its tasks, so the first analysis does not wait for them. */
   async warm(): Promise<void> {
-    const threads = this.#threads
-    await Promise.all(Array.from({ length: this.#options.workers }, () => threads.run({}, { name: 'ping' })))
+    const analyses = this.#threads('analyses')
+    const writes = this.#threads('writes')
+    await Promise.all([...Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })), writes.run({}, { name: 'ping' })])
   }
 
   /** Refuses at once (429, Retry-After) when `client` has its share running or waiting, or the pool is full. */
@@ -126,8 +130,11 @@ export class WorkPool {
    * which bound it was (a task that ran its whole budget is worth remembering, a wait is not).
    */
   async run<T>(name: string, task: object, options: TaskOptions & { reserved?: Reservation }): Promise<T> {
-    // Writers are few and authenticated, and their imports queue on the dataset's lock anyway: their tasks take no share.
-    const reservation = options.reserved ?? (options.client === WRITER ? { release: () => {} } : this.reserve(options.client))
+    // Writers are few and authenticated, and their imports queue on the dataset's lock anyway: their tasks take no
+    // share, and run on a thread of their own.
+    const writer = options.client === WRITER
+    const reservation = options.reserved ?? (writer ? { release: () => {} } : this.reserve(options.client))
+    this.#inFlight++
     const abort = new AbortController()
     let overrun: Overrun | undefined
     const timers: NodeJS.Timeout[] = []
@@ -143,34 +150,44 @@ export class WorkPool {
     if (channel && options.executor) serveQueries(channel.port1, options.executor, started)
     try {
       const payload = channel ? { ...task, port: channel.port2 } : task
-      const outcome = (await this.#threads.run(payload, { name, signal: abort.signal, transferList: channel ? [channel.port2] : [] })) as Outcome<T>
+      const outcome = (await this.#threads(writer ? 'writes' : 'analyses').run(payload, {
+        name,
+        signal: abort.signal,
+        transferList: channel ? [channel.port2] : [],
+      })) as Outcome<T>
       return unwrap(outcome)
     } catch (error) {
       if (overrun) {
-        if (overrun === 'budget') this.#terminated++
-        const budget = overrun === 'budget' ? options.budgetMs : (options.waitMs ?? options.budgetMs)
-        throw Object.assign(withHeaders(new Errors.ANALYSIS_TIMEOUT(budget), { 'retry-after': '5' }), { overrun })
+        if (overrun === 'budget') {
+          this.#terminated++
+          throw Object.assign(withHeaders(new Errors.ANALYSIS_TIMEOUT(options.budgetMs), { 'retry-after': '5' }), { overrun })
+        }
+        const waited = options.waitMs ?? options.budgetMs
+        const message = `The analysis waited ${waited} ms for a worker thread without getting one: the service is busy; retry shortly`
+        throw Object.assign(withHeaders(Object.assign(new Errors.ANALYSIS_TIMEOUT(waited), { message }), { 'retry-after': '5' }), { overrun })
       }
       throw error
     } finally {
       for (const timer of timers) clearTimeout(timer)
       channel?.port1.close()
+      this.#inFlight--
       if (!options.reserved) reservation.release()
     }
   }
 
   report(): PoolReport {
-    const waiting = this.#piscina?.queueSize ?? 0
+    const pools = [this.#pools.analyses, this.#pools.writes].filter((pool): pool is Piscina => pool !== undefined)
+    const waiting = pools.reduce((sum, pool) => sum + pool.queueSize, 0)
     return {
-      workers: this.#piscina?.threads.length ?? 0,
-      running: this.#pending - waiting,
+      workers: pools.reduce((sum, pool) => sum + pool.threads.length, 0),
+      running: this.#inFlight - waiting,
       waiting,
-      completed: this.#piscina?.completed ?? 0,
+      completed: pools.reduce((sum, pool) => sum + pool.completed, 0),
       terminated: this.#terminated,
     }
   }
 
   async close(): Promise<void> {
-    await this.#piscina?.destroy()
+    await Promise.all([this.#pools.analyses?.destroy(), this.#pools.writes?.destroy()])
   }
 }

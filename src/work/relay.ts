@@ -23,7 +23,8 @@ export interface RelayQuery {
   sql: string
   parameters: readonly unknown[]
 }
-export type RelayAnswer = { type: 'rows'; id: number; rows: unknown[]; numAffectedRows?: bigint } | { type: 'failed'; id: number; message: string }
+export type RelayAnswer =
+  { type: 'rows'; id: number; rows: unknown[]; numAffectedRows?: bigint } | { type: 'failed'; id: number; message: string; code?: string }
 /** The worker says it has begun the task: its time budget starts then, not while it waited for a thread. */
 export interface RelayStarted {
   type: 'started'
@@ -39,7 +40,8 @@ class RelayConnection implements DatabaseConnection {
       if (!waiting) return
       this.#pending.delete(answer.id)
       if (answer.type === 'rows') waiting.resolve({ rows: answer.rows as never[], numAffectedRows: answer.numAffectedRows })
-      else waiting.reject(new Error(answer.message))
+      // The SQLSTATE crosses too: whoever catches the error tells its kinds apart by it.
+      else waiting.reject(Object.assign(new Error(answer.message), answer.code === undefined ? {} : { code: answer.code }))
     })
   }
 

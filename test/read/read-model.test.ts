@@ -159,6 +159,48 @@ t.test('ReadModel.answer', async (t) => {
   })
 })
 
+t.test('ReadModel.answerUnlocked', async (t) => {
+  const database = await openTestDatabase(t)
+  const app = await buildApp({ config: testConfig(), database, logger: false })
+  t.teardown(() => app.close())
+  await put(app, '/v1/datasets/test', { name: 'test' })
+  const bump = () => database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
+
+  t.test('a write landing while the answer is made makes it again, at the newer revision', async (t) => {
+    const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
+    const view = await model.open('test')
+    const seen: number[] = []
+    let newer = 0
+    const { view: answered, value } = await model.answerUnlocked(view, 'probe', [], async (current) => {
+      seen.push(current.revision)
+      // The first try is overtaken by a write, as a long analysis on a worker thread would be.
+      if (seen.length === 1) newer = await bump()
+      return { revision: current.revision }
+    })
+    t.same(seen, [view.revision, newer], 'made twice: at the revision opened, then at the one the write left')
+    t.equal(answered.revision, newer)
+    t.equal(value.revision, newer)
+    t.ok(model.has(answered, 'probe', []), 'kept under the revision it was made at')
+    t.notOk(model.has(view, 'probe', []), 'never under the one its first try was overtaken at')
+  })
+
+  t.test('a dataset changing under every try answers 503 DATASET_CHANGING, keeping nothing', async (t) => {
+    const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
+    const view = await model.open('test')
+    let tries = 0
+    const failure = await model
+      .answerUnlocked(view, 'probe', [], async () => {
+        tries++
+        await bump()
+        return 1
+      })
+      .catch((error: { code?: string; statusCode?: number; headers?: Record<string, string> }) => error)
+    t.match(failure, { code: 'DATASET_CHANGING', statusCode: 503, headers: { 'retry-after': '1' } })
+    t.equal(tries, 2)
+    t.equal(model.report().entries, 0)
+  })
+})
+
 t.test('two app instances on one database: a write through one is served by the other on its next request', async (t) => {
   const first = await openTestDatabase(t)
   // On PostgreSQL a second pool is a second client, as another process would be; the embedded

@@ -241,3 +241,18 @@ t.test('submittedBy is the label of the token, never derived from the token', as
     t.equal(res.json().import.submittedBy, 'generated')
   })
 })
+
+t.test('behind TRUST_PROXY hops the client is read from the right of X-Forwarded-For, which a client cannot forge', async (t) => {
+  const app = await buildTestApp(t, { TRUST_PROXY: '1' })
+  const wrong = { authorization: 'Bearer wrong-token-0123456789' }
+  // One proxy at 10.0.0.1 appends the address it saw; whatever the client wrote stands to its left.
+  const via = (client: string, forged: string) => ({ 'x-forwarded-for': `${forged}, ${client}` })
+  for (let i = 0; i < 10; i++) {
+    const res = await app.inject({ ...put(`p${i}`, { ...wrong, ...via('198.51.100.1', `192.0.2.${i}`) }, '10.0.0.1') })
+    t.equal(res.statusCode, 401)
+  }
+  const again = await app.inject(put('p', { ...wrong, ...via('198.51.100.1', '192.0.2.99') }, '10.0.0.1'))
+  t.equal(again.statusCode, 429, 'a new forged entry on the left does not make a new client')
+  const other = await app.inject(put('q', { ...AUTH, ...via('198.51.100.2', '192.0.2.1') }, '10.0.0.1'))
+  t.equal(other.statusCode, 201, 'another client behind the same proxy is its own')
+})

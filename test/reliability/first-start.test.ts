@@ -78,6 +78,7 @@ t.test('a first start killed during the bundled load is resumed whole at the nex
     const output = await killDuring(dataDir, marker, count, delayMs)
     t.match(output, marker, `${name}: killed during the load`)
     const restarted = await startServer(t, env(dataDir))
+    t.match(restarted.output(), /loading the bundled dataset/, `${name}: the kill came before the load ended, and the next start resumed it`)
     t.same(await state(restarted.url), whole, `${name}: the next start has the whole dataset`)
     await restarted.stop()
     // A third start finds it complete and loads nothing.

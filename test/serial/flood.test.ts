@@ -1,6 +1,6 @@
 // Serial: asserts latencies, so it runs alone (tap's serial directory), never beside another test file.
 import pg from 'pg'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { TOKEN } from '../helpers.js'
 import { seedHeavyOverHttp, startAppProcess } from '../reliability/heavy.js'
 
@@ -11,13 +11,23 @@ function p99(samples: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]
 }
 
-t.test('a flood of the heaviest analysis leaves /health and a cached map fast', async (t) => {
-  // The server runs in a process of its own, with a thread for each core: what is measured is its
-  // latency, not this process's, which receives the flood's answers. Every client may queue (a
-  // share of 100): the pool is saturated, which is what the probes are measured under.
+interface Flood {
+  statuses: Map<number, number>
+  unexpected: string[]
+  saturated: boolean
+  probes: { health: number[]; ready: number[]; cached: number[] }
+}
+
+/**
+ * Twelve clients from one address ask `changes` for 8 s without pause, each request a distinct
+ * question (known_at moves a second each time, so none is a cache hit), while /health, /ready and
+ * a cached map are probed every 20 ms until the last answer is in. The server runs in a process
+ * of its own with a thread for each core: what is measured is its latency, not this process's.
+ */
+async function flood(t: Test, env: Record<string, string>): Promise<Flood> {
   const url = process.env.DATABASE_URL ?? ''
-  const schema = url ? `test_flood_${process.pid}` : ''
-  const server = await startAppProcess({ API_TOKENS: TOKEN, ANALYSIS_WORKERS: '2', ANALYSIS_PER_CLIENT: '100', MAX_CONCURRENT_ANALYSES: '100' }, url, schema)
+  const schema = url ? `test_flood_${process.pid}_${++floods}` : ''
+  const server = await startAppProcess({ API_TOKENS: TOKEN, ANALYSIS_WORKERS: '2', ...env }, url, schema)
   t.teardown(async () => {
     await server.stop()
     if (!url) return
@@ -32,53 +42,65 @@ t.test('a flood of the heaviest analysis leaves /health and a cached map fast', 
   t.equal((await fetch(map)).status, 200, 'the map is made before the flood, so it is cached during it')
   const pairs = [1, 2, 3, 4, 5].flatMap((start) => [2, 3, 4, 5, 6].filter((end) => end > start).map((end) => [start, end]))
   const until = Date.now() + 8000
-  let analyses = 0
-  const statuses = new Set<number>()
-  // Past its wait bound a queued analysis answers 503 with Retry-After: the queue is bounded in time.
-  const unexpected: string[] = []
-  // 12 clients, each asking the next pair of dates as soon as it has its answer: every answer is a miss.
-  let next = 0
+  const result: Flood = { statuses: new Map(), unexpected: [], saturated: false, probes: { health: [], ready: [], cached: [] } }
+  let n = 0
   const client = async () => {
-    while (Date.now() < until && next < pairs.length) {
-      const [start, end] = pairs[next++]
+    while (Date.now() < until) {
+      const [start, end] = pairs[n % pairs.length]
+      const knownAt = new Date(Date.parse('2030-01-01T00:00:00Z') + n++ * 1000).toISOString()
       // Decompressing answers would load this process, which also measures the probes.
-      const res = await fetch(`${base}${changes(start, end)}`, { headers: { 'accept-encoding': 'identity' } })
-      statuses.add(res.status)
-      if (res.status === 200) analyses++
-      else if (res.status !== 503 || !res.headers.get('retry-after')) unexpected.push(`${res.status} ${await res.text()}`)
-      await res.arrayBuffer().catch(() => undefined)
+      const res = await fetch(`${base}${changes(start, end)}&known_at=${knownAt}`, { headers: { 'accept-encoding': 'identity' } })
+      result.statuses.set(res.status, (result.statuses.get(res.status) ?? 0) + 1)
+      const text = await res.text()
+      // Past its share a client is refused at once; past its wait bound a queued analysis answers 503: both with Retry-After.
+      const refused = (res.status === 429 && JSON.parse(text).code === 'CLIENT_BUSY') || res.status === 503
+      if (res.status !== 200 && (!refused || !res.headers.get('retry-after'))) result.unexpected.push(`${res.status} ${text.slice(0, 200)}`)
     }
   }
-  const flood = Promise.all(Array.from({ length: 12 }, client))
-  const health: number[] = []
-  const cached: number[] = []
-  const readiness: number[] = []
-  let saturated = false
-  let unhealthy = 0
+  let flooding = true
+  const clients = Promise.all(Array.from({ length: 12 }, client)).finally(() => (flooding = false))
   const probe = async () => {
-    while (Date.now() < until && next < pairs.length) {
+    while (flooding) {
       let started = performance.now()
-      const ok = await fetch(`${base}/health`)
-      health.push(performance.now() - started)
-      if (ok.status !== 200) unhealthy++
+      const health = await fetch(`${base}/health`)
+      result.probes.health.push(performance.now() - started)
+      if (health.status !== 200) result.unexpected.push(`/health ${health.status}`)
       started = performance.now()
-      const res = await fetch(map, { headers: { 'accept-encoding': 'identity' } })
-      await res.arrayBuffer()
-      cached.push(performance.now() - started)
+      await (await fetch(map, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer()
+      result.probes.cached.push(performance.now() - started)
       started = performance.now()
-      const ready = (await (await fetch(`${base}/ready`)).json()) as { work: { running: number; workers: number } }
-      readiness.push(performance.now() - started)
-      if (ready.work.running >= 2) saturated = true
+      const ready = (await (await fetch(`${base}/ready`)).json()) as { work: { running: number } }
+      result.probes.ready.push(performance.now() - started)
+      if (ready.work.running >= 2) result.saturated = true
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
-  await Promise.all([flood, probe()])
-  t.ok(saturated, 'both workers were busy while probed')
-  t.equal(unhealthy, 0, 'every /health answered 200')
-  t.same(unexpected, [], `analyses answered 200, or 503 with Retry-After past their wait: ${[...statuses]}`)
-  t.ok(analyses >= 4, `${analyses} analyses answered`)
-  t.ok(health.length >= 20, `${health.length} probes`)
-  t.ok(p99(health) < 50, `/health p99 ${p99(health).toFixed(1)} ms under 50 ms (max ${Math.max(...health).toFixed(1)})`)
-  t.ok(p99(readiness) < 50, `/ready p99 ${p99(readiness).toFixed(1)} ms under 50 ms`)
-  t.ok(p99(cached) < 50, `cached map p99 ${p99(cached).toFixed(1)} ms under 50 ms`)
+  await Promise.all([clients, probe()])
+  return result
+}
+let floods = 0
+
+function fast(t: Test, { probes }: Flood): void {
+  t.ok(probes.health.length >= 20, `${probes.health.length} probes`)
+  t.ok(p99(probes.health) < 50, `/health p99 ${p99(probes.health).toFixed(1)} ms under 50 ms (max ${Math.max(...probes.health).toFixed(1)})`)
+  t.ok(p99(probes.ready) < 50, `/ready p99 ${p99(probes.ready).toFixed(1)} ms under 50 ms`)
+  t.ok(p99(probes.cached) < 50, `cached map p99 ${p99(probes.cached).toFixed(1)} ms under 50 ms`)
+}
+
+t.test('a flood admitted in full saturates the pool, and /health, /ready and a cached map stay fast', async (t) => {
+  // Every request may queue (a share of 100): the pool is saturated, which is what the probes are measured under.
+  const result = await flood(t, { ANALYSIS_PER_CLIENT: '100', MAX_CONCURRENT_ANALYSES: '100' })
+  t.ok(result.saturated, 'both workers were busy while probed')
+  t.same(result.unexpected, [], `answered: ${JSON.stringify([...result.statuses])}`)
+  t.ok((result.statuses.get(200) ?? 0) >= 4, `${result.statuses.get(200) ?? 0} analyses answered`)
+  fast(t, result)
+})
+
+t.test('a flooding client is held to its share, and /health, /ready and a cached map stay fast', async (t) => {
+  // The default share: half the cores (one here). The rest of the flood is refused at once.
+  const result = await flood(t, {})
+  t.same(result.unexpected, [], `answered: ${JSON.stringify([...result.statuses])}`)
+  t.ok((result.statuses.get(200) ?? 0) >= 1, 'its share was served')
+  t.ok((result.statuses.get(429) ?? 0) > 100, `${result.statuses.get(429) ?? 0} requests past its share refused`)
+  fast(t, result)
 })

@@ -48,5 +48,5 @@ t.test('a large import is validated off the thread that answers /health', async 
   const worst = Math.max(...probes)
   t.ok(probes.length >= 5, `${probes.length} probes over the ${result.ms.toFixed(0)} ms of the import`)
   // Reading the body (JSON.parse of ~25 MB) stays on the request's thread; the walk of a million vertices does not.
-  t.ok(worst < result.ms / 3, `the slowest /health took ${worst.toFixed(0)} ms of the import's ${result.ms.toFixed(0)} ms`)
+  t.ok(worst < result.ms / 3 && worst < 1000, `the slowest /health took ${worst.toFixed(0)} ms of the import's ${result.ms.toFixed(0)} ms`)
 })

@@ -23,6 +23,8 @@ import type { AnalysisCall, AnalysisTask, Renderer } from './analysis.tasks.js'
 
 /** How long past its budget a worker may run before it is terminated: its own check usually answers first. */
 const TERMINATE_GRACE_MS = 500
+/** How long an analysis that ran out its budget is refused at once: the load it met may have passed since. */
+const OVERRUN_MEMORY_MS = 60_000
 
 const analysisProblems = { ...notModifiedResponses(), ...problemResponses(400, 404, 406, 422, 429, 503) }
 
@@ -54,22 +56,29 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
     call: AnalysisCall,
     format: { type: string; render: Renderer } = { type: JSON_CONTENT_TYPE, render: 'json' },
   ): Promise<FastifyReply> {
-    // A client whose share is running waits for it, before costing even a revision lookup.
-    app.work.refuseIfFull(request.ip)
     const view = await app.readModel.open(where.datasetId, where.knownAt)
     if (notModified(request, reply, view)) return reply
     const parts = [format.type, format.render, call]
     const hit = app.readModel.has(view, 'analysis', parts)
-    if (!hit && app.readModel.recalled(view, 'analysis-overrun', parts)) {
+    const overranAt = hit ? undefined : app.readModel.recalled<number>(view, 'analysis-overrun', parts)
+    if (overranAt !== undefined && Date.now() - overranAt < OVERRUN_MEMORY_MS) {
       const message =
         `This analysis already ran out its ${config.ANALYSIS_TIMEOUT_MS} ms budget at revision ${view.revision}; ` +
-        'it is not run again until the dataset changes: narrow the request'
-      throw withHeaders(Object.assign(new Errors.ANALYSIS_TIMEOUT(config.ANALYSIS_TIMEOUT_MS), { message }), { 'retry-after': '60' })
+        `it is not run again for ${OVERRUN_MEMORY_MS / 1000} s, or until the dataset changes: narrow the request`
+      const retryAfter = Math.max(1, Math.ceil((OVERRUN_MEMORY_MS - (Date.now() - overranAt)) / 1000))
+      throw withHeaders(Object.assign(new Errors.ANALYSIS_TIMEOUT(config.ANALYSIS_TIMEOUT_MS), { message }), { 'retry-after': String(retryAfter) })
     }
     // A miss takes its place in the pool before any other work: a client past its share costs nothing more.
     const reserved = hit ? undefined : app.work.reserve(request.ip)
+    // One bound for the whole request, however often a write makes it start again: a wait and a run.
+    const endsAt = Date.now() + 2 * config.ANALYSIS_TIMEOUT_MS
     const { view: answered, body } = await app.readModel
       .bodyUnlocked(view, 'analysis', parts, async (current) => {
+        const waitMs = Math.min(config.ANALYSIS_TIMEOUT_MS, endsAt - Date.now() - config.ANALYSIS_TIMEOUT_MS)
+        if (waitMs <= 0) {
+          const message = `Dataset '${current.datasetId}' changed while this answer was made, and too little of its time is left to make it again; retry shortly`
+          throw withHeaders(Object.assign(new Errors.DATASET_CHANGING(current.datasetId, 1), { message }), { 'retry-after': '1' })
+        }
         await refuseIfTooCostly(current, call, config.MAX_SERIES_STEPS, config.ANALYSIS_MAX_COST)
         const task: AnalysisTask = {
           call,
@@ -83,14 +92,14 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
           return await app.work.run<RenderedBody>('analysis', task, {
             client: request.ip,
             budgetMs: config.ANALYSIS_TIMEOUT_MS + TERMINATE_GRACE_MS,
-            waitMs: config.ANALYSIS_TIMEOUT_MS,
+            waitMs,
             executor: current.db,
             reserved,
           })
         } catch (error) {
           const overrun = (error as { overrun?: string }).overrun
           const ranOut = overrun === 'budget' || (overrun === undefined && (error as { code?: string }).code === 'ANALYSIS_TIMEOUT')
-          if (ranOut) app.readModel.remember(current, 'analysis-overrun', parts, true)
+          if (ranOut) app.readModel.remember(current, 'analysis-overrun', parts, Date.now())
           throw error
         }
       })

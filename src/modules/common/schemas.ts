@@ -356,7 +356,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   500: 'Internal Server Error',
   503:
     'Service Unavailable: not ready, too many connections (TOO_MANY_CONNECTIONS), or the analysis ran past its budget or waited ' +
-    'past it for a worker (ANALYSIS_TIMEOUT, with Retry-After)',
+    'past it for a worker (ANALYSIS_TIMEOUT, with Retry-After), or the dataset kept changing while the answer was made (DATASET_CHANGING)',
 }
 
 export type ProblemResponse = ContentResponse<{ 'application/problem+json': typeof ProblemSchema }>
