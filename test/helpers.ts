@@ -120,3 +120,19 @@ export async function ownDatabaseUrl(t: Test, prefix: string): Promise<string> {
   own.pathname = `/${name}`
   return own.toString()
 }
+
+/** A government highway along lat 0.5 from lon 0.1 to 1.9: across both halves of [0, 2] × [0, 1]. */
+export function governmentRoad() {
+  return {
+    type: 'Feature',
+    id: 'road',
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [0.1, 0.5],
+        [1.9, 0.5],
+      ],
+    },
+    properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
+  }
+}

@@ -75,9 +75,9 @@ export class ReadModel {
     parts: readonly unknown[],
     produce: (view: DatasetView) => Promise<T>,
   ): Promise<{ view: DatasetView; value: T }> {
+    const cached = this.#kept<T>(view, kind, parts)
+    if (cached) return cached
     const answerKind = ReadModel.#answerKind(kind)
-    const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
-    if (cached !== undefined) return { view, value: cached }
     return this.#db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -105,9 +105,9 @@ export class ReadModel {
     parts: readonly unknown[],
     produce: (view: DatasetView) => Promise<T>,
   ): Promise<{ view: DatasetView; value: T }> {
+    const cached = this.#kept<T>(view, kind, parts)
+    if (cached) return cached
     const answerKind = ReadModel.#answerKind(kind)
-    const cached = this.cache.get(view.key(answerKind, parts)) as T | undefined
-    if (cached !== undefined) return { view, value: cached }
     let revision = view.revision
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
@@ -146,6 +146,12 @@ export class ReadModel {
   /** Whether the answer is already kept for this view: work that must be bounded is bounded only on a miss. */
   has(view: DatasetView, kind: string, parts: readonly unknown[]): boolean {
     return this.cache.has(view.key(ReadModel.#answerKind(kind), parts))
+  }
+
+  /** The answer kept for this view, if one is. */
+  #kept<T>(view: DatasetView, kind: string, parts: readonly unknown[]): { view: DatasetView; value: T } | undefined {
+    const value = this.cache.get(view.key(ReadModel.#answerKind(kind), parts)) as T | undefined
+    return value === undefined ? undefined : { view, value }
   }
 
   /** Answers have keys of their own, apart from what services derive under `view.cached`. */

@@ -3,7 +3,7 @@ import { buildApp } from '../../src/app.js'
 import { openDatabase } from '../../src/db/database.js'
 import { ReadModel } from '../../src/read/read-model.js'
 import { bumpRevision } from '../../src/store/datasets.repository.js'
-import { AUTH, area, buildTestApp, collection, importSnapshot, openTestDatabase, square, testConfig } from '../helpers.js'
+import { area, AUTH, buildTestApp, collection, governmentRoad, importSnapshot, openTestDatabase, square, testConfig } from '../helpers.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>
 
@@ -23,18 +23,7 @@ async function twoSides(app: App) {
   await put(app, '/v1/datasets/test', { name: 'test' })
   await put(app, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'opposition' })
   await put(app, '/v1/datasets/test/actors/saa', { name: 'SAA', side: 'government' })
-  const road = {
-    type: 'Feature',
-    id: 'road',
-    geometry: {
-      type: 'LineString',
-      coordinates: [
-        [0.1, 0.5],
-        [1.9, 0.5],
-      ],
-    },
-    properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
-  }
+  const road = governmentRoad()
   const features = await app.inject({ method: 'POST', url: '/v1/datasets/test/features', headers: AUTH, payload: collection([road]) })
   if (features.statusCode !== 201) throw new Error(features.body)
   const snapshot = await importSnapshot(

@@ -1,7 +1,7 @@
 // Serial (tap's serial directory): a time-bounded run must not share the machine, or it tries less.
 import fc from 'fast-check'
 import t from 'tap'
-import { AUTH, area, buildTestApp, collection, importSnapshot, seed, square } from '../helpers.js'
+import { area, AUTH, buildTestApp, collection, governmentRoad, importSnapshot, seed, square } from '../helpers.js'
 
 // Property-based fuzzing of the import and query paths: whatever a client sends, the answer is never
 // a 5xx. Seeded, so a failure is repeated exactly (FUZZ_SEED=<seed> npx tap test/reliability/fuzz.test.ts),
@@ -369,18 +369,7 @@ t.test('fuzzing: no input is answered 5xx', async (t) => {
   )
   const reference = collection([
     { type: 'Feature', id: 'town-a', geometry: { type: 'Point', coordinates: [0.5, 0.5] }, properties: { kind: 'town', name: 'Town A' } },
-    {
-      type: 'Feature',
-      id: 'road',
-      geometry: {
-        type: 'LineString',
-        coordinates: [
-          [0.1, 0.5],
-          [1.9, 0.5],
-        ],
-      },
-      properties: { kind: 'highway', name: 'Road', owner_side: 'government' },
-    },
+    governmentRoad(),
   ])
   t.equal((await app.inject({ method: 'POST', url: '/v1/datasets/fuzz/features', headers: AUTH, payload: reference })).statusCode, 201)
   t.comment(`fuzz seed ${SEED}, ${TIME_LIMIT_MS} ms per property (FUZZ_SEED and FUZZ_TIME_MS override)`)

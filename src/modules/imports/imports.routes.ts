@@ -24,7 +24,6 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const context = (request: FastifyRequest): ImportContext => ({
     db: app.db,
-    cache: app.readModel.cache,
     writer: request.writer,
     // Geometry validation runs on the worker pool: the thread that answers /health never walks the vertices.
     validate: (task) => app.work.run<ValidatedCollection>('validate', task, { client: WRITER }),
