@@ -197,7 +197,7 @@ async function ceiling(args: { datasetId: string }): Promise<CeilingReport> {
       .execute()
   ).map((row) => ({ ...row, geometry: JSON.stringify(row.geometry) }))
   const areas = (await db.selectFrom('control_areas').selectAll().where('dataset_id', '=', args.datasetId).orderBy('id').execute()).map(
-    ({ id: _id, valid: _valid, ...row }) => ({ ...row, properties: JSON.stringify(row.properties) }),
+    ({ id: _id, valid: _valid, ...row }) => ({ ...row, properties: JSON.stringify(row.properties), sources: JSON.stringify(row.sources) }),
   )
   const dataset = await db.selectFrom('datasets').selectAll().where('id', '=', args.datasetId).executeTakeFirstOrThrow()
   const actors = await db.selectFrom('actors').selectAll().where('dataset_id', '=', args.datasetId).execute()

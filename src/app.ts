@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import compress from '@fastify/compress'
+import cors from '@fastify/cors'
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
@@ -11,12 +12,14 @@ import featuresRoutes from './modules/features/features.routes.js'
 import importsRoutes from './modules/imports/imports.routes.js'
 import analysisRoutes from './modules/analysis/analysis.routes.js'
 import serviceRoutes from './modules/service/service.routes.js'
+import sourcesRoutes from './modules/sources/sources.routes.js'
 import { Errors, withHeaders } from './errors.js'
 import authPlugin, { redactUrl } from './plugins/auth.js'
 import bodyPlugin from './plugins/body.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
+import parametersPlugin from './plugins/parameters.js'
 import viewsPlugin from './plugins/views.js'
 import workPlugin from './plugins/work.js'
 
@@ -79,7 +82,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   boundConnections(app, config.MAX_CONNECTIONS)
 
   await app.register(errorsPlugin)
+  // CORS first: a refusal by any later check carries its grant, so that a page can read the problem.
+  await app.register(cors, corsOptions(config.CORS_ORIGINS))
   await app.register(bodyPlugin)
+  await app.register(parametersPlugin)
   await app.register(databasePlugin, { database: options.database, closeWithApp: options.closeDatabase ?? false })
   await app.register(authPlugin, { writers: config.writers, failureLimit: config.AUTH_FAILURE_LIMIT, failureWindowMs: config.AUTH_FAILURE_WINDOW_MS })
   await app.register(viewsPlugin, { database: options.database, maxEntries: config.CACHE_ENTRIES, maxBytes: config.CACHE_MAX_MB * 1024 * 1024 })
@@ -90,11 +96,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(serviceRoutes)
   await app.register(datasetsRoutes, { prefix: '/v1' })
   await app.register(actorsRoutes, { prefix: '/v1' })
+  await app.register(sourcesRoutes, { prefix: '/v1' })
   await app.register(importsRoutes, { prefix: '/v1' })
   await app.register(controlRoutes, { prefix: '/v1' })
   await app.register(featuresRoutes, { prefix: '/v1' })
   await app.register(analysisRoutes, { prefix: '/v1' })
   return app
+}
+
+/**
+ * Reads from any origin (or the configured ones): a page or a notebook elsewhere can call the API. Writes are allowed
+ * through CORS too, and still need the bearer token, which a browser never sends on its own (no cookies are used).
+ */
+function corsOptions(origins: string) {
+  const list = origins
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+  return {
+    origin: list.includes('*') ? '*' : list.length > 0 ? list : false,
+    methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Accept'],
+    exposedHeaders: ['ETag', 'Retry-After', 'X-Cache', 'X-Dataset-Revision', 'Link', 'WWW-Authenticate'],
+    maxAge: 600,
+    strictPreflight: false,
+  }
 }
 
 const kExcess = Symbol('frontline.excess')

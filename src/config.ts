@@ -27,6 +27,20 @@ const EnvSchema = z.object({
     .default(20_000)
     .describe('longest an analysis may run on its worker thread (the thread is then terminated) and longest it may wait for one; 503 ANALYSIS_TIMEOUT beyond'),
   MAX_SERIES_STEPS: z.coerce.number().int().positive().default(400).describe('most dates one time-series analysis may evaluate'),
+  MAX_AREA_STEPS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(40_000)
+    .describe(
+      'most steps one area series may have: a step reads the timeline and costs nothing where the map did not change (40,000 daily steps: over a century)',
+    ),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .describe(
+      "origins whose pages may call the API from a browser: '*' (any), a comma-separated list (https://a.example,https://b.example), or empty for none; writes still need the token",
+    ),
   MAX_CONCURRENT_ANALYSES: z.coerce.number().int().positive().default(8).describe('analyses running or waiting for a worker at once; more are answered 429'),
   ANALYSIS_WORKERS: z.coerce
     .number()

@@ -14,6 +14,7 @@ export interface ProblemDetail {
  */
 export const Errors = {
   INVALID_REQUEST: createError('INVALID_REQUEST', 'Invalid request: %s', 400),
+  UNKNOWN_PARAMETER: createError('UNKNOWN_PARAMETER', '%s', 400),
   MALFORMED_JSON: createError('MALFORMED_JSON', 'The body is not valid JSON: %s', 400),
   INVALID_DATE: createError('INVALID_DATE', '%s', 400),
   INVALID_BBOX: createError('INVALID_BBOX', '%s', 400),
@@ -33,6 +34,7 @@ export const Errors = {
   ACTOR_NOT_FOUND: createError('ACTOR_NOT_FOUND', "Actor '%s' does not exist in dataset '%s'", 404),
   SIDE_NOT_FOUND: createError('SIDE_NOT_FOUND', "No actor belongs to side '%s' in dataset '%s'", 404),
   FEATURE_NOT_FOUND: createError('FEATURE_NOT_FOUND', "Feature '%s' does not exist in dataset '%s'", 404),
+  SOURCE_NOT_FOUND: createError('SOURCE_NOT_FOUND', "Source '%s' does not exist in dataset '%s'", 404),
   IMPORT_NOT_FOUND: createError('IMPORT_NOT_FOUND', "Import '%s' does not exist", 404),
   ROUTE_NOT_FOUND: createError('ROUTE_NOT_FOUND', 'No route %s %s', 404),
   METHOD_NOT_ALLOWED: createError('METHOD_NOT_ALLOWED', '%s is not allowed on %s; allowed: %s', 405),

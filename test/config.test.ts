@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
-import { parseDurationMs, parseInstant } from '../src/modules/common/time.js'
+import { addSteps, parseInstant, parseStep, stepCount, stepInstants } from '../src/modules/common/time.js'
 
 t.test('loadConfig', async (t) => {
   t.test('has defaults for everything', async (t) => {
@@ -35,12 +35,40 @@ t.test('parseInstant', async (t) => {
   })
 })
 
-t.test('parseDurationMs', async (t) => {
-  t.equal(parseDurationMs('P1D'), 86_400_000)
-  t.equal(parseDurationMs('PT6H'), 21_600_000)
-  t.equal(parseDurationMs('P1W'), 7 * 86_400_000)
-  t.equal(parseDurationMs('P1DT12H'), 129_600_000)
-  t.equal(parseDurationMs('P'), undefined)
-  t.equal(parseDurationMs('P0D'), undefined)
-  t.equal(parseDurationMs('1 day'), undefined)
+t.test('parseStep', async (t) => {
+  t.match(parseStep('P1D'), { months: 0, ms: 86_400_000 })
+  t.match(parseStep('PT6H'), { months: 0, ms: 21_600_000 })
+  t.match(parseStep('P1W'), { months: 0, ms: 7 * 86_400_000 })
+  t.match(parseStep('P1DT12H'), { months: 0, ms: 129_600_000 })
+  t.match(parseStep('p1m'), { text: 'P1M', months: 1, ms: 0 })
+  t.match(parseStep('P1Y'), { months: 12, ms: 0 })
+  t.match(parseStep('P1Y2M3D'), { months: 14, ms: 3 * 86_400_000 })
+  t.match(parseStep('PT30S'), { months: 0, ms: 30_000 })
+  for (const refused of ['P', 'PT', 'P0D', 'P0Y0M', '1 day', 'P1DT', 'P-1D', 'P1.5D', 'P400Y']) t.equal(parseStep(refused), undefined, `${refused} is refused`)
+})
+
+t.test('calendar steps', async (t) => {
+  const day = (text: string) => new Date(`${text}T00:00:00Z`)
+  t.test('months are added from the start, the day clamped to each month (2024 is a leap year)', async (t) => {
+    const monthly = stepInstants(day('2024-01-31'), day('2024-05-31'), parseStep('P1M')!, 100, () => new Error('too many'))
+    t.same(
+      monthly.map((at) => at.toISOString().slice(0, 10)),
+      ['2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31'],
+    )
+  })
+  t.test('a year from 29 February is 28 February; four years is 29 February again', async (t) => {
+    t.equal(addSteps(day('2024-02-29'), parseStep('P1Y')!, 1).toISOString(), '2025-02-28T00:00:00.000Z')
+    t.equal(addSteps(day('2024-02-29'), parseStep('P1Y')!, 4).toISOString(), '2028-02-29T00:00:00.000Z')
+  })
+  t.test('the time of day is kept across months', async (t) => {
+    t.equal(addSteps(new Date('2024-11-26T23:59:59.999Z'), parseStep('P1M')!, 1).toISOString(), '2024-12-26T23:59:59.999Z')
+  })
+  t.test('counts: two years of days, 24 months, and refused past the bound before any is made', async (t) => {
+    // 2023-01-01 to 2024-12-31: 365 + 366 days.
+    t.equal(stepCount(day('2023-01-01'), day('2024-12-31'), parseStep('P1D')!), 731)
+    t.equal(stepCount(day('2023-01-01'), day('2024-12-31'), parseStep('P1M')!), 24)
+    t.equal(stepCount(day('2023-01-31'), day('2023-03-30'), parseStep('P1M')!), 2, 'Jan 31, Feb 28; Mar 31 is past the end')
+    // 1900-01-01 to 2199-12-31: 300 × 365 + 73 leap days (1900 and 2100 are not) − 1 = 109,572 days; × 1440 minutes, + 1.
+    t.throws(() => stepInstants(day('1900-01-01'), day('2199-12-31'), parseStep('PT1M')!, 1000, (count) => new Error(`${count}`)), { message: '157783681' })
+  })
 })

@@ -111,12 +111,12 @@ const ActorsFileSchema = z.array(BundleActorSchema)
 
 /**
  * Loads a dataset folder through the server's API in the order loadBundle uses: dataset, its
- * actors, reference features, then the snapshots by date. Prints the lines loadBundle prints.
+ * actors and sources, reference features, then the snapshots by date. Prints the lines loadBundle prints.
  */
 export async function sendBundle(server: ServerClient, dir: string, log: (line: string) => void): Promise<void> {
   const read = (file: string) => readFileSync(join(dir, file))
   const manifest = ManifestSchema.parse(JSON.parse(read('manifest.json').toString('utf8')))
-  const { id, name, description, licence, sourceUrl, actors, features, snapshots, ...rest } = manifest
+  const { id, name, description, licence, sourceUrl, actors, features, sources, snapshots, ...rest } = manifest
   const dataset = `/v1/datasets/${encodeURIComponent(id)}`
   const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' })
   await server.send('PUT', dataset, json({ name, description, licence, sourceUrl, properties: { ...rest, snapshots } }))
@@ -124,6 +124,10 @@ export async function sendBundle(server: ServerClient, dir: string, log: (line: 
     const list = ActorsFileSchema.parse(JSON.parse(read(actors).toString('utf8')))
     for (const { id: actorId, ...actor } of list) await server.send('PUT', `${dataset}/actors/${encodeURIComponent(actorId)}`, json(actor))
     log(`${id}: ${list.length} actors`)
+  }
+  if (sources.length > 0) {
+    for (const { id: sourceId, ...source } of sources) await server.send('PUT', `${dataset}/sources/${encodeURIComponent(sourceId)}`, json(source))
+    log(`${id}: ${sources.length} sources`)
   }
   if (features) {
     const result = ImportAnswerSchema.parse(await sendImport(server, id, 'features', read(features), {}))

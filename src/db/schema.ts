@@ -64,6 +64,8 @@ export interface ControlAreasTable {
   geometry_hash: string
   bbox: ColumnType<string, string, string>
   source: string | null
+  /** the ids (or free citations) the area cites, in order; written as JSON text, [] when left out */
+  sources: ColumnType<string[], string | undefined, string>
   properties: Json<Record<string, unknown>>
   import_id: number
 }
@@ -94,6 +96,20 @@ export interface FeaturesTable {
   import_id: number
 }
 
+export interface SourcesTable {
+  dataset_id: string
+  id: string
+  title: string
+  publisher: string | null
+  url: string | null
+  /** a calendar date: read it as text (date::text), the drivers would make a local-time Date of it */
+  date: ColumnType<string | null, string | null, string | null>
+  used_for: string | null
+  properties: Json<Record<string, unknown>>
+  created_at: CreatedAt
+  updated_at: CreatedAt
+}
+
 export interface SchemaMigrationsTable {
   name: string
   applied_at: CreatedAt
@@ -106,6 +122,7 @@ export interface Tables {
   control_areas: ControlAreasTable
   geometries: GeometriesTable
   features: FeaturesTable
+  sources: SourcesTable
   schema_migrations: SchemaMigrationsTable
 }
 

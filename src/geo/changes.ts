@@ -86,6 +86,30 @@ export function territoryAreaKm2(t: PreparedTerritory): number {
   return t.memo.areaKm2
 }
 
+/**
+ * Area of the ground `g` shares with a prepared territory, km² (the territory's overlapping polygons
+ * counted once). Only the territory's polygons whose bbox meets a part of `g` take part: their union
+ * (cells of one map dissolve cheaply) is intersected with those parts in one sweep, so neither many
+ * small pieces along one large polygon nor one large piece across many cells is clipped over and over.
+ */
+export function sharedAreaKm2(g: Areal | null, t: PreparedTerritory): number {
+  if (!g || !t.index) return 0
+  const near = new Set<number>()
+  const parts: Position[][][] = []
+  for (const part of polygonParts([g])) {
+    const [minX, minY, maxX, maxY] = bboxOf({ type: 'Polygon', coordinates: part })
+    const found = t.index.search(minX, minY, maxX, maxY)
+    if (found.length === 0) continue
+    parts.push(part)
+    for (const j of found) near.add(j)
+  }
+  if (parts.length === 0) return 0
+  const held = unionPolygons([...near].map((j): Polygon => ({ type: 'Polygon', coordinates: t.polygons[j] })))
+  if (!held) return 0
+  const subject: Areal = parts.length === 1 ? { type: 'Polygon', coordinates: parts[0] } : { type: 'MultiPolygon', coordinates: parts }
+  return areaKm2(intersectPolygons(held, subject))
+}
+
 function isPrepared(x: readonly (Areal | null)[] | PreparedTerritory): x is PreparedTerritory {
   return !Array.isArray(x)
 }

@@ -1,14 +1,18 @@
 import Flatbush from 'flatbush'
 import type { LineString, MultiLineString, Position } from 'geojson'
 import { areaIndicesAt, areaRef } from './area-index.js'
-import type { AreaRef, PreparedAreas } from './area-index.js'
+import type { AreaInput, AreaRef, PreparedAreas } from './area-index.js'
 import { haversineXYKm, unwrapLon } from './geodesic.js'
 import { fromFrameLon, toFrameLon } from './primitives.js'
 import { frameShifts, joinPairs, ON_SEGMENT_EPS_DEG } from './segment-index.js'
 
 /** A stretch of a route with one set of holders. */
 export interface RouteSegment {
-  /** areas the stretch lies in; two or more on a shared boundary or overlap, none on unmapped ground */
+  /**
+   * who holds the stretch: one area per holder (actor, side and status; the first of its areas the
+   * route meets), two or more on a boundary shared by different holders or where they overlap,
+   * none on unmapped ground
+   */
   holders: AreaRef[]
   /** km from the start of the route (parts of a MultiLineString count on in order) */
   fromKm: number
@@ -29,7 +33,9 @@ const MIN_PIECE_KM = 1e-6
 
 /**
  * Cuts a route ([lon, lat] degrees) at every point where it meets an area boundary and labels each
- * stretch with the areas it lies in; consecutive stretches with the same holders are merged.
+ * stretch with the holders of the areas it lies in; consecutive stretches with the same holders
+ * are merged, so a road crossing from one polygon of an actor into another of the same actor (or
+ * running along the edge they share) is one stretch.
  * Boundary crossings come from a join of the route's segments with the areas' segment index and an
  * exact intersection per candidate pair; a stretch along a boundary is bounded by the ends of the
  * collinear overlap, so it is labelled with the areas on both sides.
@@ -135,8 +141,8 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
         g1 = keep[k + 1]
       const coordsOut = pieceCoords(xs, ys, g0, g1)
       const [mx, my] = samplePoint(coordsOut)
-      const held = heldAt(mx, my)
-      const key = held.join(',')
+      const holders = distinctHolders(heldAt(mx, my).map((i) => areas.areas[i]))
+      const key = holders.map(holderIdentity).sort().join(',')
       const fromKm = kmAt(g0),
         toKm = kmAt(g1)
       if (open && key === openKey) {
@@ -147,7 +153,7 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
         continue
       }
       open = {
-        holders: held.map((i) => areaRef(areas.areas[i])),
+        holders,
         fromKm,
         toKm,
         lengthKm: toKm - fromKm,
@@ -160,6 +166,24 @@ export function segmentRoute(route: LineString | MultiLineString, areas: Prepare
   }
   for (const s of segments) s.geometry.coordinates = s.geometry.coordinates.map((q) => [fromFrameLon(q[0]), q[1]])
   return { segments, lengthKm: totalKm }
+}
+
+/** Who holds an area, as a stretch is labelled: two areas of one actor with one status are one holder. */
+function holderIdentity(a: AreaRef): string {
+  return `${a.holder}|${a.side}|${a.status}`
+}
+
+/** One area per holder (the first met), in input order. */
+function distinctHolders(held: readonly AreaInput[]): AreaRef[] {
+  const seen = new Set<string>()
+  const out: AreaRef[] = []
+  for (const area of held) {
+    const identity = holderIdentity(area)
+    if (seen.has(identity)) continue
+    seen.add(identity)
+    out.push(areaRef(area))
+  }
+  return out
 }
 
 /** Positions of the route between two cut parameters (frame longitudes). */

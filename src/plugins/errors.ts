@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import Router, { type HTTPMethod } from 'find-my-way'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { Errors, type ProblemDetail } from '../errors.js'
+import { parameterExample } from './parameters.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
@@ -50,17 +51,20 @@ function problem(status: number, code: string, detail: string, errors?: ProblemD
 const VALIDATION_CONTEXT: Record<string, string> = { querystring: 'query', body: 'body', params: 'path', headers: 'headers' }
 
 /** Maps whatever was thrown to a problem: declared errors as they are, Fastify's own to our codes, the rest to a bare 500. */
-export function toProblem(error: FastifyError & { details?: ProblemDetail[] }): Problem {
+export function toProblem(error: FastifyError & { details?: ProblemDetail[] }, request?: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = VALIDATION_CONTEXT[error.validationContext ?? ''] ?? error.validationContext ?? 'request'
     const details = error.validation.map((issue) => {
+      // A refused parameter shows a valid value of it: "required; e.g. dataset=aleppo-2024".
+      const name = issue.instancePath.split('/')[1]
+      const example = request && name && (context === 'query' || context === 'path') ? parameterExample(request, context, name) : undefined
       const zodIssue = issue.params?.issue as { code?: string; params?: { code?: string } } | undefined
       // A schema may name its own code (a date out of range is INVALID_DATE); otherwise zod's issue code.
       const declared = zodIssue?.params?.code ?? (issue.params as { params?: { code?: string } } | undefined)?.params?.code
       return {
         path: `/${context}${issue.instancePath}`,
         code: String(declared ?? zodIssue?.code ?? issue.keyword).toUpperCase(),
-        reason: issue.message ?? 'invalid',
+        reason: `${issue.message ?? 'invalid'}${example ? `; e.g. ${example}` : ''}`,
       }
     })
     const summary = details.map((detail) => `${detail.path}: ${detail.reason}`).join('; ')
@@ -110,7 +114,7 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, body: Problem
 }
 
 function handleError(error: FastifyError & { details?: ProblemDetail[]; headers?: Record<string, string> }, request: FastifyRequest, reply: FastifyReply) {
-  const body = toProblem(error)
+  const body = toProblem(error, request)
   if (body.status >= 500) request.log.error({ err: error }, 'request failed')
   else request.log.info({ code: body.code, status: body.status }, 'request refused')
   if (error.headers) reply.headers(error.headers)

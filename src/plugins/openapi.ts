@@ -59,6 +59,7 @@ async function openapiPlugin(app: FastifyInstance): Promise<void> {
         { name: 'control', description: 'who holds what at a date' },
         { name: 'features', description: 'reference features: cities, outskirts, highways, bases' },
         { name: 'analysis', description: 'fronts, distances, route severance, territorial change' },
+        { name: 'sources', description: "the reports and maps a dataset's areas cite, as records" },
         { name: 'service', description: 'health and readiness' },
       ],
       components: {

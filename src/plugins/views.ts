@@ -13,9 +13,11 @@ declare module 'fastify' {
   }
 }
 
-/** The strong ETag of a request's answer at a view: the dataset, its revision, and the request. */
+/** The strong ETag of a request's answer at a view: the dataset, its revision, and the request (its host too: links are absolute). */
 function etagOf(request: FastifyRequest, view: DatasetView): string {
   const hash = createHash('sha256')
+    .update(`${request.protocol}://${request.host}`)
+    .update('\n')
     .update(request.url)
     .update('\n')
     .update(request.headers.accept ?? '')
@@ -24,8 +26,24 @@ function etagOf(request: FastifyRequest, view: DatasetView): string {
   return `"${view.datasetId}.r${view.revision}.${hash}"`
 }
 
+/**
+ * Adds names to the reply's Vary header, keeping those already there (CORS sets Origin when it
+ * grants one of a list of origins): a shared cache must tell JSON from CSV, br from gzip, and one
+ * origin's grant from another's.
+ */
+function addVary(reply: FastifyReply, ...names: string[]): void {
+  const current = String(reply.getHeader('vary') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+  const missing = names.filter((name) => !current.some((kept) => kept.toLowerCase() === name.toLowerCase()))
+  if (missing.length > 0) reply.header('Vary', [...current, ...missing].join(', '))
+}
+
 function setValidators(request: FastifyRequest, reply: FastifyReply, view: DatasetView): string {
   const etag = etagOf(request, view)
+  // The same URL answers JSON or CSV by Accept, compressed or not by Accept-Encoding.
+  addVary(reply, 'Accept', 'Accept-Encoding')
   reply.header('ETag', etag)
   reply.header('Cache-Control', 'public, max-age=0, must-revalidate')
   reply.header('X-Dataset-Revision', String(view.revision))
@@ -52,7 +70,7 @@ export function notModified(request: FastifyRequest, reply: FastifyReply, view: 
  */
 export function sendBody(request: FastifyRequest, reply: FastifyReply, view: DatasetView, body: CachedBody, contentType: string): FastifyReply {
   setValidators(request, reply, view)
-  reply.type(contentType).header('Vary', 'Accept-Encoding')
+  reply.type(contentType)
   const accepted = request.headers['accept-encoding'] ?? ''
   const encoding = body.raw.length < COMPRESS_FROM_BYTES ? undefined : /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : undefined
   if (!encoding) return reply.send(body.raw)

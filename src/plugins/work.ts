@@ -20,9 +20,20 @@ async function workPlugin(app: FastifyInstance, options: { workers: number }): P
     cacheBytes: Math.floor((config.CACHE_MAX_MB * 1024 * 1024) / options.workers),
   })
   app.decorate('work', pool)
-  // A listening server starts its threads at once; an app only injected into starts them when asked.
-  app.addHook('onListen', async () => void pool.warm().catch((error: unknown) => app.log.error({ err: error }, 'the worker pool did not start')))
-  app.addHook('onClose', async () => pool.close())
+  // A listening server starts its threads at once; an app only injected into starts them when asked. A server closed
+  // while they start (a SIGTERM right after start) terminates them: that is no failure to report.
+  let closing = false
+  app.addHook(
+    'onListen',
+    async () =>
+      void pool.warm().catch((error: unknown) => {
+        if (!closing) app.log.error({ err: error }, 'the worker pool did not start')
+      }),
+  )
+  app.addHook('onClose', async () => {
+    closing = true
+    await pool.close()
+  })
 }
 
 export default fp(workPlugin, { name: 'work' })

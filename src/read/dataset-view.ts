@@ -1,7 +1,17 @@
 import type { Executor } from '../db/database.js'
-import { listChangeInstants, listGeometries } from '../store/control.repository.js'
-import type { AreaShape } from '../store/records.js'
+import { findExtent, listChangeInstants, listGeometries } from '../store/control.repository.js'
+import type { AreaShape, Bbox } from '../store/records.js'
 import type { LruCache } from './cache.js'
+
+/** The span and place a dataset's areas cover (see DatasetView.coverage). */
+export interface Coverage {
+  /** the first instant any area holds from */
+  from: Date | null
+  /** the last instant the map changed (an area began or ended); after it the last map holds on */
+  to: Date | null
+  /** [minLon, minLat, maxLon, maxLat] around every area of any time */
+  bbox: Bbox | null
+}
 
 /**
  * One dataset at one revision and knowledge time, as a request sees it. Everything derived from
@@ -37,6 +47,19 @@ export class DatasetView {
   /** The instants at which the map changed (every start and end of an area), ascending. */
   changeInstants(): Promise<Date[]> {
     return this.cached('change-instants', [], () => listChangeInstants(this.db, this.datasetId, this.knownAt))
+  }
+
+  /**
+   * What the dataset covers as this view knows it: its first and last change (null when it has no
+   * area) and the box around every area of any time. Every answer carries it, so that an empty one
+   * can be told from a date or a place outside the data.
+   */
+  async coverage(): Promise<Coverage> {
+    return this.cached('coverage', [], async () => {
+      const instants = await this.changeInstants()
+      const bbox = await findExtent(this.db, this.datasetId, this.knownAt)
+      return { from: instants[0] ?? null, to: instants.at(-1) ?? null, bbox: bbox ?? null }
+    })
   }
 
   /**

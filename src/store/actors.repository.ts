@@ -26,6 +26,18 @@ export async function listActors(db: Executor, datasetId: string): Promise<Actor
   return rows.map(toActorRecord)
 }
 
+/** One page of a dataset's standing actors in id order, and how many there are in all. */
+export async function listActorsPage(
+  db: Executor,
+  datasetId: string,
+  page: { limit: number; offset: number },
+): Promise<{ actors: ActorRecord[]; matched: number }> {
+  const standing = db.selectFrom('actors').where('dataset_id', '=', datasetId).where('retired_at', 'is', null)
+  const counted = await standing.select((eb) => eb.fn.countAll<number>().as('matched')).executeTakeFirstOrThrow()
+  const rows = await standing.selectAll().orderBy('id').limit(page.limit).offset(page.offset).execute()
+  return { actors: rows.map(toActorRecord), matched: Number(counted.matched) }
+}
+
 /** Creates or updates a dataset's actor (a retired one comes back). */
 export async function upsertActor(db: Executor, datasetId: string, actor: ActorValues): Promise<ActorRecord> {
   const values = columns(actor)

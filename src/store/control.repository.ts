@@ -39,6 +39,7 @@ function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined)
       'a.geometry_hash as geometryHash',
       'g.area_km2 as areaKm2',
       'a.source',
+      'a.sources',
       'a.properties',
     ])
     .where('a.dataset_id', '=', datasetId)
@@ -181,6 +182,7 @@ const OPEN_AREA_COLUMNS = [
   'valid_to as validTo',
   'geometry_hash as geometryHash',
   'source',
+  'sources',
   'properties',
 ] as const
 
@@ -275,6 +277,7 @@ export async function revertAreas(tx: Executor, importId: number, at: Date, by: 
       'geometry_hash',
       'bbox',
       'source',
+      'sources',
       'properties',
       'import_id',
     ])
@@ -283,7 +286,7 @@ export async function revertAreas(tx: Executor, importId: number, at: Date, by: 
         .selectFrom('control_areas')
         .select(['dataset_id', 'area_key', 'actor_id', 'status', 'valid_from', 'valid_to'])
         .select(sql<Date>`${at}::timestamptz`.as('recorded_at'))
-        .select(['geometry_hash', 'bbox', 'source', 'properties'])
+        .select(['geometry_hash', 'bbox', 'source', 'sources', 'properties'])
         .select('import_id')
         .where('superseded_by', '=', importId),
     )
@@ -305,4 +308,22 @@ function* batches<T>(rows: T[], weight: (row: T) => number): Generator<T[]> {
     total += weight(row)
   }
   if (batch.length > 0) yield batch
+}
+
+/** The box around every area of the dataset, of any time, as known at `knownAt`; undefined when it has none. */
+export async function findExtent(db: Executor, datasetId: string, knownAt?: Date): Promise<Bbox | undefined> {
+  // A box's point [1] is its lower-left corner and [0] its upper-right; a point's [0] is x (lon), [1] y (lat).
+  const row = await db
+    .selectFrom('control_areas as a')
+    .select([
+      sql<number | null>`min((a.bbox[1])[0])`.as('minLon'),
+      sql<number | null>`min((a.bbox[1])[1])`.as('minLat'),
+      sql<number | null>`max((a.bbox[0])[0])`.as('maxLon'),
+      sql<number | null>`max((a.bbox[0])[1])`.as('maxLat'),
+    ])
+    .where('a.dataset_id', '=', datasetId)
+    .where(knownRows(knownAt))
+    .executeTakeFirst()
+  if (!row || row.minLon === null || row.minLat === null || row.maxLon === null || row.maxLat === null) return undefined
+  return [Number(row.minLon), Number(row.minLat), Number(row.maxLon), Number(row.maxLat)]
 }

@@ -33,8 +33,14 @@ export async function findDataset(db: Executor, id: string): Promise<DatasetReco
   return row && toDatasetRecord(row)
 }
 
-export async function listDatasets(db: Executor): Promise<DatasetRecord[]> {
-  return (await db.selectFrom('datasets').selectAll().orderBy('id').execute()).map(toDatasetRecord)
+/** One page of the datasets in id order, and how many there are in all. */
+export async function listDatasets(db: Executor, page: { limit: number; offset: number }): Promise<{ datasets: DatasetRecord[]; matched: number }> {
+  const counted = await db
+    .selectFrom('datasets')
+    .select((eb) => eb.fn.countAll<number>().as('matched'))
+    .executeTakeFirstOrThrow()
+  const rows = await db.selectFrom('datasets').selectAll().orderBy('id').limit(page.limit).offset(page.offset).execute()
+  return { datasets: rows.map(toDatasetRecord), matched: Number(counted.matched) }
 }
 
 /** Creates or updates a dataset; an update takes a new revision (announced). */

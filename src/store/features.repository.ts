@@ -11,8 +11,8 @@ export interface FeatureFilter {
   kinds?: string[]
   bbox?: Bbox
   q?: string
-  after?: string
   limit: number
+  offset: number
 }
 
 function toFeatureRecord(row: FeatureRow): FeatureRecord {
@@ -41,7 +41,7 @@ export async function findFeature(db: Executor, datasetId: string, id: string, k
   return row && toFeatureRecord(row)
 }
 
-/** One page of features ordered by id; `after` is the last id of the previous page. */
+/** One page of features ordered by id, and how many match in all. */
 export async function listFeatures(db: Executor, filter: FeatureFilter): Promise<{ features: FeatureRecord[]; matched: number }> {
   let query = db.selectFrom('features').where('dataset_id', '=', filter.datasetId).where(knownAtFilter(filter.knownAt))
   if (filter.kinds) query = query.where('kind', 'in', filter.kinds)
@@ -51,9 +51,8 @@ export async function listFeatures(db: Executor, filter: FeatureFilter): Promise
     query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('id', 'ilike', pattern), eb(sql`properties::text`, 'ilike', pattern)]))
   }
   const counted = await query.select((eb) => eb.fn.countAll<number>().as('matched')).executeTakeFirstOrThrow()
-  let page = query.selectAll().orderBy('id').limit(filter.limit)
-  if (filter.after) page = page.where('id', '>', filter.after)
-  return { features: (await page.execute()).map(toFeatureRecord), matched: Number(counted.matched) }
+  const rows = await query.selectAll().orderBy('id').limit(filter.limit).offset(filter.offset).execute()
+  return { features: rows.map(toFeatureRecord), matched: Number(counted.matched) }
 }
 
 /** Every feature of a dataset as known then, in id order. */

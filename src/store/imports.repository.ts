@@ -92,9 +92,15 @@ export async function listLiveImportsAfter(tx: Executor, datasetId: string, id: 
   return rows.map((row) => row.id)
 }
 
-export async function listImports(db: Executor, filter: { datasetId?: string; before?: number; limit: number }): Promise<ImportRecord[]> {
-  let query = db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(filter.limit)
+export async function listImports(db: Executor, filter: { datasetId?: string; offset: number; limit: number }): Promise<ImportRecord[]> {
+  let query = db.selectFrom('imports').selectAll().orderBy('id', 'desc').offset(filter.offset).limit(filter.limit)
   if (filter.datasetId) query = query.where('dataset_id', '=', filter.datasetId)
-  if (filter.before) query = query.where('id', '<', filter.before)
   return (await query.execute()).map(toImportRecord)
+}
+
+/** How many imports there are, of one dataset or of all. */
+export async function countImports(db: Executor, datasetId?: string): Promise<number> {
+  let query = db.selectFrom('imports').select((eb) => eb.fn.countAll<number | string>().as('matched'))
+  if (datasetId) query = query.where('dataset_id', '=', datasetId)
+  return Number((await query.executeTakeFirstOrThrow()).matched)
 }

@@ -64,6 +64,8 @@ export interface AreaMeta {
   geometryHash: string
   areaKm2: number
   source: string | null
+  /** the ids of the sources it cites (a free citation is one entry of its own), in the order given */
+  sources: string[]
   properties: Record<string, unknown>
 }
 
@@ -98,7 +100,32 @@ export interface OpenArea {
   geometryHash: string
   bbox: Bbox
   source: string | null
+  sources: string[]
   properties: Record<string, unknown>
+}
+
+/** One of a dataset's sources: a report, an article, a map the dataset's areas were drawn from. */
+export interface SourceRecord {
+  datasetId: string
+  id: string
+  title: string
+  publisher: string | null
+  url: string | null
+  /** the publication's calendar date, YYYY-MM-DD */
+  date: string | null
+  /** what the dataset took from it */
+  usedFor: string | null
+  properties: Record<string, unknown>
+}
+
+/**
+ * An entry of a dataset's list of sources: a source record, or an id areas cite that has no record
+ * (record undefined), with how many areas of current knowledge cite it.
+ */
+export interface SourceEntry {
+  id: string
+  record: SourceRecord | undefined
+  citingAreas: number
 }
 
 export interface GeometryRecord {

@@ -66,10 +66,19 @@ t.test('frontline import next to a running server', async (t) => {
     mkdirSync(bundle)
     writeFileSync(
       join(bundle, 'manifest.json'),
-      JSON.stringify({ id: 'bundled-x', name: 'Bundled X', actors: 'actors.json', snapshots: [{ validFrom: '2024-11-27', file: 'day.geojson' }] }),
+      JSON.stringify({
+        id: 'bundled-x',
+        name: 'Bundled X',
+        actors: 'actors.json',
+        sources: [{ id: 'report-x', title: 'Report X', publisher: 'Agency X', url: 'https://example.org/x', date: '2024-11-27' }],
+        snapshots: [{ validFrom: '2024-11-27', file: 'day.geojson' }],
+      }),
     )
     writeFileSync(join(bundle, 'actors.json'), JSON.stringify([{ id: 'b', name: 'Actor B', aliases: ['B'], colour: '#123456', side: 'two' }]))
-    writeFileSync(join(bundle, 'day.geojson'), JSON.stringify(collection({ type: 'Feature', geometry: square(38, 36, 0.1), properties: { actor: 'B' } })))
+    writeFileSync(
+      join(bundle, 'day.geojson'),
+      JSON.stringify(collection({ type: 'Feature', geometry: square(38, 36, 0.1), properties: { actor: 'B', source: 'report-x' } })),
+    )
     const loaded = await frontline(['import', bundle], env)
     t.equal(loaded.code, 0, loaded.stderr)
     t.match(loaded.stdout, /bundled-x: 1 actors/)
@@ -80,6 +89,16 @@ t.test('frontline import next to a running server', async (t) => {
       body.features.map((f) => f.properties.actor),
       ['b'],
     )
+    const source = await fetch(`${server.url}/v1/datasets/bundled-x/sources/report-x`)
+    t.equal(source.status, 200)
+    t.match(await source.json(), {
+      id: 'report-x',
+      title: 'Report X',
+      publisher: 'Agency X',
+      url: 'https://example.org/x',
+      date: '2024-11-27',
+      registered: true,
+    })
   })
 
   t.test('export reads the map from the server', async (t) => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { migrate, readMigrations } from '../../src/db/migrate.js'
+import { readSources } from '../../src/modules/imports/imports.parse.js'
 import { openTestDatabase } from '../helpers.js'
 
 const [first, ...later] = readMigrations()
@@ -61,4 +62,89 @@ t.test('0002 keeps the actors of a database without datasets in a dataset of the
   await sql`INSERT INTO actors (id, name, side) VALUES ('sdf', 'SDF', 'sdf')`.execute(db)
   await migrate(db)
   t.same(await db.selectFrom('actors').select(['dataset_id', 'id']).execute(), [{ dataset_id: 'migrated-actors', id: 'sdf' }])
+})
+
+t.test('0003 gives every area the list of sources its source text names, by the rule imports read it with', async (t) => {
+  const { db } = await openTestDatabase(t, { migrate: false })
+  const [, second, third, ...rest] = readMigrations()
+  t.equal(third.name, '0003_sources')
+  await migrate(db, [first, second])
+  const run = (query: ReturnType<typeof sql>) => query.execute(db)
+  // What an import stored as `source` before 0003, and the list each must become.
+  const cases: [string | null, string[]][] = [
+    ['sofx-2024-11-28,reuters-2024-11-28', ['sofx-2024-11-28', 'reuters-2024-11-28']],
+    ['b-2 ; a-1;b-2', ['b-2', 'a-1']],
+    ['frontline-2020-lines', ['frontline-2020-lines']],
+    ['a,b,', ['a', 'b']],
+    ['Reuters, 28 November 2024, via The Star', ['Reuters, 28 November 2024, via The Star']],
+    ['reuters-2024-11-28, AFP report', ['reuters-2024-11-28, AFP report']],
+    ['Reuters', ['Reuters']],
+    [',', [',']],
+    [null, []],
+  ]
+  const properties = {
+    sources: [
+      {
+        id: 'reuters-1',
+        title: 'Rebels advance',
+        publisher: 'Reuters',
+        date: '2024-11-28',
+        url: 'https://example.org/r',
+        used_for: 'the 28 Nov map',
+        lang: 'en',
+      },
+      { id: 'bad-date', title: 'A date that is none', date: '2024-02-30' },
+      { id: 'untitled' },
+    ],
+  }
+  await run(sql`INSERT INTO datasets (id, name, properties) VALUES ('syria', 'Syria', ${JSON.stringify(properties)}::jsonb),
+    ('mixed', 'Mixed', ${JSON.stringify({ sources: [{ id: 'ok-1', title: 'Fine' }, 'a bare string'] })}::jsonb)`)
+  const before = await db.selectFrom('datasets').select(['id', 'revision']).orderBy('id').execute()
+  await run(sql`INSERT INTO imports (id, dataset_id, kind, content_hash, counts) VALUES (1, 'syria', 'history', 'h1', '{}')`)
+  await run(sql`INSERT INTO geometries (hash, geometry, bbox, area_km2, vertex_count) VALUES ('g', '{}', '(0,0),(1,1)', 1, 4)`)
+  await run(sql`INSERT INTO actors (dataset_id, id, name, side) VALUES ('syria', 'hts', 'HTS', 'opposition')`)
+  for (const [index, [source]] of cases.entries()) {
+    await run(sql`INSERT INTO control_areas (dataset_id, area_key, actor_id, status, valid_from, recorded_at, geometry_hash, bbox, source, import_id)
+      VALUES ('syria', ${`k${index}`}, 'hts', 'controlled', '2024-11-26T00:00:00Z', now(), 'g', '(0,0),(1,1)', ${source}, 1)`)
+  }
+
+  t.same(
+    await migrate(db, [first, second, third, ...rest]),
+    [third, ...rest].map((migration) => migration.name),
+  )
+  const rows = await db.selectFrom('control_areas').select(['area_key', 'source', 'sources']).orderBy('id').execute()
+  for (const [index, [source, expected]] of cases.entries()) {
+    t.same(rows[index].sources, expected, `${JSON.stringify(source)} → ${JSON.stringify(expected)}`)
+    t.equal(rows[index].source, source, 'the text as imported is kept')
+    const read = readSources(source)
+    t.same(typeof read === 'string' ? read : read.sources, expected, 'an import reads the same text the same way')
+  }
+
+  t.test('sources a dataset listed in its properties become its records', async (t) => {
+    const records = await sql<
+      Record<string, unknown>
+    >`SELECT dataset_id, id, title, publisher, url, date::text AS date, used_for, properties FROM sources ORDER BY dataset_id, id`.execute(db)
+    t.same(records.rows, [
+      { dataset_id: 'mixed', id: 'ok-1', title: 'Fine', publisher: null, url: null, date: null, used_for: null, properties: {} },
+      { dataset_id: 'syria', id: 'bad-date', title: 'A date that is none', publisher: null, url: null, date: null, used_for: null, properties: {} },
+      {
+        dataset_id: 'syria',
+        id: 'reuters-1',
+        title: 'Rebels advance',
+        publisher: 'Reuters',
+        url: 'https://example.org/r',
+        date: '2024-11-28',
+        used_for: 'the 28 Nov map',
+        properties: { lang: 'en' },
+      },
+      { dataset_id: 'syria', id: 'untitled', title: 'untitled', publisher: null, url: null, date: null, used_for: null, properties: {} },
+    ])
+    const datasets = await db.selectFrom('datasets').select(['id', 'properties', 'revision']).orderBy('id').execute()
+    t.same(datasets[1].properties, {}, 'a list that was all records leaves the properties')
+    t.same(datasets[0].properties, { sources: [{ id: 'ok-1', title: 'Fine' }, 'a bare string'] }, 'a list with other entries stays as it was')
+    t.ok(
+      datasets.every((row, i) => row.id === before[i].id && row.revision > before[i].revision),
+      'every dataset takes a new revision',
+    )
+  })
 })

@@ -1,7 +1,16 @@
 import t from 'tap'
 import { area as turfArea } from '@turf/turf'
 import type { MultiPolygon, Polygon, Position } from 'geojson'
-import { areaKm2, differencePolygons, intersectPolygons, prepareTerritory, territoryAreaKm2, territoryChange, unionPolygons } from '../../src/geo/changes.js'
+import {
+  areaKm2,
+  differencePolygons,
+  intersectPolygons,
+  prepareTerritory,
+  sharedAreaKm2,
+  territoryAreaKm2,
+  territoryChange,
+  unionPolygons,
+} from '../../src/geo/changes.js'
 import { circleRing, R_KM, rect, square, within } from './shapes.js'
 
 /** Area of a lon/lat rectangle on the sphere, km²: R² Δλ (sin φ2 − sin φ1) (a zone slice). */
@@ -196,5 +205,22 @@ t.test('territoryChange', async (t) => {
     const c = territoryChange([], [{ type: 'Polygon', coordinates: [ring] }])
     t.ok(...within(c.gainedKm2, Math.PI * 100, 1e-4))
     t.equal(c.beforeKm2, 0)
+  })
+})
+
+t.test('sharedAreaKm2', async (t) => {
+  t.test('the part of a gain that lay in another territory', async (t) => {
+    const held = prepareTerritory([square(0, 0, 1), square(1, 0, 1), square(10, 10, 1)])
+    const gained: MultiPolygon = { type: 'MultiPolygon', coordinates: [square(0.5, 0.5, 1).coordinates, square(5, 5, 1).coordinates] }
+    t.ok(...within(sharedAreaKm2(gained, held), rectKm2(0.5, 0.5, 1, 0.5), 1e-9))
+  })
+  t.test("the territory's overlapping polygons count once", async (t) => {
+    const held = prepareTerritory([square(0, 0, 1), square(0.5, 0, 1)])
+    t.ok(...within(sharedAreaKm2(square(0, 0, 2, 1), held), rectKm2(0, 0, 1.5, 1), 1e-9))
+  })
+  t.test('is 0 for nothing, for an empty territory, and for ground that only touches', async (t) => {
+    t.equal(sharedAreaKm2(null, prepareTerritory([square(0, 0, 1)])), 0)
+    t.equal(sharedAreaKm2(square(0, 0, 1), prepareTerritory([])), 0)
+    t.equal(sharedAreaKm2(square(1, 0, 1), prepareTerritory([square(0, 0, 1)])), 0)
   })
 })

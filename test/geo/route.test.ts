@@ -143,6 +143,25 @@ t.test('segmentRoute', async (t) => {
     t.ok(...within(r.segments[1].lengthKm, r.lengthKm / 2, 1e-9))
   })
 
+  t.test('two polygons of one holder are one stretch, across and along the edge they share', async (t) => {
+    // Two areas of one actor (holder 'gov'), side by side, and another actor's square beyond.
+    const own = (key: string, geometry: Polygon): AreaInput => ({ key, holder: 'gov', side: 'government', status: 'controlled', geometry })
+    const areas = prepareAreas([own('west', square(0, 0, 1)), own('east', square(1, 0, 1)), area('opp', 'opposition', square(2, 0, 1))])
+    const across = segmentRoute(line([0.5, 0.5], [2.5, 0.5]), areas)
+    t.same(summary(across.segments), [['west'], ['opp']], 'one stretch for gov, reported with the first of its areas met')
+    // Km along one leg of the road go by the fraction of the leg: 1.5° of its 2°.
+    t.ok(...within(across.segments[0].lengthKm, 0.75 * greatCircleKm([0.5, 0.5], [2.5, 0.5]), 1e-9))
+    t.same(across.segments[0].geometry.coordinates, [
+      [0.5, 0.5],
+      [1, 0.5],
+      [2, 0.5],
+    ])
+    const along = segmentRoute(line([1, -0.5], [1, 0.5], [1.5, 0.5]), areas)
+    t.same(summary(along.segments), [[], ['west']], 'along the shared edge, then inside east: gov all the way')
+    t.ok(...within(along.segments[1].lengthKm, 0.5 * m + greatCircleKm([1, 0.5], [1.5, 0.5]), 1e-9))
+    t.equal(routeSeverance(along.segments, 'government').cutPoints.length, 0)
+  })
+
   t.test('where plain Turf lineSplit fails: a road along a boundary', async (t) => {
     const west = square(0, 0, 1),
       east = square(1, 0, 1)

@@ -91,6 +91,49 @@ t.test('/v1/datasets/{id}/actors', async (t) => {
   })
 })
 
+t.test('GET /v1/datasets/{id}/actors: coverage, notes and CSV', async (t) => {
+  const app = await buildTestApp(t)
+  await put(app, '/v1/datasets/d', { name: 'D' })
+  await put(app, '/v1/datasets/d/actors/saa', { name: 'Syrian Arab Army, "SAA"', aliases: ['SAA', 'Government'], colour: '#c62828', side: 'government' })
+  await put(app, '/v1/datasets/d/actors/hts', { name: 'HTS', side: 'opposition' })
+
+  t.test('a dataset with no area says so', async (t) => {
+    const res = await app.inject({ url: '/v1/datasets/d/actors' })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { numberMatched: 2, numberReturned: 2, coverage: { from: null, to: null, bbox: null } })
+    t.same(
+      res.json().notes.map((note: any) => note.code),
+      ['DATASET_EMPTY'],
+    )
+    const one = await app.inject({ url: '/v1/datasets/d/actors/hts' })
+    t.equal(one.statusCode, 200)
+    t.same(
+      one.json().notes.map((note: any) => note.code),
+      ['DATASET_EMPTY'],
+    )
+  })
+
+  t.test('CSV: the JSON members as columns, aliases joined by ;, RFC 4180 quoting', async (t) => {
+    for (const request of [
+      { url: '/v1/datasets/d/actors?f=csv' },
+      { url: '/v1/datasets/d/actors', headers: { accept: 'text/csv;q=1, application/json;q=0.5' } },
+    ]) {
+      const res = await app.inject(request)
+      t.equal(res.statusCode, 200)
+      t.match(res.headers['content-type'], /^text\/csv/)
+      t.equal(res.body, 'dataset,id,name,aliases,colour,side\nd,hts,HTS,,,opposition\nd,saa,"Syrian Arab Army, ""SAA""",SAA;Government,#c62828,government\n')
+    }
+    t.equal((await app.inject({ url: '/v1/datasets/d/actors?f=csv&limit=1&offset=1' })).body.split('\n')[1].slice(0, 6), 'd,saa,', 'CSV pages too')
+  })
+
+  t.test('with an area: the coverage, and no note', async (t) => {
+    t.equal((await importSnapshot(app, 'd', '2024-11-26', collection([area(square(36, 35, 1), { actor: 'hts' })]))).statusCode, 201)
+    const res = await app.inject({ url: '/v1/datasets/d/actors/saa' })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { id: 'saa', side: 'government', coverage: { from: '2024-11-26T00:00:00.000Z', bbox: [36, 35, 37, 36] }, notes: [] })
+  })
+})
+
 t.test('DELETE /v1/datasets/{id}/actors/{actor}', async (t) => {
   const app = await buildTestApp(t)
   await put(app, '/v1/datasets/d', { name: 'D' })

@@ -65,7 +65,7 @@ t.test('GET /v1/control', async (t) => {
       status: 'controlled',
       validFrom: '2024-11-26T00:00:00.000Z',
       validTo: '2024-11-28T00:00:00.000Z',
-      source: 'report-26',
+      sources: ['report-26'],
     })
     // 1° × 1° at the equator on a sphere of radius 6371.0088 km: (π R / 180)² · sin(1°)/(π/180) ≈ 12,363.5 km²
     const expected = 6371.0088 ** 2 * (Math.PI / 180) * Math.sin(Math.PI / 180)
@@ -76,7 +76,7 @@ t.test('GET /v1/control', async (t) => {
   t.test('between two snapshots answers the earlier one', async (t) => {
     const { body } = await map('at=2024-11-27T23:59:59Z')
     t.same(
-      body.features.map((f: any) => f.properties.source),
+      body.features.map((f: any) => f.properties.sources[0]),
       ['report-26', 'report-26'],
     )
   })
@@ -213,7 +213,7 @@ t.test('knowledge time (known_at)', async (t) => {
     t.same(
       res
         .json()
-        .features.map((f: any) => f.properties.source)
+        .features.map((f: any) => f.properties.sources[0])
         .sort(),
       ['report-28', 'report-28'],
     )
@@ -243,7 +243,7 @@ t.test('GET /v1/datasets/{id}/timeline', async (t) => {
     t.equal(at26.features.length, 2)
     const at28 = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-28' })).json()
     t.same(
-      at28.features.map((f: any) => f.properties.source),
+      at28.features.map((f: any) => f.properties.sources[0]),
       ['report-28', 'report-28'],
     )
   })

@@ -12,7 +12,12 @@ t.test('POST /v1/imports/{id}/revert', async (t) => {
   const app = await buildTestApp(t)
   await seed(app, 'test')
   const first = (
-    await importSnapshot(app, 'test', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa' })]))
+    await importSnapshot(
+      app,
+      'test',
+      '2024-11-26',
+      collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'saa', source: 'report-1;report-2' })]),
+    )
   ).json()
   const takeover = collection([area(square(0, 0, 1), { actor: 'hts' }), area(square(1, 0, 1), { actor: 'hts' })])
   const second = (await importSnapshot(app, 'test', '2024-11-28', takeover)).json()
@@ -41,6 +46,8 @@ t.test('POST /v1/imports/{id}/revert', async (t) => {
     t.match(res.json().import.counts, { areasSuperseded: 2, areasRestored: 1 })
     t.same(await actorsAt(app, 'at=2024-11-28'), ['hts', 'saa'], 'the 26th map holds on, as if the takeover never landed')
     t.same(await actorsAt(app, 'at=2024-11-27'), ['hts', 'saa'])
+    const restored = (await app.inject({ url: '/v1/control?dataset=test&at=2024-11-28&actor=saa' })).json().features
+    t.same(restored[0].properties.sources, ['report-1', 'report-2'], 'the row recorded again cites what it cited')
     t.same((await actorsAt(app, `at=2024-11-28&known_at=${before}`)).sort(), ['hts', 'hts'], 'as known before the revert')
     t.match((await app.inject({ url: `/v1/imports/${second.import.id}` })).json(), { revertedBy: res.json().import.id })
   })

@@ -439,19 +439,133 @@ t.test('POST /v1/datasets/{id}/history', async (t) => {
   })
 })
 
+t.test('sources an area cites', async (t) => {
+  const app = await buildTestApp(t)
+  await seed(app, 'test')
+  const sourcesAt = async (dataset: string, at: string) => {
+    const res = await app.inject({ url: `/v1/control?dataset=${dataset}&at=${at}` })
+    t.equal(res.statusCode, 200, res.body.slice(0, 300))
+    const features = res.json().features as { properties: { areaKey: string; sources: string[] } }[]
+    return Object.fromEntries(features.map((feature) => [feature.properties.areaKey, feature.properties.sources]))
+  }
+
+  t.test('are read as a list: a JSON array, ids between commas or semicolons, or one free citation', async (t) => {
+    const file = collection([
+      area(square(0, 0, 1), { actor: 'hts', source: ['x-1', ' x-2 ', 'x-1', ''] }, 'array'),
+      area(square(1, 0, 1), { actor: 'hts', source: 'x-3; x-4,x-3' }, 'ids'),
+      area(square(2, 0, 1), { actor: 'hts', source: 'Le Monde, 29 nov. 2024' }, 'citation'),
+      area(square(3, 0, 1), { actor: 'hts', source: 'x-5, and a word' }, 'mixed'),
+      area(square(4, 0, 1), { actor: 'hts', source: 12 }, 'number'),
+      area(square(5, 0, 1), { actor: 'hts' }, 'none'),
+    ])
+    t.equal((await importSnapshot(app, 'test', '2024-11-26', file)).statusCode, 201)
+    t.same(await sourcesAt('test', '2024-11-26'), {
+      array: ['x-1', 'x-2'],
+      ids: ['x-3', 'x-4'],
+      citation: ['Le Monde, 29 nov. 2024'],
+      mixed: ['x-5, and a word'],
+      number: ['12'],
+      none: [],
+    })
+  })
+
+  t.test('are kept by the rows a later snapshot cuts, and by a history', async (t) => {
+    // The next day keeps only the first area: the others are closed, their rows up to that day copied.
+    const next = collection([area(square(0, 0, 1), { actor: 'hts', source: 'y-1' }, 'array')])
+    t.equal((await importSnapshot(app, 'test', '2024-11-27', next)).statusCode, 201)
+    t.match(await sourcesAt('test', '2024-11-26'), { array: ['x-1', 'x-2'], ids: ['x-3', 'x-4'], citation: ['Le Monde, 29 nov. 2024'] })
+    await seed(app, 'past')
+    const history = collection([area(square(0, 0, 1), { actor: 'saa', cite: 'h-1;h-2', valid_from: '2024-01-01', valid_to: '2024-02-01' }, 'h')])
+    const res = await app.inject({ method: 'POST', url: '/v1/datasets/past/history?source_property=cite', headers: AUTH, payload: history })
+    t.equal(res.statusCode, 201, res.body)
+    t.same(await sourcesAt('past', '2024-01-15'), { h: ['h-1', 'h-2'] }, 'read from the property source_property names')
+  })
+
+  t.test('refuses a list holding anything but text, naming the feature', async (t) => {
+    const file = collection([area(square(0, 0, 1), { actor: 'hts', source: ['x-1', { id: 'x-2' }] })])
+    const res = await importSnapshot(app, 'test', '2024-11-30', file)
+    t.equal(res.statusCode, 422)
+    t.equal(res.json().code, 'INVALID_IMPORT')
+    t.match(res.json().errors, [{ index: 0, path: '/features/0/properties/source', code: 'INVALID_SOURCE' }])
+  })
+})
+
 t.test('GET /v1/imports', async (t) => {
   const app = await buildTestApp(t)
   await seed(app, 'test')
+  await seed(app, 'other')
+  const ids: number[] = []
   for (const day of ['2024-11-26', '2024-11-27', '2024-11-28'])
-    await importSnapshot(app, 'test', day, collection([area(square(0, 0, 1), { actor: day === '2024-11-27' ? 'saa' : 'hts' })]))
-  const page = (await app.inject({ url: '/v1/imports?dataset=test&limit=2' })).json()
-  t.equal(page.imports.length, 2)
-  t.ok(page.next)
-  const rest = (await app.inject({ url: page.next })).json()
-  t.equal(rest.imports.length, 1)
-  t.equal(rest.next, null)
-  const one = await app.inject({ url: `/v1/imports/${rest.imports[0].id}` })
-  t.equal(one.statusCode, 200)
-  t.match(one.json(), { kind: 'snapshot', validFrom: '2024-11-26T00:00:00.000Z' })
-  t.equal((await app.inject({ url: '/v1/imports/99999' })).json().code, 'IMPORT_NOT_FOUND')
+    ids.push((await importSnapshot(app, 'test', day, collection([area(square(0, 0, 1), { actor: day === '2024-11-27' ? 'saa' : 'hts' })]))).json().import.id)
+  await importSnapshot(app, 'other', '2024-11-26', collection([area(square(0, 0, 1), { actor: 'hts' })]))
+  const rels = (page: { links: { rel: string; href: string }[] }) => Object.fromEntries(page.links.map((link) => [link.rel, link.href]))
+
+  t.test('pages newest first with limit and offset, counting every match, links absolute', async (t) => {
+    const res = await app.inject({ url: '/v1/imports?dataset=test&limit=2' })
+    t.equal(res.statusCode, 200)
+    const page = res.json()
+    t.same(
+      page.imports.map((entry: { id: number }) => entry.id),
+      [ids[2], ids[1]],
+    )
+    t.equal(page.numberMatched, 3)
+    t.equal(page.numberReturned, 2)
+    t.notOk('next' in page, 'no bare next member')
+    t.same(rels(page), { self: 'http://localhost:80/v1/imports?dataset=test&limit=2', next: 'http://localhost:80/v1/imports?dataset=test&limit=2&offset=2' })
+    const rest = (await app.inject({ url: rels(page).next })).json()
+    t.same(
+      rest.imports.map((entry: { id: number }) => entry.id),
+      [ids[0]],
+    )
+    t.match(rest, { numberMatched: 3, numberReturned: 1 })
+    t.same(rels(rest), {
+      self: 'http://localhost:80/v1/imports?dataset=test&limit=2&offset=2',
+      prev: 'http://localhost:80/v1/imports?dataset=test&limit=2&offset=0',
+    })
+    t.match((await app.inject({ url: '/v1/imports' })).json(), { numberMatched: 4, numberReturned: 4 }, 'every dataset without the filter')
+    t.match((await app.inject({ url: '/v1/imports?dataset=test&offset=5' })).json(), { imports: [], numberMatched: 3, numberReturned: 0 })
+    const before = await app.inject({ url: `/v1/imports?before=${ids[2]}` })
+    t.equal(before.statusCode, 400)
+    t.equal(before.json().code, 'UNKNOWN_PARAMETER', 'the cursor parameter is gone')
+  })
+
+  t.test('answers CSV for f=csv and Accept: text/csv: every member but the notes, the counts as counts.<name>', async (t) => {
+    const res = await app.inject({ url: '/v1/imports?dataset=test&f=csv&limit=1&offset=2' })
+    t.equal(res.statusCode, 200)
+    t.match(res.headers['content-type'], /^text\/csv/)
+    const [header, row, end] = res.body.split('\n')
+    const names = header.split(',')
+    t.same(names.slice(0, 9), ['id', 'dataset', 'kind', 'validFrom', 'contentHash', 'submittedBy', 'createdAt', 'reverts', 'revertedBy'])
+    t.same(names.slice(9, 15), ['counts.features', 'counts.skipped', 'counts.areas', 'counts.inserted', 'counts.updated', 'counts.unchanged'])
+    t.ok(names.includes('counts.carried') && names.includes('counts.closed') && names.includes('counts.areasRestored'))
+    t.equal(end, '', 'one row for the one import of the page')
+    const cells = Object.fromEntries(names.map((name, i) => [name, row.split(',')[i]]))
+    const first = (await app.inject({ url: `/v1/imports/${ids[0]}` })).json()
+    t.match(cells, {
+      id: String(ids[0]),
+      dataset: 'test',
+      kind: 'snapshot',
+      validFrom: '2024-11-26T00:00:00.000Z',
+      contentHash: first.contentHash,
+      submittedBy: first.submittedBy ?? '',
+      createdAt: first.createdAt,
+      reverts: '',
+      revertedBy: '',
+      'counts.features': '1',
+      'counts.areas': '1',
+      'counts.inserted': '1',
+      'counts.carried': '0',
+      'counts.updated': '',
+    })
+    const byAccept = await app.inject({ url: '/v1/imports?dataset=test', headers: { accept: 'text/csv' } })
+    t.equal(byAccept.statusCode, 200)
+    t.equal(byAccept.body.trim().split('\n').length, 4, 'a header and three rows')
+  })
+
+  t.test('GET /v1/imports/{id}', async (t) => {
+    const one = await app.inject({ url: `/v1/imports/${ids[0]}` })
+    t.equal(one.statusCode, 200)
+    t.match(one.json(), { kind: 'snapshot', validFrom: '2024-11-26T00:00:00.000Z' })
+    t.equal((await app.inject({ url: '/v1/imports/99999' })).json().code, 'IMPORT_NOT_FOUND')
+  })
 })

@@ -347,10 +347,12 @@ t.test('bad input', async (t) => {
       path: '/body/name',
     },
     // ---- issue 9: query parameters and paths ----
-    { name: 'before=2^31', url: '/v1/imports?before=2147483648', status: 400, code: 'INVALID_REQUEST', path: '/query/before' },
-    { name: 'before=1e15', url: '/v1/imports?before=1e15', status: 400, code: 'INVALID_REQUEST', path: '/query/before' },
-    { name: 'before=0', url: '/v1/imports?before=0', status: 400, code: 'INVALID_REQUEST', path: '/query/before' },
-    { name: 'before= (empty)', url: '/v1/imports?before=', status: 400, code: 'INVALID_REQUEST', path: '/query/before' },
+    { name: 'offset=2^31', url: '/v1/imports?offset=2147483648', status: 400, code: 'INVALID_REQUEST', path: '/query/offset' },
+    { name: 'offset=1e15', url: '/v1/imports?offset=1e15', status: 400, code: 'INVALID_REQUEST', path: '/query/offset' },
+    { name: 'offset=-1', url: '/v1/imports?offset=-1', status: 400, code: 'INVALID_REQUEST', path: '/query/offset' },
+    { name: 'offset= (empty)', url: '/v1/imports?offset=', status: 400, code: 'INVALID_REQUEST', path: '/query/offset' },
+    { name: 'limit=0', url: '/v1/control?dataset=test&limit=0', status: 400, code: 'INVALID_REQUEST', path: '/query/limit' },
+    { name: 'a removed cursor: before=', url: '/v1/imports?before=5', status: 400, code: 'UNKNOWN_PARAMETER', path: '/query/before' },
     { name: 'limit=2.5', url: '/v1/imports?limit=2.5', status: 400, code: 'INVALID_REQUEST', path: '/query/limit' },
     {
       name: 'limit=99999999999999999999',

@@ -1,8 +1,22 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { answeredAt, notModified } from '../../plugins/views.js'
-import { notModifiedResponses, problemResponses } from '../common/schemas.js'
-import { ActorDeletedSchema, ActorInputSchema, ActorListSchema, ActorParamsSchema, ActorSchema, DatasetActorsParamsSchema } from './actors.schemas.js'
+import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
+import { toCsv } from '../common/csv.js'
+import { tableFormat } from '../../plugins/formats.js'
+import { CSV_CONTENT_TYPE } from '../common/media-types.js'
+import { baseUrl, pageOf } from '../common/paging.js'
+import { contentResponse, CsvSchema, notModifiedResponses, problemResponses } from '../common/schemas.js'
+import {
+  ACTOR_COLUMNS,
+  ActorDeletedSchema,
+  ActorDetailSchema,
+  ActorInputSchema,
+  ActorListQuerySchema,
+  ActorListSchema,
+  ActorParamsSchema,
+  ActorSchema,
+  DatasetActorsParamsSchema,
+} from './actors.schemas.js'
 import * as actorsService from './actors.service.js'
 
 export default async function actorsRoutes(app: FastifyInstance): Promise<void> {
@@ -14,18 +28,32 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         tags: ['actors'],
         summary: "A dataset's actors with their sides",
+        description: 'In id order, paged by limit and offset (the default page holds them all in practice); as CSV for Accept: text/csv or f=csv.',
         params: DatasetActorsParamsSchema,
-        response: { 200: ActorListSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+        querystring: ActorListQuerySchema,
+        response: {
+          200: contentResponse('a page of actors (as CSV for Accept: text/csv or f=csv)', { 'application/json': ActorListSchema, 'text/csv': CsvSchema }),
+          ...notModifiedResponses(),
+          ...problemResponses(400, 404, 406),
+        },
       },
     },
     async (request, reply) => {
+      const { limit, offset, f } = request.query
+      const format = tableFormat(request, f)
       const view = await app.readModel.open(request.params.id)
       if (notModified(request, reply, view)) return reply
-      const { view: answered, value } = await app.readModel.answer(view, 'actors', [], async (current) => ({
-        dataset: current.datasetId,
-        revision: current.revision,
-        actors: await actorsService.listActors(current),
-      }))
+      if (format === 'csv') {
+        const { view: answered, body } = await app.readModel.body(view, 'actors-csv', [limit, offset], async (current) =>
+          toCsv(ACTOR_COLUMNS, (await actorsService.listActors(current, { limit, offset })).actors),
+        )
+        return sendBody(request, reply, answered, body, CSV_CONTENT_TYPE)
+      }
+      // The links are absolute: the scheme and host the client used are part of the bytes.
+      const { view: answered, value } = await app.readModel.answer(view, 'actors', [baseUrl(request), request.url], async (current) => {
+        const list = await actorsService.listActors(current, { limit, offset })
+        return { ...list, ...pageOf(request, { limit, offset, matched: list.numberMatched }, list.actors.length, 'application/json') }
+      })
       return answeredAt(request, reply, answered, value)
     },
   )
@@ -37,7 +65,7 @@ export default async function actorsRoutes(app: FastifyInstance): Promise<void> 
         tags: ['actors'],
         summary: "One of a dataset's actors",
         params: ActorParamsSchema,
-        response: { 200: ActorSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+        response: { 200: ActorDetailSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {

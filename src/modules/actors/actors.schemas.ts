@@ -1,5 +1,8 @@
 import { z } from 'zod'
-import { DatasetParamSchema, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
+import { type Column, columns, FormatParamSchema } from '../common/csv.js'
+import { ExplainedMembers } from '../common/notes.js'
+import { PageMembers, pagingParams } from '../common/paging.js'
+import { ActorIdSchema, DatasetParamSchema, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 
 export const ActorInputSchema = z
   .object({
@@ -29,9 +32,30 @@ export const ActorSchema = z.object({
 })
 export type Actor = z.infer<typeof ActorSchema>
 
-export const ActorListSchema = z.object({ dataset: z.string(), revision: z.number().int(), actors: z.array(ActorSchema) })
+/** One actor as GET reads it: what PUT answers, and what the dataset's areas cover. */
+export const ActorDetailSchema = ActorSchema.extend(ExplainedMembers)
+export type ActorDetail = z.infer<typeof ActorDetailSchema>
 
-export const ActorParamsSchema = z.object({ id: DatasetParamSchema, actor: SlugSchema.describe('actor id, e.g. hts') })
+// A legend or a colour table wants every actor: a dataset has tens of them, so one page holds them all.
+export const ActorListQuerySchema = z.object({ ...pagingParams(1000, 10_000), f: FormatParamSchema })
+export type ActorListQuery = z.infer<typeof ActorListQuerySchema>
+
+export const ActorListSchema = z.object({
+  dataset: z.string(),
+  revision: z.number().int(),
+  actors: z.array(ActorSchema).describe('this page of the actors, in id order'),
+  ...PageMembers,
+  ...ExplainedMembers,
+})
+export type ActorList = z.infer<typeof ActorListSchema>
+
+/** The CSV of a list of actors: its members, aliases joined by `;`. */
+export const ACTOR_COLUMNS: Column<Actor>[] = columns<Actor>('dataset', 'id', 'name', 'aliases', 'colour', 'side')
+
+export const ActorParamsSchema = z.object({
+  id: DatasetParamSchema,
+  actor: ActorIdSchema.describe('actor id, e.g. hts (not contested or unmapped: answers use those names for ground no actor holds)').meta({ example: 'hts' }),
+})
 export const DatasetActorsParamsSchema = z.object({ id: DatasetParamSchema })
 
 export const ActorDeletedSchema = z.object({

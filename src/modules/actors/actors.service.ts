@@ -5,20 +5,28 @@ import type { DatasetView } from '../../read/dataset-view.js'
 import * as actorsRepository from '../../store/actors.repository.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
 import type { ActorRecord } from '../../store/records.js'
-import type { Actor, ActorInput } from './actors.schemas.js'
+import { datasetExplained } from '../common/notes.js'
+import type { Actor, ActorDetail, ActorInput, ActorList } from './actors.schemas.js'
 
 export function toActor(record: ActorRecord): Actor {
   return { dataset: record.datasetId, id: record.id, name: record.name, aliases: record.aliases, colour: record.colour, side: record.side }
 }
 
-export async function listActors(view: DatasetView): Promise<Actor[]> {
-  return (await actorsRepository.listActors(view.db, view.datasetId)).map(toActor)
+/** One page of the dataset's actors in id order, with how many there are in all. */
+export async function listActors(view: DatasetView, page: { limit: number; offset: number }): Promise<Omit<ActorList, 'numberReturned' | 'links'>> {
+  const { actors, matched } = await actorsRepository.listActorsPage(view.db, view.datasetId, page)
+  return { dataset: view.datasetId, revision: view.revision, actors: actors.map(toActor), numberMatched: matched, ...(await explained(view)) }
 }
 
-export async function getActor(view: DatasetView, id: string): Promise<Actor> {
+export async function getActor(view: DatasetView, id: string): Promise<ActorDetail> {
   const record = await actorsRepository.findActor(view.db, view.datasetId, id)
   if (!record) throw new Errors.ACTOR_NOT_FOUND(id, view.datasetId)
-  return toActor(record)
+  return { ...toActor(record), ...(await explained(view)) }
+}
+
+/** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
+async function explained(view: DatasetView): Promise<Pick<ActorDetail, 'coverage' | 'notes'>> {
+  return datasetExplained(await view.coverage())
 }
 
 /** Creates or updates one dataset's actor: only that dataset's revision changes. */

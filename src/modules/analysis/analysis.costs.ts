@@ -3,7 +3,8 @@
 // holding a worker for the whole budget and failing then.
 import { Errors } from '../../errors.js'
 import type { DatasetView } from '../../read/dataset-view.js'
-import { sumVerticesAt } from '../../store/costs.repository.js'
+import { sumChangedVerticesBetween, sumVerticesAt } from '../../store/costs.repository.js'
+import { stepIntervals } from './analysis.area.js'
 import { seriesInstants } from './analysis.service.js'
 import type { AnalysisCall } from './analysis.tasks.js'
 
@@ -19,7 +20,17 @@ const WEIGHTS: Record<AnalysisCall['analysis'], number> = {
   route: 2,
   'route-series': 2,
   changes: 120,
+  // measuring each distinct map: indexing it (~3 µs a vertex) and each holder's union, per actor and per side (~2 each)
+  area: 8,
 }
+
+/**
+ * Microseconds per vertex an area series overlays between two consecutive distinct maps: only the
+ * areas valid at one and not the other are clipped (per actor and per side), as changes clips them.
+ */
+const AREA_OVERLAY_WEIGHT = 120
+/** Microseconds per step of an area series: its rows, written out. */
+const AREA_STEP_WEIGHT = 5
 
 const ADVICE: Record<AnalysisCall['analysis'], string> = {
   fronts: 'name the two sides (sides=A,B) or ask for a smaller dataset',
@@ -28,6 +39,7 @@ const ADVICE: Record<AnalysisCall['analysis'], string> = {
   route: 'ask for a smaller dataset',
   'route-series': 'ask for a shorter range',
   changes: 'ask for two dates closer together or a dataset with fewer vertices',
+  area: 'ask for a shorter range or a longer step (P1W, P1M)',
 }
 
 /** The instants an analysis evaluates a map at: one per distinct validity interval is what costs. */
@@ -37,9 +49,10 @@ async function instantsOf(view: DatasetView, call: AnalysisCall, maxSteps: numbe
     case 'distance':
     case 'route':
       return [call.args[0]]
-    case 'distance-series': {
+    case 'distance-series':
+    case 'area': {
       const [range] = call.args
-      return seriesInstants(range.start, range.end, range.stepMs, maxSteps)
+      return seriesInstants(range.start, range.end, range.step, maxSteps)
     }
     case 'route-series': {
       const [range] = call.args
@@ -51,15 +64,29 @@ async function instantsOf(view: DatasetView, call: AnalysisCall, maxSteps: numbe
   }
 }
 
-/** The estimated cost: vertices of every distinct map the analysis reads, weighted by its kind. */
+/**
+ * The estimated cost: vertices of every distinct map the analysis reads, weighted by its kind; for
+ * an area series also the areas that differ between consecutive distinct maps, which it overlays.
+ * Steps in the interval of the step before cost nothing but their rows.
+ */
 export async function estimateCost(view: DatasetView, call: AnalysisCall, maxSteps: number): Promise<number> {
+  const instants = await instantsOf(view, call, maxSteps)
+  const intervals = await stepIntervals(view, instants)
   const distinct = new Map<string, Date>()
-  for (const instant of await instantsOf(view, call, maxSteps)) {
-    const interval = await view.intervalOf(instant)
-    if (!distinct.has(interval)) distinct.set(interval, instant)
-  }
+  intervals.forEach((interval, i) => {
+    if (!distinct.has(interval)) distinct.set(interval, instants[i])
+  })
   const vertices = await sumVerticesAt(view.db, view.datasetId, [...distinct.values()], view.knownAt)
-  return WEIGHTS[call.analysis] * vertices.reduce((sum, count) => sum + count, 0)
+  let cost = WEIGHTS[call.analysis] * vertices.reduce((sum, count) => sum + count, 0)
+  if (call.analysis === 'area') {
+    const pairs = new Map<string, [Date, Date]>()
+    for (let i = 1; i < intervals.length; i++) {
+      if (intervals[i] !== intervals[i - 1]) pairs.set(`${intervals[i - 1]}|${intervals[i]}`, [instants[i - 1], instants[i]])
+    }
+    const changed = await sumChangedVerticesBetween(view.db, view.datasetId, [...pairs.values()], view.knownAt)
+    cost += AREA_OVERLAY_WEIGHT * changed.reduce((sum, count) => sum + count, 0) + AREA_STEP_WEIGHT * instants.length
+  }
+  return cost
 }
 
 /** ANALYSIS_TOO_COSTLY when the estimate is over `limit`, naming both and how to narrow the request. */

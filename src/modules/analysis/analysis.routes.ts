@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { Errors, withHeaders } from '../../errors.js'
+import { Errors, withDetails, withHeaders } from '../../errors.js'
 import { notModified, sendBody } from '../../plugins/views.js'
 import type { RenderedBody } from '../../read/cache.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../common/media-types.js'
-import { contentResponse, CsvSchema, geoJsonResponse, notModifiedResponses, problemResponses } from '../common/schemas.js'
-import { parseDurationMs, parseInstant, queryInstants } from '../common/time.js'
+import { type TableFormat, tableFormat } from '../../plugins/formats.js'
+import { contentResponse, CsvSchema, notModifiedResponses, problemResponses } from '../common/schemas.js'
+import { parseInstant, parseStep, queryInstants, type Step, STEP_RULE } from '../common/time.js'
 import { refuseIfTooCostly } from './analysis.costs.js'
 import {
+  AreaQuerySchema,
+  AreaSeriesSchema,
   ChangesQuerySchema,
   ChangesSchema,
   DistanceQuerySchema,
@@ -29,13 +32,37 @@ const OVERRUN_MEMORY_MS = 60_000
 const analysisProblems = { ...notModifiedResponses(), ...problemResponses(400, 404, 406, 422, 429, 503) }
 
 /** A [start, end] range: bare dates are the maps published for those days (ends of the days). */
-function range(query: { start?: string; end?: string }): { start: Date; end: Date } | undefined {
-  if (query.start === undefined && query.end === undefined) return undefined
+function range(query: { start?: string; end?: string; at?: string; step?: string }): { start: Date; end: Date } | undefined {
+  // A parameter that would be ignored is refused: a client that sent it meant something else.
+  if (query.start === undefined && query.end === undefined) {
+    if (query.step !== undefined)
+      throw withDetails(new Errors.INVALID_REQUEST('step goes with start and end: give them for a series, or leave step out'), [
+        { path: '/query/step', code: 'INVALID_REQUEST', reason: 'step without start and end; e.g. start=2024-11-26&end=2024-11-30&step=P1D' },
+      ])
+    return undefined
+  }
+  if (query.at !== undefined)
+    throw withDetails(new Errors.INVALID_REQUEST('at is for one date, start and end for a range: give one or the other'), [
+      { path: '/query/at', code: 'INVALID_REQUEST', reason: 'at together with start and end' },
+    ])
   if (query.start === undefined || query.end === undefined) throw new Errors.INVALID_DATE('start and end go together: give both for a series, or neither')
   const start = parseInstant(query.start, 'end-of-day')!
   const end = parseInstant(query.end, 'end-of-day')!
   if (start > end) throw new Errors.INVALID_DATE(`start (${start.toISOString()}) is after end (${end.toISOString()})`)
   return { start, end }
+}
+
+/** The step of a series; INVALID_DATE when it is not an ISO 8601 duration the service takes. */
+function stepOf(text = 'P1D'): Step {
+  const step = parseStep(text)
+  if (!step) throw new Errors.INVALID_DATE(`step ${JSON.stringify(text)} is not ${STEP_RULE}`)
+  return step
+}
+
+/** The representation asked for (f, else Accept): JSON (or GeoJSON) by default, or the CSV table `csv` renders. */
+function formatOf(request: FastifyRequest, f: TableFormat | undefined, csv: Renderer, json = JSON_CONTENT_TYPE): { type: string; render: Renderer } {
+  const asked = tableFormat(request, f, json === GEOJSON_CONTENT_TYPE ? GEOJSON_CONTENT_TYPE : 'application/json')
+  return asked === 'csv' ? { type: CSV_CONTENT_TYPE, render: csv } : { type: json, render: 'json' }
 }
 
 export default async function analysisRoutes(app: FastifyInstance): Promise<void> {
@@ -79,13 +106,15 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
           const message = `Dataset '${current.datasetId}' changed while this answer was made, and too little of its time is left to make it again; retry shortly`
           throw withHeaders(Object.assign(new Errors.DATASET_CHANGING(current.datasetId, 1), { message }), { 'retry-after': '1' })
         }
-        await refuseIfTooCostly(current, call, config.MAX_SERIES_STEPS, config.ANALYSIS_MAX_COST)
+        // An area series reads the timeline, where a step costs nothing unless the map changed: it has a bound of its own.
+        const maxSteps = call.analysis === 'area' ? config.MAX_AREA_STEPS : config.MAX_SERIES_STEPS
+        await refuseIfTooCostly(current, call, maxSteps, config.ANALYSIS_MAX_COST)
         const task: AnalysisTask = {
           call,
           render: format.render,
           view: { datasetId: current.datasetId, revision: current.revision, knownAt: current.knownAt },
           budgetMs: config.ANALYSIS_TIMEOUT_MS,
-          maxSteps: config.MAX_SERIES_STEPS,
+          maxSteps,
         }
         try {
           // The worker checks its own budget between steps; past a grace it is terminated, mid-step.
@@ -116,20 +145,26 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         summary: 'Where the territories of two sides meet',
         description:
           "A MultiLineString per pair of sides with its length in km: the parts of one side's boundary facing the other's ground " +
-          '(within tolerance_km across gaps and slivers). Borders facing the sea, another country or unmapped ground are not front.',
+          '(within tolerance_km across gaps and slivers). Borders facing the sea, another country or unmapped ground are not front. ' +
+          'CSV (f=csv or Accept: text/csv): one row per pair of sides, sides,lengthKm (the two sides joined by ;). ' +
+          'Notes say why there is no front: a side holding nothing at `at`, or `at` outside the coverage.',
         querystring: FrontsQuerySchema,
-        response: { 200: geoJsonResponse(FrontsSchema), ...analysisProblems },
+        response: {
+          200: contentResponse('GeoJSON (RFC 7946; WGS84 [lon, lat]), or CSV of the pairs', { 'application/geo+json': FrontsSchema, 'text/csv': CsvSchema }),
+          ...analysisProblems,
+        },
       },
     },
     async (request, reply) => {
-      const { at, knownAt } = queryInstants(request.query)
-      const sides = request.query.sides?.split(',') as [string, string] | undefined
+      const { query } = request
+      const { at, knownAt } = queryInstants(query)
+      const sides = query.sides?.split(',') as [string, string] | undefined
       return analyse(
         request,
         reply,
-        { datasetId: request.query.dataset, knownAt },
-        { analysis: 'fronts', args: [at, sides, request.query.tolerance_km] },
-        { type: GEOJSON_CONTENT_TYPE, render: 'json' },
+        { datasetId: query.dataset, knownAt },
+        { analysis: 'fronts', args: [at, sides, query.tolerance_km] },
+        formatOf(request, query.f, 'fronts-csv', GEOJSON_CONTENT_TYPE),
       )
     },
   )
@@ -142,12 +177,14 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         summary: 'Shortest geodesic distance between two territories or features, at a date or as a series',
         description:
           'REF is side:ID or actor:ID (all ground held outright at the date) or feature:ID. Answers distanceKm, the two nearest ' +
-          'points and a LineString between them; 0 with overlaps=true when they meet. With start, end and step (ISO 8601, ' +
-          'default P1D) it answers a series with the advance per step, as JSON or as CSV for Accept: text/csv. ' +
+          'points and a LineString between them; 0 with overlaps=true when they meet; null when a side or actor holds nothing (a note ' +
+          'says which). With start, end and step (ISO 8601, default P1D; calendar steps P1M, P1Y too) it answers a series with the ' +
+          'advance per step. CSV (f=csv or Accept: text/csv): at a date one row at,distanceKm,overlaps,nearest.from.lon,nearest.from.lat,' +
+          'nearest.to.lon,nearest.to.lat; a series one row per step, with advanceKm after overlaps. ' +
           'Example: from=side:opposition&to=feature:aleppo-outskirts&start=2024-11-26&end=2024-11-28.',
         querystring: DistanceQuerySchema,
         response: {
-          200: contentResponse('the distance at `at`, or the series (as CSV for Accept: text/csv)', {
+          200: contentResponse('the distance at `at`, or the series; JSON or CSV', {
             'application/json': DistanceSchema.or(DistanceSeriesSchema),
             'text/csv': CsvSchema,
           }),
@@ -159,22 +196,22 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
       const { query } = request
       const { at, knownAt } = queryInstants(query)
       const series = range(query)
-      const wantsCsv = (request.headers.accept ?? '').includes('text/csv')
-      if (wantsCsv && !series) throw new Errors.NOT_ACCEPTABLE('application/json; text/csv is offered for series (start, end, step)')
       if (series) {
-        const stepMs = parseDurationMs(query.step)
-        if (!stepMs)
-          throw new Errors.INVALID_DATE(`step ${JSON.stringify(query.step)} is not an ISO 8601 duration of weeks, days, hours or minutes (P1D, PT6H)`)
-        const csv = { type: CSV_CONTENT_TYPE, render: 'distance-series-csv' as const }
         return analyse(
           request,
           reply,
           { datasetId: query.dataset, knownAt },
-          { analysis: 'distance-series', args: [{ ...series, stepMs, step: query.step }, query.from, query.to] },
-          wantsCsv ? csv : undefined,
+          { analysis: 'distance-series', args: [{ ...series, step: stepOf(query.step) }, query.from, query.to] },
+          formatOf(request, query.f, 'distance-series-csv'),
         )
       }
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'distance', args: [at, query.from, query.to] })
+      return analyse(
+        request,
+        reply,
+        { datasetId: query.dataset, knownAt },
+        { analysis: 'distance', args: [at, query.from, query.to] },
+        formatOf(request, query.f, 'distance-csv'),
+      )
     },
   )
 
@@ -185,28 +222,43 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         tags: ['analysis'],
         summary: 'A highway cut into stretches by who holds them, and whether its owner side can still travel it',
         description:
-          'Segments with holder, side, fromKm, toKm and lengthKm; km per side; cut points; severed=true when the owner side cannot ' +
-          'travel end to end through its own ground (another side, contested ground or a shared boundary is a cut; unmapped ground is not). ' +
-          'With start and end: the intervals during which it was severed and the first date it was. Example: feature=m5&at=2024-11-28.',
+          'Segments with holders, side, fromKm, toKm and lengthKm (consecutive stretches with the same holders are one, even across two ' +
+          'areas of one holder); km per side; cut points; severed=true when the owner side cannot travel end to end through its own ' +
+          'ground (another side, contested ground or a shared boundary is a cut; unmapped ground is not). With start and end (bare ' +
+          'dates: the ends of those days): the states at the start and after each change, the intervals during which it was severed ' +
+          'and the first instant it was. CSV (f=csv or Accept: text/csv): at a date one row per stretch (fromKm,toKm,lengthKm,side,' +
+          'holders.actor,holders.side,holders.status; no geometry); over a range one row per state (at,severed,kmBySide.<side>…). ' +
+          'Example: feature=m5&at=2024-11-28.',
         querystring: RouteQuerySchema,
-        response: { 200: RouteSchema.or(RouteSeriesSchema), ...analysisProblems },
+        response: {
+          200: contentResponse('the route at `at`, or its states over the range; JSON or CSV', {
+            'application/json': RouteSchema.or(RouteSeriesSchema),
+            'text/csv': CsvSchema,
+          }),
+          ...analysisProblems,
+        },
       },
     },
     async (request, reply) => {
       const { query } = request
       const { at, knownAt } = queryInstants(query)
-      const series = range({ start: query.start, end: query.end })
+      const series = range({ start: query.start, end: query.end, at: query.at })
       if (series) {
-        // A severance history starts with the first day's map: the start of the start day.
-        const start = parseInstant(query.start!, 'start-of-day')!
         return analyse(
           request,
           reply,
           { datasetId: query.dataset, knownAt },
-          { analysis: 'route-series', args: [{ start, end: series.end }, query.feature, query.owner] },
+          { analysis: 'route-series', args: [series, query.feature, query.owner] },
+          formatOf(request, query.f, 'route-series-csv'),
         )
       }
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'route', args: [at, query.feature, query.owner] })
+      return analyse(
+        request,
+        reply,
+        { datasetId: query.dataset, knownAt },
+        { analysis: 'route', args: [at, query.feature, query.owner] },
+        formatOf(request, query.f, 'route-csv'),
+      )
     },
   )
 
@@ -215,19 +267,71 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
     {
       schema: {
         tags: ['analysis'],
-        summary: 'What changed hands between two dates',
+        summary: 'What changed hands between two dates, and who took it from whom',
         description:
-          'Per actor and per side: km² held at each date, gained and lost; the gained and lost polygons as GeoJSON; and every reference ' +
-          'feature whose holder changed, with old and new holder. Example: start=2024-11-26&end=2024-11-28.',
+          'Per actor, per side and for contested ground: km² held at each date, gained and lost (a holder’s overlapping areas counted ' +
+          'once); the from→to matrix (transfers by actor, sideTransfers by side: km² that passed from each actor, contested or unmapped ' +
+          'ground to each other, with the reference features that moved in each cell); the gained and lost polygons as GeoJSON ' +
+          '(polygons=false leaves them out); and every reference feature whose holder changed. CSV (f=csv or Accept: text/csv): ' +
+          'table=summary (default; level,id,side,startKm2,endKm2,gainedKm2,lostKm2,netKm2), table=transfers (level,from,fromSide,to,' +
+          'toSide,areaKm2,features) or table=features (id,name,kind,from.actor,from.side,from.status,to.actor,to.side,to.status). ' +
+          'Example: start=2024-11-26&end=2024-11-28&polygons=false.',
         querystring: ChangesQuerySchema,
-        response: { 200: ChangesSchema, ...analysisProblems },
+        response: {
+          200: contentResponse('the changes; JSON, or one of its tables as CSV', { 'application/json': ChangesSchema, 'text/csv': CsvSchema }),
+          ...analysisProblems,
+        },
       },
     },
     async (request, reply) => {
       const { query } = request
       const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
       const span = range(query)!
-      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'changes', args: [span] })
+      const format = formatOf(request, query.f, `changes-${query.table}-csv`)
+      // A table has no polygons: every CSV is made from one answer without them.
+      const polygons = format.render === 'json' && query.polygons
+      return analyse(request, reply, { datasetId: query.dataset, knownAt }, { analysis: 'changes', args: [span, polygons] }, format)
+    },
+  )
+
+  routes.get(
+    '/analysis/area',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'Area over time: km² held per actor and per side at each step, with gains and losses',
+        description:
+          'At each step from start to end (bare dates: the ends of those days) by step (ISO 8601: P1D default, P1W, P1M, P1Y, PT6H…): ' +
+          'km² held per actor and per side (a holder’s overlapping areas counted once; a side is the union of its actors), contested km², ' +
+          'and the km² gained and lost since the step before (by overlay, not by subtracting areas). It reads the timeline: a step where ' +
+          'the map did not change costs nothing, so years of daily steps are one request (at most MAX_AREA_STEPS steps, 40,000 by default). ' +
+          'CSV (f=csv or Accept: text/csv): long form, one row per step and holder, at,level,id,side,areaKm2,gainedKm2,lostKm2,netKm2 ' +
+          'with level actor, side or contested. Example: start=2024-11-26&end=2024-12-08&step=P1D&f=csv.',
+        querystring: AreaQuerySchema,
+        response: {
+          200: contentResponse('the series; JSON or CSV', { 'application/json': AreaSeriesSchema, 'text/csv': CsvSchema }),
+          ...analysisProblems,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request
+      const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
+      const span = range(query)!
+      const list = (text: string | undefined) => (text === undefined ? undefined : [...new Set(text.split(','))].sort())
+      return analyse(
+        request,
+        reply,
+        { datasetId: query.dataset, knownAt },
+        {
+          analysis: 'area',
+          args: [
+            { ...span, step: stepOf(query.step) },
+            { actors: list(query.actor), sides: list(query.side) },
+          ],
+        },
+        formatOf(request, query.f, 'area-csv'),
+      )
     },
   )
 }

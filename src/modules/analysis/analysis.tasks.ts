@@ -4,6 +4,8 @@ import type { Db } from '../../db/database.js'
 import { CachedBody, type LruCache, type RenderedBody } from '../../read/cache.js'
 import { DatasetView } from '../../read/dataset-view.js'
 import { Deadline } from './analysis.limits.js'
+import { getAreaSeries } from './analysis.area.js'
+import * as csv from './analysis.csv.js'
 import * as analysisService from './analysis.service.js'
 import type { AnalysisContext } from './analysis.service.js'
 
@@ -14,12 +16,22 @@ const ANALYSES = {
   route: analysisService.getRoute,
   'route-series': analysisService.getRouteSeries,
   changes: analysisService.getChanges,
+  area: getAreaSeries,
 }
 
+/** How an answer is written: JSON, or one of its tables as CSV (a route picks the one that fits its analysis). */
 const RENDERERS = {
   json: (answer: unknown) => JSON.stringify(answer),
-  'distance-series-csv': (answer: unknown) => analysisService.distanceSeriesCsv(answer as Awaited<ReturnType<typeof analysisService.getDistanceSeries>>),
-}
+  'fronts-csv': csv.frontsCsv,
+  'distance-csv': csv.distanceCsv,
+  'distance-series-csv': csv.distanceSeriesCsv,
+  'route-csv': csv.routeCsv,
+  'route-series-csv': csv.routeSeriesCsv,
+  'changes-summary-csv': csv.changesSummaryCsv,
+  'changes-transfers-csv': csv.changesTransfersCsv,
+  'changes-features-csv': csv.changesFeaturesCsv,
+  'area-csv': csv.areaSeriesCsv,
+} satisfies Record<string, (answer: never) => string>
 
 type Analyses = typeof ANALYSES
 type ArgumentsOf<F> = F extends (ctx: AnalysisContext, ...args: infer A) => unknown ? A : never
@@ -41,5 +53,6 @@ export async function runAnalysisTask(task: AnalysisTask, db: Db, cache: LruCach
   const view = new DatasetView(cache, task.view.datasetId, task.view.revision, task.view.knownAt, db)
   const ctx: AnalysisContext = { view, deadline: new Deadline(task.budgetMs), maxSteps: task.maxSteps }
   const run = ANALYSES[task.call.analysis] as (ctx: AnalysisContext, ...args: unknown[]) => Promise<unknown>
-  return CachedBody.rendered(RENDERERS[task.render](await run(ctx, ...task.call.args)))
+  const render = RENDERERS[task.render] as (answer: unknown) => string
+  return CachedBody.rendered(render(await run(ctx, ...task.call.args)))
 }

@@ -1,10 +1,46 @@
 import { z } from 'zod'
 import { DATE_RANGE, instantProblem } from './time.js'
 
+// Our wording for every validation message that a schema does not word itself (a schema's own
+// message wins): a refusal names what was expected, never zod's "expected string, received undefined".
+z.config({
+  customError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return issue.input === undefined ? 'required' : `expected ${issue.expected === 'string' ? 'text' : issue.expected}`
+      case 'invalid_value':
+        return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`
+      case 'too_big':
+        return issue.origin === 'string' ? `too long: at most ${issue.maximum} characters` : `at most ${issue.maximum}`
+      case 'too_small':
+        if (issue.origin === 'string')
+          return Number(issue.minimum) <= 1 ? 'empty: give a value or leave the parameter out' : `too short: at least ${issue.minimum} characters`
+        return `at least ${issue.minimum}`
+      case 'invalid_format':
+        return `not a valid ${issue.format}`
+      case 'unrecognized_keys':
+        return `unknown member(s): ${issue.keys.join(', ')}`
+      default:
+        return undefined
+    }
+  },
+})
+
 export const SlugSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a slug: lower-case letters, digits, - and _, at most 64 characters')
   .describe('slug id')
+
+/**
+ * Names the answers use for ground that is no actor's: the from→to matrix and the area series
+ * list `contested` and `unmapped` beside actor ids, so no actor may be called so.
+ */
+export const RESERVED_ACTOR_IDS: readonly string[] = ['contested', 'unmapped']
+
+/** An actor id: a slug other than the reserved names. */
+export const ActorIdSchema = SlugSchema.refine((id) => !RESERVED_ACTOR_IDS.includes(id), {
+  message: `reserved: ${RESERVED_ACTOR_IDS.join(' and ')} name ground that is no actor's in answers; choose another id`,
+})
 
 /**
  * Lengths of the names the service stores, the same on every path that writes one: PUT of a
@@ -26,6 +62,8 @@ export const TEXT_LIMITS = {
 
 /** Appended to the description of every date parameter. */
 export const DATE_RANGE_NOTE = `Accepted dates: ${DATE_RANGE}.`
+/** How every query reads a bare date, said once in these words wherever a date parameter is described. */
+export const BARE_DATE_RULE = 'A bare date means the end of that day (23:59:59.999 UTC): the map published for it.'
 
 /** A date or instant within the accepted range (time.ts: DATE_RANGE); the reason names which of the two it is not. */
 export const InstantParamSchema = z.string().superRefine((value, ctx) => {
@@ -35,11 +73,11 @@ export const InstantParamSchema = z.string().superRefine((value, ctx) => {
 })
 
 export const DatasetParamSchema = SlugSchema.describe('dataset id, e.g. aleppo-2024').meta({ example: 'aleppo-2024' })
-export const AtParamSchema = InstantParamSchema.describe(
-  `the date or instant to answer for (UTC). A bare date means the end of that day: the map published for it. Default: now. ${DATE_RANGE_NOTE}`,
-).meta({ examples: ['2024-11-28', '2024-11-28T06:00:00Z'] })
+export const AtParamSchema = InstantParamSchema.describe(`the date or instant to answer for (UTC). ${BARE_DATE_RULE} Default: now. ${DATE_RANGE_NOTE}`).meta({
+  examples: ['2024-11-28', '2024-11-28T06:00:00Z'],
+})
 export const KnownAtParamSchema = InstantParamSchema.describe(
-  `answer as the service knew it at this instant (knowledge time); default: current knowledge. ${DATE_RANGE_NOTE}`,
+  `answer as the service knew it at this instant (knowledge time); default: current knowledge. ${BARE_DATE_RULE} ${DATE_RANGE_NOTE}`,
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -137,8 +175,6 @@ export function csvParam(description: string) {
 export function splitCsv(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',')
 }
-
-export const LimitSchema = intParam(integer(1, 1000).default(100)).describe('page size')
 
 // ---------------------------------------------------------------------------------------------
 // Media types and response declarations. A route declares each answer with the media type it
@@ -268,36 +304,6 @@ export const GeoJsonFeatureCollectionSchema = geoJsonFeatureCollection(GeoJsonFe
   .meta({ id: 'FeatureCollection', description: 'GeoJSON FeatureCollection (RFC 7946 §3.3)' })
 
 export const InstantSchema = z.iso.datetime().meta({ id: 'Instant', description: 'UTC instant, ISO 8601 (e.g. 2024-11-28T00:00:00.000Z)' })
-
-export const ControlPropertiesSchema = z
-  .object({
-    actor: z.string().nullable().describe('actor id; null for contested ground held by no one actor'),
-    side: z.string().nullable().describe("the actor's side"),
-    status: z.enum(['controlled', 'contested']),
-    validFrom: InstantSchema.describe('the area holds from this instant (inclusive, UTC)'),
-    validTo: InstantSchema.nullable().describe('until this instant (exclusive, UTC); null: still holds'),
-    areaKm2: z.number().min(0).describe('geodesic area, km²'),
-    source: z.string().nullable().describe('source or citation of the area'),
-    areaKey: z.string().nullable().describe('the id the import gave the area, kept across snapshots'),
-  })
-  .catchall(z.unknown())
-  .describe('who holds the area and over which valid time, plus the free properties of the import')
-
-export const ControlFeatureSchema = geoJsonFeature(ControlPropertiesSchema, { geometry: AreaGeometrySchema, id: FeatureIdSchema }).meta({
-  id: 'ControlFeature',
-  description: 'one area held by one actor (or contested) over [validFrom, validTo)',
-})
-
-export const ControlMapSchema = geoJsonFeatureCollection(ControlFeatureSchema, {
-  dataset: z.string().describe('dataset id'),
-  revision: z.number().int().describe('dataset revision the map was read at'),
-  at: InstantSchema.describe('the instant the map answers for'),
-  knownAt: InstantSchema.nullable().describe('knowledge time; null: current knowledge'),
-  numberMatched: z.number().int().min(0),
-  numberReturned: z.number().int().min(0),
-  sources: z.array(z.string()).describe('distinct sources of the areas returned, sorted'),
-}).meta({ id: 'ControlMap', description: 'the control map at a date: every area held at `at`' })
-export type ControlMap = z.infer<typeof ControlMapSchema>
 
 /**
  * The body of an import as the route schema sees it: any JSON object. The importer checks the

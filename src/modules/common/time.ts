@@ -75,14 +75,76 @@ function utcDate(year: number, month: number, day: number): Date | undefined {
   return date
 }
 
-/** ISO 8601 durations of days, hours or weeks (P1D, PT6H, P1W, P1DT12H): the steps of a series. */
-export function parseDurationMs(value: string): number | undefined {
-  const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/i.exec(value.trim())
-  if (!match || value.trim().toUpperCase() === 'P' || value.trim().toUpperCase() === 'PT') return undefined
-  const [weeks, days, hours, minutes] = match.slice(1).map((part) => Number(part ?? 0))
-  const ms = (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000
-  // No step is longer than the whole accepted range: P99999999999999W is refused, not an overflow.
-  return ms > 0 && ms <= LATEST_INSTANT.getTime() - EARLIEST_INSTANT.getTime() ? ms : undefined
+/**
+ * The step of a series, an ISO 8601 duration: calendar parts (years, months) and fixed ones (weeks,
+ * days, hours, minutes, seconds). P1D, P1W, P1M, P1Y, PT6H, P1DT12H, P1Y2M.
+ */
+export interface Step {
+  /** the duration as given, e.g. P1M */
+  text: string
+  /** calendar months (years × 12 + months): added by the calendar, the day clamped to the month's end */
+  months: number
+  /** the fixed part, ms (UTC has no daylight saving: a day is always 86,400,000 ms) */
+  ms: number
+}
+
+const DURATION = /^P(?:(\d{1,6})Y)?(?:(\d{1,7})M)?(?:(\d{1,7})W)?(?:(\d{1,8})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,10})M)?(?:(\d{1,12})S)?)?$/i
+
+/** Parses an ISO 8601 duration of years, months, weeks, days, hours, minutes or seconds; undefined when it is not one, is zero, or is longer than the accepted range. */
+export function parseStep(value: string): Step | undefined {
+  const text = value.trim().toUpperCase()
+  const match = DURATION.exec(text)
+  if (!match || text === 'P' || text.endsWith('T')) return undefined
+  const [years, months, weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0))
+  const step = { text, months: years * 12 + months, ms: ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 }
+  if (step.months === 0 && step.ms === 0) return undefined
+  // No step is longer than the whole accepted range: P99999Y is refused, not an overflow.
+  const span = LATEST_INSTANT.getTime() - EARLIEST_INSTANT.getTime()
+  return step.months <= 12 * 300 && step.ms <= span ? step : undefined
+}
+
+/** Why a step is refused, for the problem's detail. */
+export const STEP_RULE = 'an ISO 8601 duration such as P1D, P1W, P1M, P1Y, PT6H or P1DT12H'
+
+/**
+ * `start + n × step`. Calendar months are added from `start` itself (never step by step), so a series
+ * from 31 January by P1M reads 29 February (2024), 31 March, 30 April: the day is clamped to each
+ * month's length and never drifts. Then the fixed part, n × ms.
+ */
+export function addSteps(start: Date, step: Step, n: number): Date {
+  let time = start.getTime()
+  if (step.months !== 0) {
+    const year = start.getUTCFullYear()
+    const month = start.getUTCMonth() + step.months * n
+    const targetYear = year + Math.floor(month / 12)
+    const targetMonth = ((month % 12) + 12) % 12
+    const lastDay = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate()
+    const day = Math.min(start.getUTCDate(), lastDay)
+    const timeOfDay = time - Date.UTC(year, start.getUTCMonth(), start.getUTCDate())
+    time = Date.UTC(targetYear, targetMonth, day) + timeOfDay
+  }
+  return new Date(time + step.ms * n)
+}
+
+/**
+ * The instants of a series from `start` to `end` (both inclusive when on the grid) by `step`;
+ * `tooMany(count)` is thrown past `maxSteps`, before any instant is made.
+ */
+export function stepInstants(start: Date, end: Date, step: Step, maxSteps: number, tooMany: (count: number) => Error): Date[] {
+  const count = stepCount(start, end, step)
+  if (count > maxSteps) throw tooMany(count)
+  return Array.from({ length: count }, (_, n) => addSteps(start, step, n))
+}
+
+/** How many instants a series has, without making them (months counted by the calendar). */
+export function stepCount(start: Date, end: Date, step: Step): number {
+  if (step.months === 0) return Math.floor((end.getTime() - start.getTime()) / step.ms) + 1
+  // Months: estimate by the average month, then correct by walking at most a step or two.
+  const average = step.months * 30.436875 * DAY_MS + step.ms
+  let n = Math.max(0, Math.floor((end.getTime() - start.getTime()) / average) - 1)
+  while (addSteps(start, step, n + 1) <= end) n++
+  while (n > 0 && addSteps(start, step, n) > end) n--
+  return n + 1
 }
 
 /** The `at` and `known_at` of a query: bare dates mean the end of the day; `at` defaults to now. */

@@ -1,11 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
-import { ControlMapSchema, geoJsonResponse, notModifiedResponses, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
-import { GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
+import { tableFormat } from '../../plugins/formats.js'
+import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
+import { baseUrl, pageOf } from '../common/paging.js'
+import { contentResponse, CsvSchema, notModifiedResponses, parseBbox, problemResponses, splitCsv } from '../common/schemas.js'
 import { queryInstants } from '../common/time.js'
-import { ControlQuerySchema, PointControlSchema, PointQuerySchema } from './control.schemas.js'
+import { ControlMapSchema, ControlQuerySchema, PointControlSchema, PointQuerySchema } from './control.schemas.js'
 import * as controlService from './control.service.js'
+
+function distinctSorted(list: string[] | undefined): string[] | undefined {
+  return list === undefined ? undefined : [...new Set(list)].sort()
+}
 
 export default async function controlRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
@@ -18,29 +24,54 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
         summary: 'The control map at a date',
         description:
           'Every area held at `at` as application/geo+json: each feature carries actor, side, status (controlled/contested), ' +
-          'validFrom, validTo, areaKm2 and source. `bbox` keeps areas whose shape meets the box; `actor` and `side` filter holders.',
+          'validFrom, validTo, areaKm2 and the ids of its sources. `bbox` keeps areas whose shape meets the box; `actor` and `side` filter holders. ' +
+          'Paged with limit and offset (the default page holds a whole map); coverage and notes say why a map is empty. ' +
+          'As CSV (f=csv or Accept: text/csv): a row per area without geometry.',
         querystring: ControlQuerySchema,
-        response: { 200: geoJsonResponse(ControlMapSchema), ...notModifiedResponses(), ...problemResponses(400, 404) },
+        response: {
+          200: contentResponse('GeoJSON (RFC 7946; WGS84 [lon, lat]), or the areas without geometry as CSV', {
+            'application/geo+json': ControlMapSchema,
+            'text/csv': CsvSchema,
+          }),
+          ...notModifiedResponses(),
+          ...problemResponses(400, 404, 406),
+        },
       },
     },
     async (request, reply) => {
-      const { at, knownAt } = queryInstants(request.query)
-      const view = await app.readModel.open(request.query.dataset, knownAt)
+      const { query } = request
+      const format = tableFormat(request, query.f, GEOJSON_CONTENT_TYPE)
+      const { at, knownAt } = queryInstants(query)
+      const view = await app.readModel.open(query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
-      const query = {
+      const map = {
         at,
-        bbox: request.query.bbox ? parseBbox(request.query.bbox) : undefined,
-        actorIds: splitCsv(request.query.actor),
-        sides: splitCsv(request.query.side),
+        bbox: query.bbox ? parseBbox(query.bbox) : undefined,
+        // One list, one entry: actor=sna,hts and actor=hts,sna,hts are the same filter.
+        actorIds: distinctSorted(splitCsv(query.actor)),
+        sides: distinctSorted(splitCsv(query.side)),
       }
-      const { view: answered, body } = await app.readModel.body(
-        view,
-        'control',
-        [at.toISOString(), query.bbox ?? null, query.actorIds ?? null, query.sides ?? null],
-        (current) => controlService.renderControlMap(current, query),
+      const page = { limit: query.limit, offset: query.offset }
+      // A map's links are absolute (self is the URL asked): the URL and the host the client used are part of it. CSV has no links.
+      const parts = [
+        format,
+        at.toISOString(),
+        map.bbox ?? null,
+        map.actorIds ?? null,
+        map.sides ?? null,
+        page,
+        format === 'json' ? `${baseUrl(request)}${request.url}` : null,
+      ]
+      const { view: answered, body } = await app.readModel.body(view, 'control', parts, (current) =>
+        format === 'csv'
+          ? controlService.renderControlCsv(current, map, page)
+          : controlService.renderControlMap(current, map, {
+              ...page,
+              members: (matched, returned) => pageOf(request, { ...page, matched }, returned, GEOJSON_CONTENT_TYPE),
+            }),
       )
       // Already serialised (and compressed) once for this view: no response schema on the way out.
-      return sendBody(request, reply, answered, body, GEOJSON_CONTENT_TYPE)
+      return sendBody(request, reply, answered, body, format === 'csv' ? CSV_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
     },
   )
 
@@ -50,18 +81,29 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['control'],
         summary: 'Who holds a point at a date, since when and until when',
+        description:
+          'Every area covering the point at `at`, with since/until of the uninterrupted holding; `holder` is the first of them by the rule ' +
+          'the schema states. Notes say why there is none (a date outside the data, a point outside it, lon and lat swapped) and flag a ' +
+          "`since` that is the dataset's first map as a lower bound. As CSV (f=csv or Accept: text/csv): a row per holder.",
         querystring: PointQuerySchema,
-        response: { 200: PointControlSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+        response: {
+          200: contentResponse('who holds the point, or its holders as CSV', { 'application/json': PointControlSchema, 'text/csv': CsvSchema }),
+          ...notModifiedResponses(),
+          ...problemResponses(400, 404, 406),
+        },
       },
     },
     async (request, reply) => {
-      const { at, knownAt } = queryInstants(request.query)
-      const view = await app.readModel.open(request.query.dataset, knownAt)
+      const { query } = request
+      const format = tableFormat(request, query.f)
+      const { at, knownAt } = queryInstants(query)
+      const view = await app.readModel.open(query.dataset, knownAt)
       if (notModified(request, reply, view)) return reply
-      const point = [request.query.lon, request.query.lat]
+      const point = [query.lon, query.lat]
       const { view: answered, value } = await app.readModel.answer(view, 'point', [point, at.toISOString()], (current) =>
         controlService.getPointControl(current, { point, at }),
       )
+      if (format === 'csv') return reply.type(CSV_CONTENT_TYPE).send(answeredAt(request, reply, answered, controlService.pointControlCsv(value)))
       return answeredAt(request, reply, answered, value)
     },
   )

@@ -1,10 +1,25 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { answeredAt, notModified } from '../../plugins/views.js'
-import { DatasetParamSchema, KnownAtParamSchema, notModifiedResponses, problemResponses } from '../common/schemas.js'
+import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
+import { toCsv } from '../common/csv.js'
+import { tableFormat } from '../../plugins/formats.js'
+import { CSV_CONTENT_TYPE } from '../common/media-types.js'
+import { baseUrl, pageOf } from '../common/paging.js'
+import { contentResponse, CsvSchema, DatasetParamSchema, notModifiedResponses, problemResponses } from '../common/schemas.js'
 import { parseInstant } from '../common/time.js'
-import { DatasetDeletedSchema, DatasetInputSchema, DatasetListSchema, DatasetSchema, TimelineSchema } from './datasets.schemas.js'
+import {
+  DATASET_COLUMNS,
+  DatasetDeletedSchema,
+  DatasetDetailSchema,
+  DatasetInputSchema,
+  DatasetListQuerySchema,
+  DatasetListSchema,
+  DatasetSchema,
+  TIMELINE_COLUMNS,
+  TimelineQuerySchema,
+  TimelineSchema,
+} from './datasets.schemas.js'
 import * as datasetsService from './datasets.service.js'
 
 const IdParams = z.object({ id: DatasetParamSchema })
@@ -12,18 +27,37 @@ const IdParams = z.object({ id: DatasetParamSchema })
 export default async function datasetsRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
 
-  routes.get('/datasets', { schema: { tags: ['datasets'], summary: 'List datasets', response: { 200: DatasetListSchema } } }, async () => ({
-    datasets: await datasetsService.listDatasets(app.db),
-  }))
+  routes.get(
+    '/datasets',
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'List datasets',
+        description: 'In id order, paged by limit and offset; as CSV (every member but properties) for Accept: text/csv or f=csv.',
+        querystring: DatasetListQuerySchema,
+        response: {
+          200: contentResponse('a page of datasets (as CSV for Accept: text/csv or f=csv)', { 'application/json': DatasetListSchema, 'text/csv': CsvSchema }),
+          ...problemResponses(400, 406),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { limit, offset, f } = request.query
+      const format = tableFormat(request, f)
+      const { datasets, matched } = await datasetsService.listDatasets(app.db, { limit, offset })
+      if (format === 'csv') return reply.type(CSV_CONTENT_TYPE).send(toCsv(DATASET_COLUMNS, datasets))
+      return { datasets, ...pageOf(request, { limit, offset, matched }, datasets.length, 'application/json') }
+    },
+  )
 
   routes.get(
     '/datasets/:id',
     {
       schema: {
         tags: ['datasets'],
-        summary: 'One dataset',
+        summary: 'One dataset, with what its areas cover',
         params: IdParams,
-        response: { 200: DatasetSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+        response: { 200: DatasetDetailSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -80,16 +114,33 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
       schema: {
         tags: ['datasets'],
         summary: 'The instants at which the map changed, for date pickers',
+        description: 'Paged by limit and offset (the default page holds years of daily maps); as CSV, one instant a row, for Accept: text/csv or f=csv.',
         params: IdParams,
-        querystring: z.object({ known_at: KnownAtParamSchema.optional() }),
-        response: { 200: TimelineSchema, ...notModifiedResponses(), ...problemResponses(400, 404) },
+        querystring: TimelineQuerySchema,
+        response: {
+          200: contentResponse('a page of the timeline (as CSV for Accept: text/csv or f=csv)', { 'application/json': TimelineSchema, 'text/csv': CsvSchema }),
+          ...notModifiedResponses(),
+          ...problemResponses(400, 404, 406),
+        },
       },
     },
     async (request, reply) => {
-      const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
+      const { known_at, limit, offset, f } = request.query
+      const format = tableFormat(request, f)
+      const knownAt = known_at ? parseInstant(known_at, 'end-of-day') : undefined
       const view = await app.readModel.open(request.params.id, knownAt)
       if (notModified(request, reply, view)) return reply
-      const { view: answered, value } = await app.readModel.answer(view, 'timeline', [], datasetsService.getTimeline)
+      if (format === 'csv') {
+        const { view: answered, body } = await app.readModel.body(view, 'timeline-csv', [limit, offset], async (current) =>
+          toCsv(TIMELINE_COLUMNS, (await datasetsService.getTimeline(current, { limit, offset })).instants),
+        )
+        return sendBody(request, reply, answered, body, CSV_CONTENT_TYPE)
+      }
+      // The links are absolute: the scheme and host the client used are part of the bytes.
+      const { view: answered, value } = await app.readModel.answer(view, 'timeline', [baseUrl(request), request.url], async (current) => {
+        const timeline = await datasetsService.getTimeline(current, { limit, offset })
+        return { ...timeline, ...pageOf(request, { limit, offset, matched: timeline.numberMatched }, timeline.instants.length, 'application/json') }
+      })
       return answeredAt(request, reply, answered, value)
     },
   )

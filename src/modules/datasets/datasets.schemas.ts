@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { TEXT_LIMITS } from '../common/schemas.js'
+import { type Column, columns, FormatParamSchema } from '../common/csv.js'
+import { ExplainedMembers } from '../common/notes.js'
+import { PageMembers, pagingParams } from '../common/paging.js'
+import { BARE_DATE_RULE, DATE_RANGE_NOTE, KnownAtParamSchema, TEXT_LIMITS } from '../common/schemas.js'
+
+/** How every date parameter of this module reads a bare date (the one rule of every query). */
 
 export const DatasetInputSchema = z
   .object({
@@ -25,17 +30,45 @@ export const DatasetSchema = z.object({
 })
 export type Dataset = z.infer<typeof DatasetSchema>
 
-export const DatasetListSchema = z.object({ datasets: z.array(DatasetSchema) })
+/** One dataset as GET reads it: what PUT answers, and what its areas cover. */
+export const DatasetDetailSchema = DatasetSchema.extend(ExplainedMembers)
+export type DatasetDetail = z.infer<typeof DatasetDetailSchema>
+
+// A service holds a handful of datasets: one page is the whole list in practice.
+export const DatasetListQuerySchema = z.object({ ...pagingParams(1000, 10_000), f: FormatParamSchema })
+export type DatasetListQuery = z.infer<typeof DatasetListQuerySchema>
+
+export const DatasetListSchema = z.object({ datasets: z.array(DatasetSchema), ...PageMembers })
+
+/** The CSV of a list of datasets: every member but the free `properties`. */
+export const DATASET_COLUMNS: Column<Dataset>[] = columns<Dataset>('id', 'name', 'description', 'licence', 'sourceUrl', 'revision', 'createdAt', 'updatedAt')
+
+// A date picker wants every change: years of daily maps are a few thousand instants.
+export const TimelineQuerySchema = z.object({
+  known_at: KnownAtParamSchema.describe(
+    `answer as the service knew it at this instant (knowledge time); default: current knowledge. ${BARE_DATE_RULE} ${DATE_RANGE_NOTE}`,
+  )
+    .meta({ example: '2024-12-01T12:00Z' })
+    .optional(),
+  ...pagingParams(1000, 10_000),
+  f: FormatParamSchema,
+})
+export type TimelineQuery = z.infer<typeof TimelineQuerySchema>
 
 export const TimelineSchema = z.object({
   dataset: z.string(),
   revision: z.number().int(),
   knownAt: z.string().nullable(),
-  instants: z.array(z.string()).describe('instants (UTC) at which the map changed, in order'),
-  first: z.string().nullable(),
-  last: z.string().nullable(),
+  instants: z.array(z.string()).describe('this page of the instants (UTC) at which the map changed, in order'),
+  first: z.string().nullable().describe('the first instant of the whole timeline; null: the dataset has no area'),
+  last: z.string().nullable().describe('the last instant of the whole timeline'),
+  ...PageMembers,
+  ...ExplainedMembers,
 })
 export type Timeline = z.infer<typeof TimelineSchema>
+
+/** The CSV of a timeline: one row per instant, under the JSON member's name. */
+export const TIMELINE_COLUMNS: Column<string>[] = [{ name: 'instants', value: (instant) => instant }]
 
 export const DatasetDeletedSchema = z.object({
   dataset: z.string(),

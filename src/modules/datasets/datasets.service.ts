@@ -4,7 +4,8 @@ import { Errors } from '../../errors.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
 import type { DatasetRecord } from '../../store/records.js'
-import type { Dataset, DatasetDeleted, DatasetInput, Timeline } from './datasets.schemas.js'
+import { datasetExplained } from '../common/notes.js'
+import type { Dataset, DatasetDeleted, DatasetDetail, DatasetInput, Timeline } from './datasets.schemas.js'
 
 export function toDataset(record: DatasetRecord): Dataset {
   return {
@@ -20,14 +21,17 @@ export function toDataset(record: DatasetRecord): Dataset {
   }
 }
 
-export async function getDataset(view: DatasetView): Promise<Dataset> {
+/** The dataset, with what its areas cover: a dataset with no area yet says so. */
+export async function getDataset(view: DatasetView): Promise<DatasetDetail> {
   const record = await datasetsRepository.findDataset(view.db, view.datasetId)
   if (!record) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
-  return toDataset(record)
+  return { ...toDataset(record), ...(await explained(view)) }
 }
 
-export async function listDatasets(db: Db): Promise<Dataset[]> {
-  return (await datasetsRepository.listDatasets(db)).map(toDataset)
+/** One page of the datasets, in id order. */
+export async function listDatasets(db: Db, page: { limit: number; offset: number }): Promise<{ datasets: Dataset[]; matched: number }> {
+  const { datasets, matched } = await datasetsRepository.listDatasets(db, page)
+  return { datasets: datasets.map(toDataset), matched }
 }
 
 /** Creates or updates a dataset: the row and its announcement in one transaction (the row lock is the dataset's, as for every write). */
@@ -45,15 +49,28 @@ export async function deleteDataset(db: Db, id: string): Promise<DatasetDeleted>
   })
 }
 
-/** The instants at which the dataset's map changed (area starts and ends), for date pickers. */
-export async function getTimeline(view: DatasetView): Promise<Timeline> {
-  const iso = (await view.changeInstants()).map((instant) => instant.toISOString())
+/**
+ * One page of the instants at which the dataset's map changed (area starts and ends), for date
+ * pickers; `first` and `last` are those of the whole timeline.
+ */
+export async function getTimeline(
+  view: DatasetView,
+  page: { limit: number; offset: number },
+): Promise<Omit<Timeline, 'numberReturned' | 'links'> & { instants: string[] }> {
+  const instants = await view.changeInstants()
   return {
     dataset: view.datasetId,
     revision: view.revision,
     knownAt: view.knownAt?.toISOString() ?? null,
-    instants: iso,
-    first: iso[0] ?? null,
-    last: iso.at(-1) ?? null,
+    instants: instants.slice(page.offset, page.offset + page.limit).map((instant) => instant.toISOString()),
+    first: instants[0]?.toISOString() ?? null,
+    last: instants.at(-1)?.toISOString() ?? null,
+    numberMatched: instants.length,
+    ...(await explained(view)),
   }
+}
+
+/** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
+async function explained(view: DatasetView): Promise<Pick<DatasetDetail, 'coverage' | 'notes'>> {
+  return datasetExplained(await view.coverage())
 }

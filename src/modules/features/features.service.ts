@@ -1,12 +1,13 @@
 import type { Geometry, Position } from 'geojson'
 import { type AreaInput, holdingShares, pointInShape, prepareAreas } from '../../geo/index.js'
 import { areasTouching, referenceFeature } from '../../read/areas.js'
-import type { DatasetView } from '../../read/dataset-view.js'
+import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import type { AreaRecord, FeatureRecord } from '../../store/records.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
+import { coverageJson, datasetExplained, instantNotes, isLowerBound, rangeNotes, sinceNote, type Note } from '../common/notes.js'
 import { parseBbox, splitCsv } from '../common/schemas.js'
-import type { FeatureControl, FeatureHolder, FeatureListQuery } from './features.schemas.js'
+import type { FeatureControl, FeatureHolder, FeatureListQuery, HistoryEntry } from './features.schemas.js'
 
 export function toGeoJsonFeature(feature: FeatureRecord) {
   return {
@@ -17,11 +18,12 @@ export function toGeoJsonFeature(feature: FeatureRecord) {
   }
 }
 
+/** One feature, with the dataset's coverage and notes as foreign members. */
 export async function getFeature(view: DatasetView, id: string) {
-  return toGeoJsonFeature(await referenceFeature(view, id))
+  return { ...toGeoJsonFeature(await referenceFeature(view, id)), ...(await explained(view)) }
 }
 
-/** One page of reference features, with the number matched and the next page's `after`. */
+/** One page of reference features in id order, with how many match in all and the dataset's coverage. */
 export async function listFeatures(view: DatasetView, query: FeatureListQuery) {
   const { features, matched } = await featuresRepository.listFeatures(view.db, {
     datasetId: view.datasetId,
@@ -29,33 +31,61 @@ export async function listFeatures(view: DatasetView, query: FeatureListQuery) {
     kinds: splitCsv(query.kind),
     bbox: query.bbox ? parseBbox(query.bbox) : undefined,
     q: query.q,
-    after: query.after,
     limit: query.limit,
+    offset: query.offset,
   })
-  return { matched, features: features.map(toGeoJsonFeature), nextAfter: features.length === query.limit ? features.at(-1)?.id : undefined }
+  return { matched, features: features.map(toGeoJsonFeature), ...(await explained(view)) }
 }
 
-/** Who holds a reference feature at `at`, or the history of its holders over [start, end]. */
+/** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
+async function explained(view: DatasetView): Promise<Pick<FeatureControl, 'coverage' | 'notes'>> {
+  return datasetExplained(await view.coverage())
+}
+
+/**
+ * Who holds a reference feature at `at`, or the history of its holders over [start, end], with
+ * the dataset's coverage and notes: a date outside it, a feature inside no area, and a holding
+ * that starts with the data (a lower bound: it may be older).
+ */
 export async function getFeatureControl(view: DatasetView, query: { featureId: string; at?: Date; start?: Date; end?: Date }): Promise<FeatureControl> {
   const feature = await referenceFeature(view, query.featureId)
   const touching = await areasTouching(view, feature.bbox)
+  const coverage = await view.coverage()
   const base = {
     dataset: view.datasetId,
     revision: view.revision,
     knownAt: view.knownAt?.toISOString() ?? null,
     feature: { id: feature.id, kind: feature.kind, name: feature.name, geometryType: feature.geometry.type },
+    coverage: coverageJson(coverage),
   }
   if (query.start && query.end) {
-    return {
-      ...base,
-      start: query.start.toISOString(),
-      end: query.end.toISOString(),
-      history: holderHistory(feature.geometry, touching, query.start, query.end),
+    const history = holderHistory(feature.geometry, touching, query.start, query.end, coverage)
+    const notes = rangeNotes(coverage, query.start, query.end)
+    if (history.every((entry) => entry.holders.length === 0) && coverage.from && query.end >= coverage.from) {
+      notes.push(noArea(feature.id, `from ${query.start.toISOString()} to ${query.end.toISOString()}`))
     }
+    for (const entry of history) {
+      if (entry.fromIsLowerBound) notes.push(...sinceNote(coverage, new Date(entry.from), `${entry.actor ?? 'no majority holder'} holding ${feature.id}`))
+    }
+    return { ...base, start: query.start.toISOString(), end: query.end.toISOString(), history, notes }
   }
   const at = query.at ?? new Date()
-  const holders = holdersAt(feature.geometry, touching, at)
-  return { ...base, at: at.toISOString(), holder: majority(holders), holders }
+  const holders = holdersAt(feature.geometry, touching, at, coverage)
+  const notes = instantNotes(coverage, at)
+  if (holders.length === 0 && coverage.from && at >= coverage.from) notes.push(noArea(feature.id, `at ${at.toISOString()}`))
+  for (const holder of holders) {
+    if (holder.sinceIsLowerBound) notes.push(...sinceNote(coverage, new Date(holder.since!), `${holderName(holder.actor)} holding ${feature.id}`))
+  }
+  return { ...base, at: at.toISOString(), holder: majority(holders), holders, notes }
+}
+
+function noArea(featureId: string, when: string): Note {
+  return { code: 'NO_AREA', message: `${featureId} lies inside no area of the dataset ${when}: no one is mapped as holding it` }
+}
+
+/** A holder's actor is null on contested ground. */
+function holderName(actor: string | null): string {
+  return actor ?? 'contested ground'
 }
 
 export function toAreaInput(area: AreaRecord): AreaInput {
@@ -63,7 +93,7 @@ export function toAreaInput(area: AreaRecord): AreaInput {
 }
 
 /** The holders of a geometry at `at`, from the areas touching it over all time (for since/until of points). */
-function holdersAt(geometry: Geometry, touching: AreaRecord[], at: Date): FeatureHolder[] {
+function holdersAt(geometry: Geometry, touching: AreaRecord[], at: Date, coverage: Coverage): FeatureHolder[] {
   const { unit, whole, shares } = holdingShares(geometry, prepareAreas(touching.filter((area) => validAt(area, at)).map(toAreaInput)))
   return shares.map(({ area, amount }) => {
     const holder: FeatureHolder = {
@@ -81,6 +111,7 @@ function holdersAt(geometry: Geometry, touching: AreaRecord[], at: Date): Featur
       )
       if (span) {
         holder.since = span.from.toISOString()
+        holder.sinceIsLowerBound = isLowerBound(coverage, span.from)
         holder.until = span.to?.toISOString() ?? null
       }
     }
@@ -93,27 +124,39 @@ function coversAnyPoint(area: AreaRecord, geometry: Geometry): boolean {
   return points.some((point) => pointInShape(point, area.geometry))
 }
 
-function majority(holders: FeatureHolder[]): FeatureHolder | null {
+function majority<H extends { share: number }>(holders: H[]): H | null {
   return holders.find((holder) => holder.share > 0.5) ?? null
 }
 
-/** Holders at `start` and after every change within [start, end], consecutive equal answers merged. */
-function holderHistory(geometry: Geometry, touching: AreaRecord[], start: Date, end: Date): NonNullable<FeatureControl['history']> {
+/**
+ * Holders at `start` and after every change within [start, end], consecutive equal answers merged.
+ * An entry that begins at the dataset's first instant with a holder is a lower bound.
+ */
+function holderHistory(geometry: Geometry, touching: AreaRecord[], start: Date, end: Date, coverage: Coverage): HistoryEntry[] {
   const instants = new Set<number>([start.getTime()])
   for (const area of touching) {
     for (const instant of [area.validFrom, area.validTo]) {
       if (instant && instant > start && instant <= end) instants.add(instant.getTime())
     }
   }
-  const history: NonNullable<FeatureControl['history']> = []
+  const history: HistoryEntry[] = []
   let previousKey: string | undefined
   for (const time of [...instants].sort((a, b) => a - b)) {
-    const holders = holdersAt(geometry, touching, new Date(time)).map(({ since: _since, until: _until, ...rest }) => rest)
+    const from = new Date(time)
+    const holders = holdersAt(geometry, touching, from, coverage).map(({ since: _since, sinceIsLowerBound: _lower, until: _until, ...rest }) => rest)
     const top = majority(holders)
     const key = JSON.stringify(holders.map((holder) => [holder.actor, holder.status, holder.share]))
     if (key === previousKey) continue
-    if (history.length > 0) history[history.length - 1].to = new Date(time).toISOString()
-    history.push({ from: new Date(time).toISOString(), to: null, actor: top?.actor ?? null, side: top?.side ?? null, status: top?.status ?? null, holders })
+    if (history.length > 0) history[history.length - 1].to = from.toISOString()
+    history.push({
+      from: from.toISOString(),
+      fromIsLowerBound: holders.length > 0 && isLowerBound(coverage, from),
+      to: null,
+      actor: top?.actor ?? null,
+      side: top?.side ?? null,
+      status: top?.status ?? null,
+      holders,
+    })
     previousKey = key
   }
   return history

@@ -4,9 +4,31 @@ import { z } from 'zod'
 import type { Db } from '../../db/database.js'
 import * as actorsRepository from '../../store/actors.repository.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
+import * as sourcesRepository from '../../store/sources.repository.js'
 import { SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { FeaturesQuerySchema, SnapshotQuerySchema } from './imports.schemas.js'
 import { type ImportContext, importFeatures, importSnapshot } from './imports.service.js'
+
+/**
+ * A source of the manifest, as PUT /v1/datasets/{id}/sources/{source} takes it (used_for is its
+ * usedFor); other members are kept as the record's properties.
+ */
+export const BundleSourceSchema = z
+  .object({
+    id: SlugSchema,
+    title: z.string().trim().min(1).max(TEXT_LIMITS.name),
+    publisher: z.string().trim().min(1).max(TEXT_LIMITS.name).nullable().default(null),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(TEXT_LIMITS.source)
+      .nullable()
+      .default(null),
+    date: z.iso.date().nullable().default(null),
+    used_for: z.string().trim().min(1).max(TEXT_LIMITS.source).nullable().default(null),
+  })
+  .passthrough()
+  .transform(({ id, title, publisher, url, date, used_for: usedFor, ...properties }) => ({ id, title, publisher, url, date, usedFor, properties }))
+export type BundleSource = z.infer<typeof BundleSourceSchema>
 
 /** The manifest of a bundled dataset folder (data/<id>/manifest.json). */
 export const ManifestSchema = z
@@ -18,6 +40,7 @@ export const ManifestSchema = z
     sourceUrl: z.string().url().nullable().default(null),
     actors: z.string().optional(),
     features: z.string().optional(),
+    sources: z.array(BundleSourceSchema).default([]),
     snapshots: z.array(z.object({ validFrom: z.string(), file: z.string() }).passthrough()).default([]),
   })
   .passthrough()
@@ -39,22 +62,24 @@ export const DEFAULT_DATASET_DIR = new URL('../../../data/aleppo-2024/', import.
 export interface BundleReport {
   dataset: string
   actors: number
+  sources: number
   imports: { file: string; id: number; replayed: boolean }[]
 }
 
 /**
- * Loads a dataset folder through the same import code a user calls over HTTP: dataset, actors,
+ * Loads a dataset folder through the same import code a user calls over HTTP: dataset, actors, sources,
  * reference features, then the snapshots in date order. Re-loading is a no-op (content hashes).
  */
 export async function loadBundle(ctx: ImportContext, dir: string, log: (line: string) => void = () => {}): Promise<BundleReport> {
   const readJson = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'))
   const manifest = ManifestSchema.parse(readJson('manifest.json'))
-  const { id, name, description, licence, sourceUrl, actors, features, snapshots, ...rest } = manifest
+  // The sources become the dataset's records, not free properties: areas cite them by id.
+  const { id, name, description, licence, sourceUrl, actors, features, sources, snapshots, ...rest } = manifest
   const values = { name, description, licence, sourceUrl, properties: { ...rest, snapshots } }
   // Marked as loading from its first write until its last: a load cut short (the process killed)
   // is found marked at the next start and resumed, each import it had landed being a replay.
   await datasetsRepository.upsertDataset(ctx.db, id, { ...values, properties: { ...values.properties, [LOADING]: new Date().toISOString() } })
-  const report: BundleReport = { dataset: id, actors: 0, imports: [] }
+  const report: BundleReport = { dataset: id, actors: 0, sources: sources.length, imports: [] }
   if (actors) {
     const list = z.array(BundleActorSchema).parse(readJson(actors))
     await ctx.db.transaction().execute(async (tx) => {
@@ -63,6 +88,13 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
     })
     report.actors = list.length
     log(`${id}: ${list.length} actors`)
+  }
+  if (sources.length > 0) {
+    await ctx.db.transaction().execute(async (tx) => {
+      for (const source of sources) await sourcesRepository.upsertSource(tx, id, source)
+      await datasetsRepository.bumpRevision(tx, id)
+    })
+    log(`${id}: ${sources.length} sources`)
   }
   if (features) {
     const result = await importFeatures(ctx, id, readJson(features), FeaturesQuerySchema.parse({}))

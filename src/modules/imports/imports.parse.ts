@@ -4,6 +4,7 @@ import type { ProblemDetail } from '../../errors.js'
 import { areaKm2, bboxOf, type GeometryType, geometryHash, normalizeGeometry } from '../../geo/index.js'
 import type { LruCache } from '../../read/cache.js'
 import type { GeometryRecord, ImportNote } from '../../store/records.js'
+import { SlugSchema } from '../common/schemas.js'
 
 /** Names of the legacy `crs` member that mean what RFC 7946 mandates anyway: WGS84 lon/lat. */
 const CRS84_NAMES = new Set(['urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:ogc::crs84', 'crs84', 'ogc:crs84', 'wgs84'])
@@ -215,6 +216,48 @@ export function stringProperty(properties: Record<string, unknown>, name: string
   if (typeof value !== 'string') return undefined
   const trimmed = value.trim()
   return trimmed.length > 0 ? trimmed : undefined
+}
+
+/** What an area cites: the text as imported, and the list of source ids (or free citations) it names. */
+export interface CitedSources {
+  source: string | null
+  sources: string[]
+}
+
+const SOURCE_SEPARATORS = /[,;]/
+
+/**
+ * Reads the value of an area's source property. A JSON array of strings is that list (its text
+ * kept is the entries joined by '; '); text whose every part between commas or semicolons
+ * (trimmed) is a slug id is the list of those ids; any other text is one free citation, never cut
+ * at its commas ("Reuters, 28 Nov" stays whole). Entries are trimmed, empty ones and repeats
+ * dropped, the order kept. Migration 0003 backfilled the areas stored before with the same rule,
+ * in SQL: change both or neither. A string is answered when the value cannot be read (an array
+ * holding something other than text).
+ */
+export function readSources(value: unknown): CitedSources | string {
+  if (Array.isArray(value)) {
+    const entries: string[] = []
+    for (const [index, entry] of value.entries()) {
+      const text = typeof entry === 'number' && Number.isFinite(entry) ? String(entry) : entry
+      if (typeof text !== 'string') return `entry ${index} of the list of sources is ${entry === null ? 'null' : typeof entry}, not text`
+      entries.push(text.trim())
+    }
+    const sources = unique(entries)
+    return { source: sources.length > 0 ? sources.join('; ') : null, sources }
+  }
+  const source = stringProperty({ value }, 'value')
+  if (source === undefined) return { source: null, sources: [] }
+  const parts = source
+    .split(SOURCE_SEPARATORS)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+  const ids = parts.length > 0 && parts.every((part) => SlugSchema.safeParse(part).success)
+  return { source, sources: ids ? unique(parts) : [source] }
+}
+
+function unique(entries: string[]): string[] {
+  return [...new Set(entries.filter((entry) => entry.length > 0))]
 }
 
 /** A slug from any name, for actors created by an import: 'Hayat Tahrir al-Sham' → 'hayat-tahrir-al-sham'. */

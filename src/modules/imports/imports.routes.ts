@@ -2,9 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Errors } from '../../errors.js'
-import { DatasetParamSchema, ImportBodySchema, problemResponses, RowIdParamSchema } from '../common/schemas.js'
+import { toCsv } from '../common/csv.js'
+import { tableFormat } from '../../plugins/formats.js'
+import { CSV_CONTENT_TYPE } from '../common/media-types.js'
+import { pageOf } from '../common/paging.js'
+import { contentResponse, CsvSchema, DatasetParamSchema, ImportBodySchema, problemResponses, RowIdParamSchema } from '../common/schemas.js'
 import {
   FeaturesQuerySchema,
+  IMPORT_COLUMNS,
+  IMPORT_COUNT_NAMES,
   HistoryQuerySchema,
   ImportListQuerySchema,
   ImportListSchema,
@@ -104,15 +110,22 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       schema: {
         tags: ['imports'],
         summary: 'Accepted imports, newest first',
+        description:
+          'Paged by limit and offset (numberMatched counts them all). As CSV for Accept: text/csv or f=csv: every member but the notes, ' +
+          `and a counts.<name> column for each count an import reports (${IMPORT_COUNT_NAMES.join(', ')}), empty where its kind has none.`,
         querystring: ImportListQuerySchema,
-        response: { 200: ImportListSchema, ...problemResponses(400) },
+        response: {
+          200: contentResponse('a page of imports (as CSV for Accept: text/csv or f=csv)', { 'application/json': ImportListSchema, 'text/csv': CsvSchema }),
+          ...problemResponses(400, 406),
+        },
       },
     },
-    async (request) => {
-      const imports = await importsService.listImports(app.db, { datasetId: request.query.dataset, before: request.query.before, limit: request.query.limit })
-      const last = imports.at(-1)
-      const params = new URLSearchParams({ ...(request.query.dataset ? { dataset: request.query.dataset } : {}), limit: String(request.query.limit) })
-      return { imports, next: imports.length === request.query.limit && last ? `/v1/imports?${params}&before=${last.id}` : null }
+    async (request, reply) => {
+      const { dataset, limit, offset, f } = request.query
+      const format = tableFormat(request, f)
+      const { imports, matched } = await importsService.listImports(app.db, { datasetId: dataset, limit, offset })
+      if (format === 'csv') return reply.type(CSV_CONTENT_TYPE).send(toCsv(IMPORT_COLUMNS, imports))
+      return { imports, ...pageOf(request, { limit, offset, matched }, imports.length, 'application/json') }
     },
   )
 

@@ -1,15 +1,7 @@
 import { z } from 'zod'
-import {
-  booleanParam,
-  DATE_RANGE_NOTE,
-  DatasetParamSchema,
-  InstantParamSchema,
-  integer,
-  intParam,
-  PG_INTEGER_MAX,
-  TEXT_LIMITS,
-  textParam,
-} from '../common/schemas.js'
+import { type Column, columns, FormatParamSchema } from '../common/csv.js'
+import { PageMembers, pagingParams } from '../common/paging.js'
+import { booleanParam, DATE_RANGE_NOTE, DatasetParamSchema, InstantParamSchema, TEXT_LIMITS, textParam } from '../common/schemas.js'
 
 const propertyName = (fallback: string, what: string) => textParam(100).default(fallback).describe(`property holding ${what}`)
 
@@ -89,7 +81,37 @@ export const ImportResultSchema = z.object({
 
 export const ImportListQuerySchema = z.object({
   dataset: DatasetParamSchema.optional().describe('only imports into this dataset'),
-  limit: intParam(integer(1, 500).default(50)).describe('page size'),
-  before: intParam(integer(1, PG_INTEGER_MAX).optional()).describe('page: imports with a smaller id'),
+  ...pagingParams(50, 500),
+  f: FormatParamSchema,
 })
-export const ImportListSchema = z.object({ imports: z.array(ImportSchema), next: z.string().nullable() })
+export type ImportListQuery = z.infer<typeof ImportListQuerySchema>
+export const ImportListSchema = z.object({ imports: z.array(ImportSchema), ...PageMembers })
+
+/**
+ * The counts an import reports, by kind: snapshot and history imports (features … actorsCreated),
+ * features imports (inserted, updated, unchanged) and reverts (what they superseded and restored).
+ * The CSV of the list has a column for each, the same on every page, empty where a kind has none.
+ */
+export const IMPORT_COUNT_NAMES = [
+  'features',
+  'skipped',
+  'areas',
+  'inserted',
+  'updated',
+  'unchanged',
+  'carried',
+  'closed',
+  'replaced',
+  'resumed',
+  'actorsCreated',
+  'areasSuperseded',
+  'areasRestored',
+  'featuresSuperseded',
+  'featuresRestored',
+] as const
+
+/** The CSV of a list of imports: every member but the notes, a counts.<name> column per count. */
+export const IMPORT_COLUMNS: Column<Import>[] = [
+  ...columns<Import>('id', 'dataset', 'kind', 'validFrom', 'contentHash', 'submittedBy', 'createdAt', 'reverts', 'revertedBy'),
+  ...IMPORT_COUNT_NAMES.map((name) => ({ name: `counts.${name}`, value: (row: Import) => row.counts[name] })),
+]

@@ -13,7 +13,7 @@ import * as datasetsRepository from '../../store/datasets.repository.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import * as importsRepository from '../../store/imports.repository.js'
 import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
-import { SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
+import { RESERVED_ACTOR_IDS, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { instantProblem, parseInstant } from '../common/time.js'
 import { ActorResolver } from './actor-resolver.js'
 import {
@@ -23,6 +23,7 @@ import {
   type ParseProgress,
   type CollectionKind,
   duplicateFeatureIds,
+  readSources,
   slugify,
   stringProperty,
 } from './imports.parse.js'
@@ -55,6 +56,7 @@ interface AreaDraft {
   actorId: string | null
   status: 'controlled' | 'contested'
   source: string | null
+  sources: string[]
   key: string | null
   validFrom?: Date
   validTo?: Date | null
@@ -113,6 +115,7 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
       geometry_hash: area.geometryHash,
       bbox: boxLiteral(area.bbox),
       source: area.source,
+      sources: JSON.stringify(area.sources),
       properties: JSON.stringify(area.properties),
       import_id: 0,
     })
@@ -372,8 +375,14 @@ export async function getImport(db: Db, id: number): Promise<Import> {
   return toImport(record)
 }
 
-export async function listImports(db: Db, filter: { datasetId?: string; before?: number; limit: number }): Promise<Import[]> {
-  return (await importsRepository.listImports(db, filter)).map(toImport)
+/**
+ * A page of imports, newest first, with how many there are. An import landing between two pages
+ * shifts the later ones by one: the next page repeats an import rather than skipping one.
+ */
+export async function listImports(db: Db, filter: { datasetId?: string; limit: number; offset: number }): Promise<{ imports: Import[]; matched: number }> {
+  const records = await importsRepository.listImports(db, filter)
+  const matched = await importsRepository.countImports(db, filter.datasetId)
+  return { imports: records.map(toImport), matched }
 }
 
 /**
@@ -553,6 +562,15 @@ async function resolveAreas(
           continue
         }
         actorId = slugify(name)
+        if (RESERVED_ACTOR_IDS.includes(actorId)) {
+          errors.push({
+            index: feature.index,
+            path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`,
+            code: 'RESERVED_ACTOR_ID',
+            reason: `${clip(name)} would be the actor id '${actorId}', which answers use for ground no actor holds: mark such ground with status 'contested', leave it out, or map the name to another actor with aliases`,
+          })
+          continue
+        }
         if (!known.has(actorId) && !created.has(actorId)) created.set(actorId, { id: actorId, name, aliases: [name], colour: null, side: actorId })
       } else if (actorId === null) {
         errors.push({
@@ -572,7 +590,12 @@ async function resolveAreas(
         continue
       }
     }
-    const source = stringProperty(feature.properties, query.source_property) ?? null
+    const cited = readSources(feature.properties[query.source_property])
+    if (typeof cited === 'string') {
+      errors.push({ index: feature.index, path: `${path}/${query.source_property}`, code: 'INVALID_SOURCE', reason: cited })
+      continue
+    }
+    const { source, sources } = cited
     const tooLong = [
       textTooLong(feature.index, `${path}/${query.source_property}`, 'source', source ?? undefined, TEXT_LIMITS.source),
       textTooLong(feature.index, `/features/${feature.index}/id`, 'area id', feature.id ?? undefined, TEXT_LIMITS.areaKey),
@@ -581,7 +604,7 @@ async function resolveAreas(
       errors.push(...tooLong)
       continue
     }
-    const draft: AreaDraft = { feature, actorId, status, source, key: feature.id }
+    const draft: AreaDraft = { feature, actorId, status, source, sources, key: feature.id }
     if (withIntervals) {
       const history = query as HistoryQuery
       const interval = readInterval(feature, history, errors)
@@ -672,6 +695,7 @@ function newArea(datasetId: string, draft: AreaDraft, validFrom: Date, validTo: 
     geometry_hash: draft.feature.geometry.hash,
     bbox: boxLiteral(draft.feature.geometry.bbox),
     source: draft.source,
+    sources: JSON.stringify(draft.sources),
     properties: JSON.stringify(Object.fromEntries(Object.entries(draft.feature.properties).filter(([, value]) => value !== null && value !== undefined))),
     import_id: importId,
   }
