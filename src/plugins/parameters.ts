@@ -114,16 +114,17 @@ function editDistance(a: string, b: string): number {
 }
 
 async function parametersPlugin(app: FastifyInstance): Promise<void> {
-  app.addHook('preValidation', async (request) => {
+  // A callback, not an async hook: it runs on every request, and most have nothing to refuse.
+  app.addHook('preValidation', (request, _reply, done) => {
     const schema = request.routeOptions?.schema as { querystring?: unknown; hide?: boolean } | undefined
     // Routes without a schema (the documentation's static files) and hidden ones take what they are given.
-    if (!schema || schema.hide) return
+    if (!schema || schema.hide) return done()
     const given = Object.keys((request.query ?? {}) as Record<string, unknown>)
-    if (given.length === 0) return
+    if (given.length === 0) return done()
     const names = acceptedParameters(schema.querystring)
     // Named one by one up to a point: a query of thousands of names gets a problem of ten.
     const unknown = given.filter((name) => !names.includes(name)).slice(0, 10)
-    if (unknown.length === 0) return
+    if (unknown.length === 0) return done()
     const acceptedText = names.length > 0 ? names.join(', ') : 'none'
     const details = unknown.map((name) => {
       const close = suggestion(name, names)
@@ -133,12 +134,14 @@ async function parametersPlugin(app: FastifyInstance): Promise<void> {
         reason: `unknown parameter ${JSON.stringify(name.slice(0, 60))}${close ? ` (did you mean ${close}?)` : ''}; accepted: ${acceptedText}`,
       }
     })
-    throw withDetails(
-      new Errors.UNKNOWN_PARAMETER(
-        `${unknown.map((name) => JSON.stringify(name.slice(0, 60))).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ` +
-          `${request.method} ${request.routeOptions.url}; accepted: ${acceptedText}`,
+    done(
+      withDetails(
+        new Errors.UNKNOWN_PARAMETER(
+          `${unknown.map((name) => JSON.stringify(name.slice(0, 60))).join(', ')} ${unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ` +
+            `${request.method} ${request.routeOptions.url}; accepted: ${acceptedText}`,
+        ),
+        details,
       ),
-      details,
     )
   })
 }

@@ -137,6 +137,9 @@ export async function insertGeometries(tx: Executor, records: GeometryRecord[]):
   // A geometry deleted (and committed) between the insert and the lock is inserted again: at most twice over.
   for (let round = 0; pending.length > 0 && round < 3; round++) {
     for (const batch of batches(pending, (record) => record.vertexCount)) {
+      // The embedded engine runs each statement on this thread, and awaiting one after another never yields to I/O:
+      // without a turn of the event loop between batches, a large import would hold /health for its whole insert.
+      await new Promise((resolve) => setImmediate(resolve))
       const result = await tx
         .insertInto('geometries')
         .values(
