@@ -15,20 +15,16 @@ export function toActor(record: ActorRecord): Actor {
 /** One page of the dataset's actors in id order, with how many there are in all. */
 export async function listActors(view: DatasetView, page: { limit: number; offset: number }): Promise<Omit<ActorList, 'numberReturned' | 'links'>> {
   const { actors, matched } = await actorsRepository.listActorsPage(view.db, view.datasetId, page)
-  return { dataset: view.datasetId, revision: view.revision, actors: actors.map(toActor), numberMatched: matched, ...(await explained(view)) }
+  return { dataset: view.datasetId, revision: view.revision, actors: actors.map(toActor), numberMatched: matched, ...(await datasetExplained(view)) }
 }
 
 export async function getActor(view: DatasetView, id: string): Promise<ActorDetail> {
   const record = await actorsRepository.findActor(view.db, view.datasetId, id)
   if (!record) throw new Errors.ACTOR_NOT_FOUND(id, view.datasetId)
-  return { ...toActor(record), ...(await explained(view)) }
+  return { ...toActor(record), ...(await datasetExplained(view)) }
 }
 
 /** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
-async function explained(view: DatasetView): Promise<Pick<ActorDetail, 'coverage' | 'notes'>> {
-  return datasetExplained(await view.coverage())
-}
-
 /** Creates or updates one dataset's actor: only that dataset's revision changes. */
 export async function putActor(db: Db, datasetId: string, id: string, input: ActorInput): Promise<{ actor: Actor; created: boolean; revision: number }> {
   return inTransaction(db, async (tx) => {

@@ -46,13 +46,16 @@ export function coverageJson(coverage: Coverage): z.infer<typeof CoverageSchema>
  * The coverage and notes of an answer about the dataset as a whole (a list, a timeline), at no
  * instant of its own: the one thing to say is that the dataset has no area yet.
  */
-export function datasetExplained(coverage: Coverage): { coverage: z.infer<typeof CoverageSchema>; notes: Note[] } {
-  return { coverage: coverageJson(coverage), notes: coverage.from ? [] : instantNotes(coverage, new Date()) }
+export async function datasetExplained(view: { coverage(): Promise<Coverage> }): Promise<{ coverage: z.infer<typeof CoverageSchema>; notes: Note[] }> {
+  const coverage = await view.coverage()
+  return { coverage: coverageJson(coverage), notes: coverage.from ? [] : [DATASET_EMPTY] }
 }
+
+const DATASET_EMPTY: Note = { code: 'DATASET_EMPTY', message: 'the dataset has no area yet: import a snapshot or a history' }
 
 /** Notes on one instant: a dataset with no area, an instant before its first map or after its last change. */
 export function instantNotes(coverage: Coverage, at: Date, name = 'at'): Note[] {
-  if (!coverage.from || !coverage.to) return [{ code: 'DATASET_EMPTY', message: 'the dataset has no area yet: import a snapshot or a history' }]
+  if (!coverage.from || !coverage.to) return [DATASET_EMPTY]
   if (at < coverage.from)
     return [
       {
@@ -100,7 +103,7 @@ export function pointNotes(coverage: Coverage, lon: number, lat: number): Note[]
 
 /** A holding that starts with the dataset's first map may have started earlier: the data cannot say. */
 export function sinceNote(coverage: Coverage, since: Date, who: string): Note[] {
-  if (!coverage.from || since.getTime() !== coverage.from.getTime()) return []
+  if (!isLowerBound(coverage, since)) return []
   return [
     {
       code: 'SINCE_IS_LOWER_BOUND',

@@ -25,7 +25,7 @@ export function toDataset(record: DatasetRecord): Dataset {
 export async function getDataset(view: DatasetView): Promise<DatasetDetail> {
   const record = await datasetsRepository.findDataset(view.db, view.datasetId)
   if (!record) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
-  return { ...toDataset(record), ...(await explained(view)) }
+  return { ...toDataset(record), ...(await datasetExplained(view)) }
 }
 
 /** One page of the datasets, in id order. */
@@ -66,11 +66,8 @@ export async function getTimeline(
     first: instants[0]?.toISOString() ?? null,
     last: instants.at(-1)?.toISOString() ?? null,
     numberMatched: instants.length,
-    ...(await explained(view)),
+    ...(await datasetExplained(view)),
   }
 }
 
 /** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
-async function explained(view: DatasetView): Promise<Pick<DatasetDetail, 'coverage' | 'notes'>> {
-  return datasetExplained(await view.coverage())
-}

@@ -20,7 +20,7 @@ export function toGeoJsonFeature(feature: FeatureRecord) {
 
 /** One feature, with the dataset's coverage and notes as foreign members. */
 export async function getFeature(view: DatasetView, id: string) {
-  return { ...toGeoJsonFeature(await referenceFeature(view, id)), ...(await explained(view)) }
+  return { ...toGeoJsonFeature(await referenceFeature(view, id)), ...(await datasetExplained(view)) }
 }
 
 /** One page of reference features in id order, with how many match in all and the dataset's coverage. */
@@ -34,14 +34,10 @@ export async function listFeatures(view: DatasetView, query: FeatureListQuery) {
     limit: query.limit,
     offset: query.offset,
   })
-  return { matched, features: features.map(toGeoJsonFeature), ...(await explained(view)) }
+  return { matched, features: features.map(toGeoJsonFeature), ...(await datasetExplained(view)) }
 }
 
 /** Coverage and notes of an answer about the dataset as a whole: only a dataset with no area has something to say. */
-async function explained(view: DatasetView): Promise<Pick<FeatureControl, 'coverage' | 'notes'>> {
-  return datasetExplained(await view.coverage())
-}
-
 /**
  * Who holds a reference feature at `at`, or the history of its holders over [start, end], with
  * the dataset's coverage and notes: a date outside it, a feature inside no area, and a holding
