@@ -117,7 +117,7 @@ async function importHistory(args: { datasetId: string; setting: HistorySetting;
   for (const day of history.days()) {
     generateMs += performance.now() - tGen
     const t = performance.now()
-    await importSnapshot(ctx, datasetId, day.map, SnapshotQuerySchema.parse({ valid_from: day.date }))
+    await importSnapshot(ctx, datasetId, { json: day.map }, SnapshotQuerySchema.parse({ valid_from: day.date }))
     const ms = performance.now() - t
     importMs += ms
     perSnapshot.push(ms)
@@ -272,7 +272,7 @@ async function features(args: { datasetId: string }) {
       { type: 'Feature', id: 'highway', geometry: syntheticRoad(), properties: { kind: 'highway', name: 'Synthetic highway', owner_side: 'east' } },
     ],
   }
-  const result = await importFeatures({ db, limits: LIMITS, writer: 'bench' }, args.datasetId, body, FeaturesQuerySchema.parse({}))
+  const result = await importFeatures({ db, limits: LIMITS, writer: 'bench' }, args.datasetId, { json: body }, FeaturesQuerySchema.parse({}))
   return result.import.counts
 }
 

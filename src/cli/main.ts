@@ -160,11 +160,10 @@ export async function main(argv: string[]): Promise<void> {
         config,
         'import',
         (ctx) => {
-          const body: unknown = JSON.parse(file.toString('utf8'))
           const withProgress = { ...ctx, progress: progress(target) }
-          if (kind === 'snapshot') return importSnapshot(withProgress, dataset, body, SnapshotQuerySchema.parse(query))
-          if (kind === 'history') return importHistory(withProgress, dataset, body, HistoryQuerySchema.parse(query))
-          return importFeatures(withProgress, dataset, body, FeaturesQuerySchema.parse(query))
+          if (kind === 'snapshot') return importSnapshot(withProgress, dataset, { bytes: file }, SnapshotQuerySchema.parse(query))
+          if (kind === 'history') return importHistory(withProgress, dataset, { bytes: file }, HistoryQuerySchema.parse(query))
+          return importFeatures(withProgress, dataset, { bytes: file }, FeaturesQuerySchema.parse(query))
         },
         (server) => sendImport(server, dataset, kind, file, query),
       )

@@ -145,7 +145,7 @@ export async function insertGeometries(tx: Executor, records: GeometryRecord[]):
         .values(
           batch.map((record) => ({
             hash: record.hash,
-            geometry: JSON.stringify(record.geometry),
+            geometry: record.json,
             bbox: boxLiteral(record.bbox),
             area_km2: record.areaKm2,
             vertex_count: record.vertexCount,

@@ -130,7 +130,9 @@ export interface SourceEntry {
 
 export interface GeometryRecord {
   hash: string
-  geometry: GeoJSON.Geometry
+  type: GeoJSON.Geometry['type']
+  /** The normalised geometry as GeoJSON text: what is stored, and all a worker hands back of it (text crosses threads for a copy). */
+  json: string
   bbox: Bbox
   areaKm2: number
   vertexCount: number

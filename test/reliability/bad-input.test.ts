@@ -68,7 +68,61 @@ t.test('bad input', async (t) => {
   const snapshots = '/v1/datasets/test/snapshots?valid_from=2024-12-01'
   const history = '/v1/datasets/test/history'
 
+  // An import's body is read on a worker; every other body by the request's parser: the refusals are the same.
+  const bothReaders = [
+    ['an import (read on a worker)', snapshots],
+    ['a dataset (read by the request parser)', '/v1/datasets/test'],
+  ] as const
+  const readerRows: Row[] = bothReaders.flatMap(([where, url]): Row[] => {
+    const method = url === snapshots ? 'POST' : 'PUT'
+    return [
+      {
+        name: `malformed JSON for ${where}`,
+        method,
+        url,
+        headers: JSON_HEADERS,
+        payload: '{"type": "FeatureCollection", ',
+        status: 400,
+        code: 'MALFORMED_JSON',
+        path: '/body',
+        detail: 'MALFORMED_JSON',
+      },
+      {
+        name: `an empty body for ${where}`,
+        method,
+        url,
+        headers: JSON_HEADERS,
+        payload: '',
+        status: 400,
+        code: 'MALFORMED_JSON',
+        path: '/body',
+        detail: 'EMPTY_BODY',
+      },
+      {
+        name: `a __proto__ member for ${where}`,
+        method,
+        url,
+        headers: JSON_HEADERS,
+        payload: '{"name": "x", "__proto__": {"admin": true}}',
+        status: 400,
+        code: 'MALFORMED_JSON',
+        path: '/body',
+      },
+      {
+        name: `a lone surrogate for ${where}`,
+        method,
+        url,
+        headers: JSON_HEADERS,
+        payload: '{"name": "\\ud800"}',
+        status: 400,
+        code: 'INVALID_TEXT',
+        path: '/body/name',
+      },
+    ]
+  })
+
   const rows: Row[] = [
+    ...readerRows,
     // ---- issue 9: bodies ----
     {
       name: '100k-deep nested arrays',

@@ -1,10 +1,10 @@
 // Serial: asserts latencies, so it runs alone (tap's serial directory), never beside another test file.
+import { once } from 'node:events'
+import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { TOKEN } from '../helpers.js'
 import { seedHeavyOverHttp, startAppProcess } from '../reliability/heavy.js'
-
-const changes = (start: number, end: number) => `/v1/analysis/changes?dataset=test&start=2024-11-0${start}&end=2024-11-0${end}`
 
 function p99(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b)
@@ -19,10 +19,10 @@ interface Flood {
 }
 
 /**
- * Twelve clients from one address ask `changes` for 8 s without pause, each request a distinct
- * question (known_at moves a second each time, so none is a cache hit), while /health, /ready and
- * a cached map are probed every 20 ms until the last answer is in. The server runs in a process
- * of its own with a thread for each core: what is measured is its latency, not this process's.
+ * Twelve clients from one address ask `changes` for 8 s without pause (fixtures/flood-clients.ts,
+ * on a thread of their own), while this thread probes /health, /ready and a cached map every 20 ms
+ * until the last answer is in. The server runs in a process of its own with a thread for each core:
+ * what is measured is its latency, not this process's.
  */
 async function flood(t: Test, env: Record<string, string>): Promise<Flood> {
   const url = process.env.DATABASE_URL ?? ''
@@ -40,25 +40,15 @@ async function flood(t: Test, env: Record<string, string>): Promise<Flood> {
   await seedHeavyOverHttp(base, TOKEN, 6, 5000)
   const map = `${base}/v1/control?dataset=test&at=2024-11-02`
   t.equal((await fetch(map)).status, 200, 'the map is made before the flood, so it is cached during it')
-  const pairs = [1, 2, 3, 4, 5].flatMap((start) => [2, 3, 4, 5, 6].filter((end) => end > start).map((end) => [start, end]))
-  const until = Date.now() + 8000
   const result: Flood = { statuses: new Map(), unexpected: [], saturated: false, probes: { health: [], ready: [], cached: [] } }
-  let n = 0
-  const client = async () => {
-    while (Date.now() < until) {
-      const [start, end] = pairs[n % pairs.length]
-      const knownAt = new Date(Date.parse('2030-01-01T00:00:00Z') + n++ * 1000).toISOString()
-      // Decompressing answers would load this process, which also measures the probes.
-      const res = await fetch(`${base}${changes(start, end)}&known_at=${knownAt}`, { headers: { 'accept-encoding': 'identity' } })
-      result.statuses.set(res.status, (result.statuses.get(res.status) ?? 0) + 1)
-      const text = await res.text()
-      // Past its share a client is refused at once; past its wait bound a queued analysis answers 503: both with Retry-After.
-      const refused = (res.status === 429 && JSON.parse(text).code === 'CLIENT_BUSY') || res.status === 503
-      if (res.status !== 200 && (!refused || !res.headers.get('retry-after'))) result.unexpected.push(`${res.status} ${text.slice(0, 200)}`)
-    }
-  }
+  const worker = new Worker(new URL('../reliability/fixtures/flood-clients.ts', import.meta.url), { workerData: { base, ms: 8000, clients: 12 } })
   let flooding = true
-  const clients = Promise.all(Array.from({ length: 12 }, client)).finally(() => (flooding = false))
+  const clients = (once(worker, 'message') as Promise<[{ statuses: Record<string, number>; unexpected: string[] }]>)
+    .then(([answer]) => {
+      for (const [status, count] of Object.entries(answer.statuses)) result.statuses.set(Number(status), count)
+      result.unexpected.push(...answer.unexpected)
+    })
+    .finally(() => (flooding = false))
   const probe = async () => {
     while (flooding) {
       let started = performance.now()
@@ -76,6 +66,7 @@ async function flood(t: Test, env: Record<string, string>): Promise<Flood> {
     }
   }
   await Promise.all([clients, probe()])
+  await worker.terminate()
   return result
 }
 let floods = 0

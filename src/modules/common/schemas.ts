@@ -338,7 +338,7 @@ export const ProblemSchema = z
 export type Problem = z.infer<typeof ProblemSchema>
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  // The depth is MAX_JSON_DEPTH of src/plugins/body.ts; the dates are DATE_RANGE of time.ts.
+  // The depth is MAX_JSON_DEPTH of src/json-body.ts; the dates are DATE_RANGE of time.ts.
   400:
     'Bad Request: a parameter or the body is invalid; errors[] names each by JSON Pointer. JSON_TOO_DEEP: the body nests more than 64 ' +
     'levels of arrays and objects; INVALID_TEXT: text PostgreSQL cannot store (U+0000, a lone surrogate, bytes that are not UTF-8) ' +

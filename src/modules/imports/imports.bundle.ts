@@ -97,12 +97,17 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
     log(`${id}: ${sources.length} sources`)
   }
   if (features) {
-    const result = await importFeatures(ctx, id, readJson(features), FeaturesQuerySchema.parse({}))
+    const result = await importFeatures(ctx, id, { bytes: readFileSync(join(dir, features)) }, FeaturesQuerySchema.parse({}))
     report.imports.push({ file: features, id: result.import.id, replayed: result.replayed })
     log(`${id}: features ${features} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}`)
   }
   for (const snapshot of [...snapshots].sort((a, b) => a.validFrom.localeCompare(b.validFrom))) {
-    const result = await importSnapshot(ctx, id, readJson(snapshot.file), SnapshotQuerySchema.parse({ valid_from: snapshot.validFrom }))
+    const result = await importSnapshot(
+      ctx,
+      id,
+      { bytes: readFileSync(join(dir, snapshot.file)) },
+      SnapshotQuerySchema.parse({ valid_from: snapshot.validFrom }),
+    )
     report.imports.push({ file: snapshot.file, id: result.import.id, replayed: result.replayed })
     log(
       `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,

@@ -148,8 +148,8 @@ export function parseFeatureCollection(
       return result
     }
     const record = measureGeometry(normalised.geometry, normalised.vertexCount)
-    // ~16 bytes a vertex for the coordinates, twice for the normalised copy it keeps
-    validated?.set(`validated|${rawKey}`, { record, notes: normalised.notes }, record.vertexCount * 32 + 256)
+    // The normalised text: ~20 characters a vertex, two bytes each
+    validated?.set(`validated|${rawKey}`, { record, notes: normalised.notes }, record.json.length * 2 + 256)
     result.features.push({
       index,
       id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
@@ -191,7 +191,8 @@ export function measureGeometry(geometry: Geometry, vertexCount: number): Geomet
   const isArea = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon'
   return {
     hash: geometryHash(geometry),
-    geometry,
+    type: geometry.type,
+    json: JSON.stringify(geometry),
     bbox: bboxOf(geometry),
     areaKm2: isArea ? areaKm2(geometry) : 0,
     vertexCount,

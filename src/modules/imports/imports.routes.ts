@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Errors } from '../../errors.js'
 import { toCsv } from '../common/csv.js'
@@ -21,7 +21,7 @@ import {
 import { WRITER } from '../../work/pool.js'
 import * as importsService from './imports.service.js'
 import type { ImportContext, ImportResult } from './imports.service.js'
-import type { ValidatedCollection } from './imports.tasks.js'
+import type { ImportFile, ValidatedCollection } from './imports.tasks.js'
 
 const IdParams = z.object({ id: DatasetParamSchema })
 const importResponses = { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 413, 415, 422, 429) }
@@ -44,6 +44,14 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
     return { status: (result.replayed ? 200 : 201) as 200 | 201, body: result }
   }
   const common = { tags: ['imports'], security: [{ bearer: [] }], params: IdParams, body: ImportBodySchema, response: importResponses }
+  // The file stays bytes on this thread: the worker parses it by the body parser's rules (plugins/body.ts) and
+  // validates it feature by feature, so its schema here documents the body without walking it.
+  const onWorker = {
+    config: { jsonOnWorker: true },
+    validatorCompiler: (route: { httpPart?: string }) =>
+      route.httpPart === 'body' ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0]),
+  }
+  const fileOf = (request: FastifyRequest): ImportFile => ({ bytes: request.body as Uint8Array })
   // Refuse other media types before the body is parsed or validated (Fastify reads text/plain too).
   const jsonOnly = async (request: FastifyRequest) => {
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
@@ -53,6 +61,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
   routes.post(
     '/datasets/:id/snapshots',
     {
+      ...onWorker,
       onRequest: [app.requireWriter, jsonOnly],
       schema: {
         ...common,
@@ -66,7 +75,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { status, body } = answer(await importsService.importSnapshot(context(request), request.params.id, request.body, request.query))
+      const { status, body } = answer(await importsService.importSnapshot(context(request), request.params.id, fileOf(request), request.query))
       return reply.status(status).send(body)
     },
   )
@@ -74,6 +83,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
   routes.post(
     '/datasets/:id/history',
     {
+      ...onWorker,
       onRequest: [app.requireWriter, jsonOnly],
       schema: {
         ...common,
@@ -82,7 +92,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { status, body } = answer(await importsService.importHistory(context(request), request.params.id, request.body, request.query))
+      const { status, body } = answer(await importsService.importHistory(context(request), request.params.id, fileOf(request), request.query))
       return reply.status(status).send(body)
     },
   )
@@ -90,6 +100,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
   routes.post(
     '/datasets/:id/features',
     {
+      ...onWorker,
       onRequest: [app.requireWriter, jsonOnly],
       schema: {
         ...common,
@@ -99,7 +110,7 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { status, body } = answer(await importsService.importFeatures(context(request), request.params.id, request.body, request.query))
+      const { status, body } = answer(await importsService.importFeatures(context(request), request.params.id, fileOf(request), request.query))
       return reply.status(status).send(body)
     },
   )

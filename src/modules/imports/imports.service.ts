@@ -22,12 +22,11 @@ import {
   type ParsedFeature,
   type ParseProgress,
   type CollectionKind,
-  duplicateFeatureIds,
   readSources,
   slugify,
   stringProperty,
 } from './imports.parse.js'
-import { type ValidateTask, type ValidatedCollection, validateCollection } from './imports.tasks.js'
+import { type ImportFile, type ValidateTask, type ValidatedCollection, validateCollection } from './imports.tasks.js'
 import type { AreaMapping, FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './imports.schemas.js'
 
 export interface ImportContext {
@@ -67,16 +66,16 @@ interface AreaDraft {
  * not repeat are closed at `valid_from`; those it repeats (same holder, status and geometry) are
  * carried on untouched; the rest start there and run until the next known change.
  */
-export async function importSnapshot(ctx: ImportContext, datasetId: string, body: unknown, query: SnapshotQuery): Promise<ImportResult> {
+export async function importSnapshot(ctx: ImportContext, datasetId: string, file: ImportFile, query: SnapshotQuery): Promise<ImportResult> {
   // allow_empty says how to take the file, not what it is: it is not part of the options hashed and kept.
   const { allow_empty: allowEmpty, ...mapping } = query
   const validFrom = parseInstant(query.valid_from, 'start-of-day')
   if (!validFrom) throw new Errors.INVALID_DATE(`valid_from: ${instantProblem(query.valid_from)}`)
   await assertDatasetExists(ctx.db, datasetId)
   const options = { ...mapping, valid_from: validFrom.toISOString() }
-  const { parsed, contentHash } = await parseCollection(ctx, body, 'areas', { kind: 'snapshot', options })
+  const { parsed, duplicateIds, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'snapshot', options })
   const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, mapping, false)
-  refuseIfInvalid([...parsed.errors, ...duplicateFeatureIds(body), ...errors])
+  refuseIfInvalid([...parsed.errors, ...duplicateIds, ...errors])
   if (drafts.length === 0 && !allowEmpty) throw emptySnapshot(parsed, validFrom)
 
   return runImport(ctx, datasetId, contentHash, async (tx, now) => {
@@ -165,9 +164,9 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, body
 }
 
 /** A history: every feature carries its own interval; stored as given, refused where intervals of one key overlap. */
-export async function importHistory(ctx: ImportContext, datasetId: string, body: unknown, query: HistoryQuery): Promise<ImportResult> {
+export async function importHistory(ctx: ImportContext, datasetId: string, file: ImportFile, query: HistoryQuery): Promise<ImportResult> {
   await assertDatasetExists(ctx.db, datasetId)
-  const { parsed, contentHash } = await parseCollection(ctx, body, 'areas', { kind: 'history', options: query })
+  const { parsed, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'history', options: query })
   const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, true)
   errors.push(...overlapsWithin(drafts))
   refuseIfInvalid([...parsed.errors, ...errors])
@@ -214,9 +213,9 @@ export async function importHistory(ctx: ImportContext, datasetId: string, body:
 }
 
 /** Reference features, upserted by id: a changed feature supersedes the stored one; an unchanged one is left alone. */
-export async function importFeatures(ctx: ImportContext, datasetId: string, body: unknown, query: FeaturesQuery): Promise<ImportResult> {
+export async function importFeatures(ctx: ImportContext, datasetId: string, file: ImportFile, query: FeaturesQuery): Promise<ImportResult> {
   await assertDatasetExists(ctx.db, datasetId)
-  const { parsed, contentHash } = await parseCollection(ctx, body, 'features', { kind: 'features', options: query })
+  const { parsed, contentHash } = await parseCollection(ctx, file, 'features', { kind: 'features', options: query })
   const errors: ProblemDetail[] = []
   const notes: ImportNote[] = [...parsed.notes]
   const seen = new Map<string, number>()
@@ -291,8 +290,8 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, body
       kind: kind.toLowerCase(),
       name,
       owner_side: typeof ownerSide === 'string' && ownerSide.length > 0 ? ownerSide : null,
-      geometry: JSON.stringify(feature.geometry.geometry),
-      geometry_type: feature.geometry.geometry.type,
+      geometry: feature.geometry.json,
+      geometry_type: feature.geometry.type,
       bbox: boxLiteral(feature.geometry.bbox),
       geometry_hash: feature.geometry.hash,
       properties: JSON.stringify(properties),
@@ -436,8 +435,8 @@ async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
 }
 
 /** The file read and validated (on the pool when the context has one), with the hash of the import it makes. */
-async function parseCollection(ctx: ImportContext, body: unknown, kind: CollectionKind, hash: ValidateTask['hash']): Promise<ValidatedCollection> {
-  const task: ValidateTask = { body, kind, limits: ctx.limits, hash }
+async function parseCollection(ctx: ImportContext, file: ImportFile, kind: CollectionKind, hash: ValidateTask['hash']): Promise<ValidatedCollection> {
+  const task: ValidateTask = { file, kind, uniqueIds: hash.kind === 'snapshot', limits: ctx.limits, hash }
   const validated = ctx.validate ? await ctx.validate(task) : validateCollection(task, ctx.cache, ctx.progress)
   const { parsed } = validated
   if (parsed.tooLarge?.what === 'features') throw new Errors.TOO_MANY_FEATURES(parsed.tooLarge.count, parsed.tooLarge.limit)
