@@ -74,6 +74,15 @@ export default tseslint.config(
     files: ['src/plugins/**/*.ts'],
     rules: { 'no-restricted-imports': refuse([['../modules/**', '../faces/**', ...ENTRY], 'plugins/ are cross-cutting: they never reach into a use case']) },
   },
+  {
+    files: ['src/faces/**/*.ts'],
+    rules: {
+      'no-restricted-imports': refuse([
+        ['../../store/**', '../../geo/**', '../store/**', '../geo/**', ...ENTRY],
+        'faces are other ways in over the same services: they call modules, never SQL or geometry',
+      ]),
+    },
+  },
   // One rule per file kind of each module (a later rule replaces an earlier one, it does not add to it).
   ...MODULES.flatMap((name) => {
     const sideways = [

@@ -197,6 +197,9 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
       ['map, repeated date, br accepted', `/v1/control?dataset=large&at=${at}`, ACCEPT_COMPRESSED],
       ['bbox, repeated date', `/v1/control?dataset=large&at=${at}&bbox=34,32,36,33`, {}],
       ['point', `/v1/control/point?dataset=large&lon=35&lat=32.5&at=${at}`, {}],
+      // The OGC face over the same cache: items for an instant, and a warm vector tile around 35°E 32.5°N (z 8).
+      ['OGC items, repeated date', `/collections/large-areas/items?datetime=${at}&limit=10000`, {}],
+      ['MVT tile z8, repeated date', `/collections/large-areas/tiles/WebMercatorQuad/8/103/152?datetime=${at}`, {}],
     ]
     const bodies: Record<string, string> = {}
     for (const [name, url, headers] of queries) {
@@ -427,7 +430,8 @@ export function formatResults(results: EngineResult[], notes: string[]): string[
       .map(([name, size]) => `${name} ${size}`)
       .join('; ')}. ` +
       `Ceiling (${PLAN.ceilingS} s per cell): a route on the same app answering the bytes the same request got (compressed ones with their Content-Encoding), ` +
-      'with the same content type, no database and no work. Target ≥ 70 % for repeated dates. The point answer is computed on every request (not cached).',
+      'with the same content type, no database and no work. Target ≥ 70 % for repeated dates. The point answer is computed on every request (not cached). ' +
+      "OGC items for an instant come from the map's cached features (the same as `/v1/control`), a tile from the tiles' cache once cut.",
     '',
   )
 

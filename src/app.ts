@@ -16,6 +16,8 @@ import sourcesRoutes from './modules/sources/sources.routes.js'
 import { Errors, withHeaders } from './errors.js'
 import authPlugin, { redactUrl } from './plugins/auth.js'
 import bodyPlugin from './plugins/body.js'
+import ogcFace from './faces/ogc/index.js'
+import tilesFace from './faces/tiles/index.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -101,6 +103,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(controlRoutes, { prefix: '/v1' })
   await app.register(featuresRoutes, { prefix: '/v1' })
   await app.register(analysisRoutes, { prefix: '/v1' })
+  // Other ways in over the same services: OGC API – Features and Tiles, at the root.
+  await app.register(ogcFace)
+  await app.register(tilesFace)
   return app
 }
 
@@ -117,7 +122,7 @@ function corsOptions(origins: string) {
     origin: list.includes('*') ? '*' : list.length > 0 ? list : false,
     methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Accept'],
-    exposedHeaders: ['ETag', 'Retry-After', 'X-Cache', 'X-Dataset-Revision', 'Link', 'WWW-Authenticate'],
+    exposedHeaders: ['ETag', 'Retry-After', 'X-Cache', 'X-Dataset-Revision', 'Link', 'WWW-Authenticate', 'OGCAPI-datetime'],
     maxAge: 600,
     strictPreflight: false,
   }

@@ -19,6 +19,8 @@ export const Errors = {
   INVALID_DATE: createError('INVALID_DATE', '%s', 400),
   INVALID_BBOX: createError('INVALID_BBOX', '%s', 400),
   INVALID_REFERENCE: createError('INVALID_REFERENCE', '%s', 400),
+  INVALID_FILTER: createError('INVALID_FILTER', '%s', 400),
+  UNSUPPORTED_CRS: createError('UNSUPPORTED_CRS', '%s', 400),
   JSON_TOO_DEEP: createError('JSON_TOO_DEEP', '%s', 400),
   INVALID_TEXT: createError('INVALID_TEXT', '%s', 400),
   TOKEN_IN_QUERY: createError(
@@ -34,6 +36,9 @@ export const Errors = {
   ACTOR_NOT_FOUND: createError('ACTOR_NOT_FOUND', "Actor '%s' does not exist in dataset '%s'", 404),
   SIDE_NOT_FOUND: createError('SIDE_NOT_FOUND', "No actor belongs to side '%s' in dataset '%s'", 404),
   FEATURE_NOT_FOUND: createError('FEATURE_NOT_FOUND', "Feature '%s' does not exist in dataset '%s'", 404),
+  COLLECTION_NOT_FOUND: createError('COLLECTION_NOT_FOUND', '%s', 404),
+  ITEM_NOT_FOUND: createError('ITEM_NOT_FOUND', "Item '%s' does not exist in collection '%s'", 404),
+  TILE_NOT_FOUND: createError('TILE_NOT_FOUND', '%s', 404),
   SOURCE_NOT_FOUND: createError('SOURCE_NOT_FOUND', "Source '%s' does not exist in dataset '%s'", 404),
   IMPORT_NOT_FOUND: createError('IMPORT_NOT_FOUND', "Import '%s' does not exist", 404),
   ROUTE_NOT_FOUND: createError('ROUTE_NOT_FOUND', 'No route %s %s', 404),

@@ -61,6 +61,8 @@ async function openapiPlugin(app: FastifyInstance): Promise<void> {
         { name: 'analysis', description: 'fronts, distances, route severance, territorial change' },
         { name: 'sources', description: "the reports and maps a dataset's areas cite, as records" },
         { name: 'service', description: 'health and readiness' },
+        { name: 'ogc', description: 'OGC API – Features: landing page, conformance, collections of areas and reference features, items at any date' },
+        { name: 'tiles', description: 'OGC API – Tiles: vector tiles (MVT) of each collection at any date, TileJSON' },
       ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from API_TOKENS' } },

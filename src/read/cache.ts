@@ -149,8 +149,8 @@ export class CachedBody {
    * A body with its compressed forms made now, where the work is cheap to give: on a worker
    * thread, so the thread that answers requests never compresses megabytes.
    */
-  static rendered(text: string): RenderedBody {
-    const raw = Buffer.from(text)
+  static rendered(text: string | Uint8Array): RenderedBody {
+    const raw = typeof text === 'string' ? Buffer.from(text) : asBuffer(text)
     if (raw.length < COMPRESS_FROM_BYTES) return { raw }
     return { raw, br: brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } }), gzip: gzipSync(raw) }
   }

@@ -61,6 +61,33 @@ export async function listAreaTextsAt(db: Executor, query: AreaQuery): Promise<A
   return rows.map(({ bboxText, ...row }) => ({ ...(row as Omit<AreaText, 'bbox'>), bbox: parseBox(bboxText) }))
 }
 
+/** An area without its geometry, with the box around it. */
+export type AreaRow = AreaMeta & { bbox: Bbox }
+
+/** Every area of the dataset, of any time, without geometry but with its box, in id order: the rows of an OGC collection. */
+export async function listAreaRows(db: Executor, datasetId: string, knownAt?: Date): Promise<AreaRow[]> {
+  const rows = await selectAreas(db, datasetId, knownAt)
+    .select(sql<string>`a.bbox::text`.as('bboxText'))
+    .orderBy('a.id')
+    .execute()
+  return rows.map(({ bboxText, ...row }) => ({ ...(row as AreaMeta), bbox: parseBox(bboxText) }))
+}
+
+/** Geometries by content hash as the JSON text the database holds, for answers that embed them without a parse. */
+export async function listGeometryTexts(db: Executor, hashes: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  const unique = [...new Set(hashes)]
+  for (let i = 0; i < unique.length; i += 1000) {
+    const rows = await db
+      .selectFrom('geometries')
+      .select(['hash', sql<string>`geometry::text`.as('text')])
+      .where('hash', 'in', unique.slice(i, i + 1000))
+      .execute()
+    for (const row of rows) found.set(row.hash, row.text)
+  }
+  return found
+}
+
 /** Every area, of any time, whose bbox meets `bbox`, without geometry: the material of a place's history. */
 export async function listAreasTouching(db: Executor, datasetId: string, bbox: Bbox, knownAt?: Date): Promise<AreaMeta[]> {
   return (await selectAreas(db, datasetId, knownAt)

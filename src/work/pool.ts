@@ -42,6 +42,14 @@ const WORKER_NICE = 10
 /** The client of tasks a writer's request runs (validating an import): they wait for a thread, never refused. */
 export const WRITER = 'writer'
 
+/**
+ * The client of tiles being cut: on a thread of their own, never refused by a client's share (a map
+ * asks a dozen at once) and never queued behind analyses. One thread keeps one copy of each index.
+ */
+export const TILES = 'tiles'
+
+type ThreadKind = 'analyses' | 'writes' | 'tiles'
+
 /** A place held in the pool for one task; release it once, when the task is done or abandoned. */
 export interface Reservation {
   release(): void
@@ -56,8 +64,8 @@ export type Overrun = 'budget' | 'wait'
  * cancelled for real: its worker is terminated and another started.
  */
 export class WorkPool {
-  /** The analyses' threads, and one thread of the writers' own: an import never queues behind anonymous analyses. */
-  readonly #pools: { analyses?: Piscina; writes?: Piscina } = {}
+  /** The analyses' threads, one thread of the writers' own (an import never queues behind anonymous analyses) and one for tiles. */
+  readonly #pools: Partial<Record<ThreadKind, Piscina>> = {}
   readonly #options: WorkPoolOptions
   readonly #perClient = new Map<string, number>()
   #pending = 0
@@ -69,7 +77,7 @@ export class WorkPool {
   }
 
   /** The threads of a kind of task, started on first use (an app that never analyses starts none) or by `warm`. */
-  #threads(kind: 'analyses' | 'writes'): Piscina {
+  #threads(kind: ThreadKind): Piscina {
     const threads = kind === 'analyses' ? this.#options.workers : 1
     this.#pools[kind] ??= new Piscina({
       filename: new URL('./worker-entry.mjs', import.meta.url).href,
@@ -86,8 +94,11 @@ export class WorkPool {
   /** Starts the threads now and resolves once each has loaded its tasks, so the first analysis does not wait for them. */
   async warm(): Promise<void> {
     const analyses = this.#threads('analyses')
-    const writes = this.#threads('writes')
-    await Promise.all([...Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })), writes.run({}, { name: 'ping' })])
+    await Promise.all([
+      ...Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })),
+      this.#threads('writes').run({}, { name: 'ping' }),
+      this.#threads('tiles').run({}, { name: 'ping' }),
+    ])
   }
 
   /** Refuses at once (429, Retry-After) when `client` has its share running or waiting, or the pool is full. */
@@ -131,9 +142,9 @@ export class WorkPool {
    */
   async run<T>(name: string, task: object, options: TaskOptions & { reserved?: Reservation }): Promise<T> {
     // Writers are few and authenticated, and their imports queue on the dataset's lock anyway: their tasks take no
-    // share, and run on a thread of their own.
-    const writer = options.client === WRITER
-    const reservation = options.reserved ?? (writer ? { release: () => {} } : this.reserve(options.client))
+    // share, and run on a thread of their own. So do tiles (see TILES).
+    const kind: ThreadKind = options.client === WRITER ? 'writes' : options.client === TILES ? 'tiles' : 'analyses'
+    const reservation = options.reserved ?? (kind !== 'analyses' ? { release: () => {} } : this.reserve(options.client))
     this.#inFlight++
     const abort = new AbortController()
     let overrun: Overrun | undefined
@@ -150,7 +161,7 @@ export class WorkPool {
     if (channel && options.executor) serveQueries(channel.port1, options.executor, started)
     try {
       const payload = channel ? { ...task, port: channel.port2 } : task
-      const outcome = (await this.#threads(writer ? 'writes' : 'analyses').run(payload, {
+      const outcome = (await this.#threads(kind).run(payload, {
         name,
         signal: abort.signal,
         transferList: channel ? [channel.port2] : [],
@@ -176,7 +187,7 @@ export class WorkPool {
   }
 
   report(): PoolReport {
-    const pools = [this.#pools.analyses, this.#pools.writes].filter((pool): pool is Piscina => pool !== undefined)
+    const pools = Object.values(this.#pools)
     const waiting = pools.reduce((sum, pool) => sum + pool.queueSize, 0)
     return {
       workers: pools.reduce((sum, pool) => sum + pool.threads.length, 0),
@@ -188,6 +199,6 @@ export class WorkPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#pools.analyses?.destroy(), this.#pools.writes?.destroy()])
+    await Promise.all(Object.values(this.#pools).map((pool) => pool.destroy()))
   }
 }

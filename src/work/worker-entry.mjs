@@ -6,4 +6,5 @@ register()
 const tasks = await import('./worker.ts')
 export const analysis = tasks.analysis
 export const validate = tasks.validate
+export const tile = tasks.tile
 export const ping = tasks.ping

@@ -3,6 +3,7 @@
 import { setPriority } from 'node:os'
 import type { MessagePort } from 'node:worker_threads'
 import { workerData } from 'node:worker_threads'
+import { runTileTask, type TileTask } from '../faces/tiles/tiles.tasks.js'
 import { type AnalysisTask, runAnalysisTask } from '../modules/analysis/analysis.tasks.js'
 import { type ValidateTask, validateCollection } from '../modules/imports/imports.tasks.js'
 import { LruCache, type RenderedBody } from '../read/cache.js'
@@ -21,6 +22,18 @@ export async function analysis(task: AnalysisTask & { port: MessagePort }): Prom
   port.postMessage({ type: 'started' })
   try {
     return succeeded(await runAnalysisTask(call, relayedDb(port), cache))
+  } catch (error) {
+    return failed(error)
+  } finally {
+    port.close()
+  }
+}
+
+export async function tile(task: TileTask & { port: MessagePort }): Promise<Outcome<RenderedBody | null>> {
+  const { port, ...call } = task
+  port.postMessage({ type: 'started' })
+  try {
+    return succeeded(await runTileTask(call, relayedDb(port), cache))
   } catch (error) {
     return failed(error)
   } finally {

@@ -41,6 +41,25 @@ const OPERATIONS: Record<string, { url: string; ok?: number }> = {
   'GET /v1/analysis/route': { url: '/v1/analysis/route?dataset=aleppo-2024&feature=m5&at=2024-11-28' },
   'GET /v1/analysis/changes': { url: '/v1/analysis/changes?dataset=aleppo-2024&start=2024-11-26&end=2024-11-28&polygons=false' },
   'GET /v1/analysis/area': { url: '/v1/analysis/area?dataset=aleppo-2024&start=2024-11-26&end=2024-12-01' },
+  'GET /': { url: '/' },
+  'GET /conformance': { url: '/conformance' },
+  'GET /api': { url: '/api' },
+  'GET /collections': { url: '/collections' },
+  'GET /collections/{collectionId}': { url: '/collections/aleppo-2024-areas' },
+  'GET /collections/{collectionId}/items': { url: '/collections/aleppo-2024-areas/items?datetime=2024-11-28' },
+  'GET /collections/{collectionId}/items/{featureId}': { url: '/collections/aleppo-2024-features/items/m5' },
+  'GET /collections/{collectionId}/queryables': { url: '/collections/aleppo-2024-areas/queryables' },
+  'GET /collections/{collectionId}/schema': { url: '/collections/aleppo-2024-areas/schema' },
+  'GET /collections/{collectionId}/tiles': { url: '/collections/aleppo-2024-areas/tiles' },
+  'GET /collections/{collectionId}/tiles/WebMercatorQuad': { url: '/collections/aleppo-2024-areas/tiles/WebMercatorQuad?datetime=2024-11-28' },
+  'GET /collections/{collectionId}/tiles/WebMercatorQuad/tilejson.json': {
+    url: '/collections/aleppo-2024-areas/tiles/WebMercatorQuad/tilejson.json?datetime=2024-11-28',
+  },
+  'GET /collections/{collectionId}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}': {
+    url: '/collections/aleppo-2024-areas/tiles/WebMercatorQuad/10/401/617?datetime=2024-11-28',
+  },
+  'GET /tileMatrixSets': { url: '/tileMatrixSets' },
+  'GET /tileMatrixSets/WebMercatorQuad': { url: '/tileMatrixSets/WebMercatorQuad' },
 }
 
 interface Parameter {

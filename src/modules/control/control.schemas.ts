@@ -85,10 +85,19 @@ export const ControlPropertiesSchema = z
   .catchall(z.unknown())
   .describe('who holds the area and over which valid time, plus the free properties of the import')
 
-export const ControlFeatureSchema = geoJsonFeature(ControlPropertiesSchema, { geometry: AreaGeometrySchema, id: FeatureIdSchema }).meta({
-  id: 'ControlFeature',
-  description: 'one area held by one actor (or contested) over [validFrom, validTo)',
-})
+/** JSON-FG's temporal geometry of an area: its valid time [validFrom, validTo), ".." for an end still open. */
+export const ValidTimeSchema = z
+  .object({
+    interval: z.tuple([InstantSchema, z.union([InstantSchema, z.literal('..')])]).describe('[validFrom, validTo]; ".." while the area still holds'),
+  })
+  .meta({ id: 'ValidTime', description: 'JSON-FG time: the interval [validFrom, validTo) over which the area holds' })
+
+export const ControlFeatureSchema = geoJsonFeature(ControlPropertiesSchema, { geometry: AreaGeometrySchema, id: FeatureIdSchema })
+  .extend({ time: ValidTimeSchema })
+  .meta({
+    id: 'ControlFeature',
+    description: 'one area held by one actor (or contested) over [validFrom, validTo)',
+  })
 
 export const ControlMapSchema = geoJsonFeatureCollection(ControlFeatureSchema, {
   dataset: z.string().describe('dataset id'),

@@ -7,6 +7,7 @@ import type { AreaMeta, Bbox } from '../../store/records.js'
 import { type Column, columns, toCsv } from '../common/csv.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
 import { coverageJson, instantNotes, isLowerBound, type Note, pointNotes, sinceNote } from '../common/notes.js'
+import type { ItemSelection } from '../common/paging.js'
 import type { Holder, PointControl } from './control.schemas.js'
 
 export interface MapQuery {
@@ -24,9 +25,11 @@ export interface MapPage {
   members: (matched: number, returned: number) => object
 }
 
-/** One area of a map: its feature as JSON text, and what the answer's members are made of. */
+/** One area of a map: its feature as JSON text, where in it the geometry is, and what the answer's members are made of. */
 interface MapItem {
   text: string
+  /** [start, end) of the geometry's text within `text` */
+  geometryAt: [number, number]
   meta: AreaMeta
 }
 
@@ -118,26 +121,40 @@ async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> 
         return inside || shapeIntersectsBbox(JSON.parse(area.geometryText), query.bbox!)
       })
     }
-    return areas.map(({ geometryText, bbox: _bbox, ...meta }) => {
-      const feature = JSON.stringify(toFeature(meta))
-      // toFeature leaves the geometry null, right after id: splice the stored text in its place.
-      return { text: feature.replace('"geometry":null', () => `"geometry":${geometryText}`), meta }
-    })
+    return areas.map(({ geometryText, bbox: _bbox, ...meta }) => ({ ...featureText(meta, geometryText), meta }))
   })
 }
 
+/** An area's GeoJSON feature as text, the stored geometry text (or null) embedded as is; `keep` names the properties kept. */
+function featureText(area: AreaMeta, geometryText: string | null, keep?: string[]): { text: string; geometryAt: [number, number] } {
+  const feature = toFeature(area)
+  const json = JSON.stringify(keep ? { ...feature, properties: pick(feature.properties, keep) } : feature)
+  // toFeature leaves the geometry null right after the numeric id: the first such member is it.
+  const at = json.indexOf('"geometry":null') + '"geometry":'.length
+  if (geometryText === null) return { text: json, geometryAt: [at, at + 4] }
+  return { text: `${json.slice(0, at)}${geometryText}${json.slice(at + 4)}`, geometryAt: [at, at + geometryText.length] }
+}
+
+function pick(properties: Record<string, unknown>, keep: string[]): Record<string, unknown> {
+  return Object.fromEntries(keep.filter((name) => Object.hasOwn(properties, name)).map((name) => [name, properties[name]]))
+}
+
 function toFeature(area: AreaMeta) {
+  const validFrom = area.validFrom.toISOString()
+  const validTo = area.validTo?.toISOString() ?? null
   return {
     type: 'Feature' as const,
     id: area.id,
     geometry: null,
+    // JSON-FG: the valid time as a temporal geometry, an open end as "..".
+    time: { interval: [validFrom, validTo ?? '..'] },
     properties: {
       ...area.properties,
       actor: area.actorId,
       side: area.side,
       status: area.status,
-      validFrom: area.validFrom.toISOString(),
-      validTo: area.validTo?.toISOString() ?? null,
+      validFrom,
+      validTo,
       areaKm2: round(area.areaKm2, 3),
       sources: area.sources,
       areaKey: area.areaKey,
@@ -252,4 +269,155 @@ function toHolder(area: AreaMeta, covering: AreaMeta[], at: Date, coverage: Cove
 /** The holders of a point as CSV, a row per holder, columns as the JSON members. */
 export function pointControlCsv(answer: PointControl): string {
   return toCsv(columns<Holder>('actor', 'side', 'status', 'since', 'sinceIsLowerBound', 'until', 'areaId', 'validFrom', 'validTo', 'sources'), answer.holders)
+}
+
+// ---- The areas as an OGC API – Features collection ----
+
+/** The types a filter may compare a property as (CQL2: string, number, boolean, timestamp). */
+export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp'
+
+/** The properties of an area a filter or an order may name, with their types: the collection's queryables. */
+export const AREA_QUERYABLES = {
+  id: 'number',
+  actor: 'string',
+  side: 'string',
+  status: 'string',
+  validFrom: 'timestamp',
+  validTo: 'timestamp',
+  areaKm2: 'number',
+  areaKey: 'string',
+} as const satisfies Record<string, QueryableType>
+
+/**
+ * Which rows a request asks for: the map as of an instant, every row valid at some instant of a
+ * closed interval (an end null is open), or, with no time at all, every row of the dataset's history.
+ */
+export type ItemTime = { at: Date } | { start: Date | null; end: Date | null } | null
+
+export interface ItemsQuery extends ItemSelection {
+  time: ItemTime
+}
+
+/** What the features of a page carry: only some properties, no geometry. */
+export interface ItemShape {
+  properties?: string[]
+  skipGeometry: boolean
+}
+
+/** An area of a page of items: its row, and its map text where the page came from a map. */
+export interface AreaItem {
+  meta: AreaMeta
+  text?: string
+  geometryAt?: [number, number]
+}
+
+/** The queryable properties of an area, timestamps as Dates: what a filter and an order read. */
+export function areaQueryables(area: AreaMeta): Record<string, unknown> {
+  return {
+    id: area.id,
+    actor: area.actorId,
+    side: area.side,
+    status: area.status,
+    validFrom: area.validFrom,
+    validTo: area.validTo,
+    areaKm2: round(area.areaKm2, 3),
+    areaKey: area.areaKey,
+  }
+}
+
+/**
+ * A page of the dataset's areas and how many match. An instant reads the map of its validity
+ * interval, the very entries (and texts) the v1 map is made of; an interval or no time reads the
+ * rows without geometry, kept per view, and geometry is fetched later for the page alone.
+ */
+export async function listAreaItems(view: DatasetView, query: ItemsQuery): Promise<{ matched: number; page: AreaItem[] }> {
+  const time = query.time
+  let items: AreaItem[] =
+    time && 'at' in time ? await mapItems(view, { at: time.at, bbox: query.bbox }) : (await areaRowsOver(view, time, query.bbox)).map((meta) => ({ meta }))
+  if (query.ids) {
+    const wanted = new Set(query.ids)
+    items = items.filter((item) => wanted.has(String(item.meta.id)))
+  }
+  if (query.where || query.compare) {
+    let rows = items.map((item) => ({ item, values: areaQueryables(item.meta) }))
+    if (query.where) rows = rows.filter((row) => query.where!(row.values))
+    // Array.prototype.sort is stable: equal keys keep id order.
+    if (query.compare) rows.sort((a, b) => query.compare!(a.values, b.values))
+    items = rows.map((row) => row.item)
+  }
+  return { matched: items.length, page: items.slice(query.offset, query.offset + query.limit) }
+}
+
+/** Every area row of the view, of any time, with its box, in id order. */
+function areaRows(view: DatasetView): Promise<controlRepository.AreaRow[]> {
+  return view.cached('area-rows', [], () => controlRepository.listAreaRows(view.db, view.datasetId, view.knownAt))
+}
+
+/** The rows valid at some instant of [start, end] (all of them without a time) whose shape meets the bbox; kept per view, interval and bbox. */
+async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Date }>, bbox: Bbox | undefined): Promise<AreaMeta[]> {
+  const start = time?.start ?? null
+  const end = time?.end ?? null
+  return view.cached('area-rows-over', [start?.toISOString() ?? null, end?.toISOString() ?? null, bbox ?? null], async () => {
+    // [validFrom, validTo) meets [start, end] when it begins by the end and ends after the start.
+    let rows = (await areaRows(view)).filter((row) => (end === null || row.validFrom <= end) && (start === null || row.validTo === null || row.validTo > start))
+    if (bbox) {
+      const inside = (box: Bbox) => box[0] >= bbox[0] && box[2] <= bbox[2] && box[1] >= bbox[1] && box[3] <= bbox[3]
+      rows = rows.filter((row) => boxesMeet(row.bbox, bbox))
+      // Boxes that meet may hold shapes that do not: test those shapes (parsed once per hash, shared by every view).
+      const shapes = await view.shapes(rows.filter((row) => !inside(row.bbox)).map((row) => row.geometryHash))
+      rows = rows.filter((row) => inside(row.bbox) || shapeIntersectsBbox(shapes.get(row.geometryHash)!, bbox))
+    }
+    return rows
+  })
+}
+
+/**
+ * The GeoJSON text of each area of a page. A map's entry is sent as the map has it when nothing is
+ * left out; otherwise the feature is made again from its row, with the geometry text the map holds
+ * or, for rows of an interval, fetched for this page only.
+ */
+export async function areaFeatureTexts(view: DatasetView, page: AreaItem[], shape: ItemShape): Promise<string[]> {
+  const missing = shape.skipGeometry ? [] : page.filter((item) => item.text === undefined).map((item) => item.meta.geometryHash)
+  const geometries = missing.length > 0 ? await controlRepository.listGeometryTexts(view.db, missing) : new Map<string, string>()
+  return page.map((item) => {
+    if (item.text !== undefined && !shape.properties && !shape.skipGeometry) return item.text
+    const geometry = shape.skipGeometry
+      ? null
+      : item.text !== undefined && item.geometryAt
+        ? item.text.slice(item.geometryAt[0], item.geometryAt[1])
+        : geometries.get(item.meta.geometryHash)!
+    return featureText(item.meta, geometry, shape.properties).text
+  })
+}
+
+/** One area of the view by id (of any time), as GeoJSON text with its row; undefined when the view has no such row. */
+export async function getAreaItem(view: DatasetView, id: string): Promise<{ meta: AreaMeta; text: string } | undefined> {
+  const meta = (await areaRows(view)).find((row) => String(row.id) === id)
+  if (!meta) return undefined
+  const geometries = await controlRepository.listGeometryTexts(view.db, [meta.geometryHash])
+  return { meta, text: featureText(meta, geometries.get(meta.geometryHash)!).text }
+}
+
+/** The areas of a page as CSV without geometry, the columns of the map's CSV (or those of `keep`, with id first). */
+export function areaItemsCsv(page: AreaItem[], keep?: string[]): string {
+  const table = keep ? AREA_COLUMNS.filter((column) => column.name === 'id' || keep.includes(column.name)) : AREA_COLUMNS
+  return toCsv(
+    table,
+    page.map((item) => item.meta),
+  )
+}
+
+/** The properties of an area as its feature carries them, for pages that show them (HTML). */
+export function areaProperties(area: AreaMeta): Record<string, unknown> {
+  return toFeature(area).properties
+}
+
+/**
+ * Where and when the dataset's areas are: the box around every area of any time, the first
+ * instant one holds from, and the last instant one ends, or null while the last map holds on.
+ */
+export async function getAreaExtent(view: DatasetView): Promise<{ bbox: Bbox | null; from: Date | null; to: Date | null }> {
+  const coverage = await view.coverage()
+  const open = (await areaRows(view)).some((row) => row.validTo === null)
+  return { bbox: coverage.bbox, from: coverage.from, to: open ? null : coverage.to }
 }

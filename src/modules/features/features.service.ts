@@ -1,13 +1,15 @@
 import type { Geometry, Position } from 'geojson'
-import { type AreaInput, holdingShares, pointInShape, prepareAreas } from '../../geo/index.js'
-import { areasTouching, referenceFeature } from '../../read/areas.js'
+import { type AreaInput, holdingShares, pointInShape, prepareAreas, shapeIntersectsBbox } from '../../geo/index.js'
+import { allFeatures, areasTouching, referenceFeature } from '../../read/areas.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import * as featuresRepository from '../../store/features.repository.js'
-import type { AreaRecord, FeatureRecord } from '../../store/records.js'
+import type { AreaRecord, Bbox, FeatureRecord } from '../../store/records.js'
+import { toCsv } from '../common/csv.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
 import { coverageJson, datasetExplained, instantNotes, isLowerBound, rangeNotes, sinceNote, type Note } from '../common/notes.js'
+import type { ItemSelection } from '../common/paging.js'
 import { parseBbox, splitCsv } from '../common/schemas.js'
-import type { FeatureControl, FeatureHolder, FeatureListQuery, HistoryEntry } from './features.schemas.js'
+import { FEATURE_COLUMNS, type FeatureControl, type FeatureHolder, type FeatureListQuery, type HistoryEntry } from './features.schemas.js'
 
 export function toGeoJsonFeature(feature: FeatureRecord) {
   return {
@@ -156,4 +158,71 @@ function holderHistory(geometry: Geometry, touching: AreaRecord[], start: Date, 
     previousKey = key
   }
   return history
+}
+
+// ---- The reference features as an OGC API – Features collection ----
+
+/** The properties of a reference feature a filter or an order may name, all text: the collection's queryables. */
+export const FEATURE_QUERYABLES = { id: 'string', kind: 'string', name: 'string', ownerSide: 'string' } as const
+
+export function featureQueryables(feature: FeatureRecord): Record<string, unknown> {
+  return { id: feature.id, kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide }
+}
+
+/**
+ * A page of the dataset's reference features and how many match. They carry no valid time, so no
+ * date selects among them. A bbox keeps features whose geometry meets it: points and polygons
+ * exactly, lines by their box.
+ */
+export async function listFeatureItems(view: DatasetView, query: ItemSelection): Promise<{ matched: number; page: FeatureRecord[] }> {
+  let features = await allFeatures(view)
+  if (query.bbox) {
+    const bbox = query.bbox
+    features = features.filter((feature) => {
+      const box = feature.bbox
+      if (box[0] > bbox[2] || bbox[0] > box[2] || box[1] > bbox[3] || bbox[1] > box[3]) return false
+      const geometry = feature.geometry
+      return geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? shapeIntersectsBbox(geometry, bbox) : true
+    })
+  }
+  if (query.ids) {
+    const wanted = new Set(query.ids)
+    features = features.filter((feature) => wanted.has(feature.id))
+  }
+  if (query.where || query.compare) {
+    let rows = features.map((feature) => ({ feature, values: featureQueryables(feature) }))
+    if (query.where) rows = rows.filter((row) => query.where!(row.values))
+    if (query.compare) rows.sort((a, b) => query.compare!(a.values, b.values))
+    features = rows.map((row) => row.feature)
+  }
+  return { matched: features.length, page: features.slice(query.offset, query.offset + query.limit) }
+}
+
+/** One reference feature of the view by id; undefined when it has none. */
+export async function getFeatureItem(view: DatasetView, id: string): Promise<FeatureRecord | undefined> {
+  return (await allFeatures(view)).find((feature) => feature.id === id)
+}
+
+/** A feature as GeoJSON text, with only the properties of `keep` and without geometry when asked. */
+export function featureItemText(feature: FeatureRecord, shape: { properties?: string[]; skipGeometry: boolean }): string {
+  const geoJson = toGeoJsonFeature(feature)
+  const all: Record<string, unknown> = geoJson.properties
+  const properties = shape.properties ? Object.fromEntries(shape.properties.filter((name) => Object.hasOwn(all, name)).map((name) => [name, all[name]])) : all
+  return JSON.stringify({ ...geoJson, geometry: shape.skipGeometry ? null : geoJson.geometry, properties })
+}
+
+/** Features as CSV without geometry, the columns of GET /v1/features (or those of `keep`, with id first). */
+export function featureItemsCsv(page: FeatureRecord[], keep?: string[]): string {
+  const table = keep ? FEATURE_COLUMNS.filter((column) => column.name === 'id' || keep.includes(column.name)) : FEATURE_COLUMNS
+  return toCsv(table, page.map(toGeoJsonFeature))
+}
+
+/** The box around every reference feature of the view; null when it has none. */
+export async function getFeatureExtent(view: DatasetView): Promise<Bbox | null> {
+  const features = await allFeatures(view)
+  if (features.length === 0) return null
+  return features.reduce<Bbox>(
+    (box, { bbox }) => [Math.min(box[0], bbox[0]), Math.min(box[1], bbox[1]), Math.max(box[2], bbox[2]), Math.max(box[3], bbox[3])],
+    [Infinity, Infinity, -Infinity, -Infinity],
+  )
 }
