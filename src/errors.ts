@@ -61,6 +61,7 @@ export const Errors = {
   EMPTY_SNAPSHOT: createError('EMPTY_SNAPSHOT', '%s', 422),
   ANALYSIS_TOO_COSTLY: createError('ANALYSIS_TOO_COSTLY', '%s', 422),
   ANALYSIS_BUSY: createError('ANALYSIS_BUSY', 'Too many analyses are running; retry shortly', 429),
+  TILES_BUSY: createError('TILES_BUSY', '%s tiles are already waiting to be cut; retry shortly', 429),
   CLIENT_BUSY: createError('CLIENT_BUSY', '%s', 429),
   TOO_MANY_AUTH_FAILURES: createError('TOO_MANY_AUTH_FAILURES', 'Too many failed authentications from this client; retry after %s s', 429),
   TOO_MANY_CONNECTIONS: createError('TOO_MANY_CONNECTIONS', '%s', 503),

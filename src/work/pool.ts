@@ -49,6 +49,10 @@ export const WRITER = 'writer'
 export const TILES = 'tiles'
 
 type ThreadKind = 'analyses' | 'writes' | 'tiles'
+const TASK_NAMES: Record<ThreadKind, string> = { analyses: 'The analysis', writes: "The import's validation", tiles: 'The tile' }
+
+/** Tiles waiting for their thread at most; past it 429 TILES_BUSY (a map asks a dozen at once, a crawler thousands). */
+const MAX_PENDING_TILES = 64
 
 /** A place held in the pool for one task; release it once, when the task is done or abandoned. */
 export interface Reservation {
@@ -144,6 +148,9 @@ export class WorkPool {
     // Writers are few and authenticated, and their imports queue on the dataset's lock anyway: their tasks take no
     // share, and run on a thread of their own. So do tiles (see TILES).
     const kind: ThreadKind = options.client === WRITER ? 'writes' : options.client === TILES ? 'tiles' : 'analyses'
+    if (kind === 'tiles' && (this.#pools.tiles?.queueSize ?? 0) >= MAX_PENDING_TILES) {
+      throw withHeaders(new Errors.TILES_BUSY(MAX_PENDING_TILES), { 'retry-after': '1' })
+    }
     const reservation = options.reserved ?? (kind !== 'analyses' ? { release: () => {} } : this.reserve(options.client))
     this.#inFlight++
     const abort = new AbortController()
@@ -174,7 +181,7 @@ export class WorkPool {
           throw Object.assign(withHeaders(new Errors.ANALYSIS_TIMEOUT(options.budgetMs), { 'retry-after': '5' }), { overrun })
         }
         const waited = options.waitMs ?? options.budgetMs
-        const message = `The analysis waited ${waited} ms for a worker thread without getting one: the service is busy; retry shortly`
+        const message = `${TASK_NAMES[kind]} waited ${waited} ms for a worker thread without getting one: the service is busy; retry shortly`
         throw Object.assign(withHeaders(Object.assign(new Errors.ANALYSIS_TIMEOUT(waited), { message }), { 'retry-after': '5' }), { overrun })
       }
       throw error

@@ -213,6 +213,11 @@ t.test('parseCql2Text', async (t) => {
       ],
       { label: String.raw`C:\temp` },
     )
+    // Twelve % between twelve _: a backtracking matcher tries C(25,12) splits of the 25 characters before it gives up.
+    const many = `label LIKE '${'%_'.repeat(12)}!'`
+    check(t, [[many, false]], { label: 'a'.repeat(25) })
+    check(t, [[many, true]], { label: `${'a'.repeat(24)}!` })
+    check(t, [[many, false]], { label: `${'a'.repeat(11)}!` })
     check(t, [[String.raw`label LIKE 'a_b'`, true]], { label: 'a\nb' })
   })
 

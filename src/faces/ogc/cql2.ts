@@ -461,30 +461,50 @@ class Parser {
       this.fail(pattern, "a pattern in single quotes after 'LIKE'")
     }
     this.take()
-    const re = this.likePattern(pattern)
+    const like = this.likePattern(pattern)
     return (p) => {
       const value = left.read(p)
-      return value === null ? null : re.test(value as string)
+      return value === null ? null : like(value as string)
     }
   }
 
-  /** /req/advanced-comparison-operators/like-predicate: % any run, _ one character, \ escapes the next. */
-  private likePattern(token: Token): RegExp {
-    const chars = [...(token.value as string)]
-    const plain = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/]/, '\\$&')
-    let source = ''
-    let wildcard = false
-    for (let i = 0; i < chars.length; i++) {
-      const c = chars[i]
-      // One '.*' per run of '%': the same match, and a run of them would only make it backtrack.
-      if (c === '%' && wildcard) continue
-      wildcard = c === '%'
+  /**
+   * /req/advanced-comparison-operators/like-predicate: % any run, _ one character, \ escapes the next.
+   * Matched by the greedy two-pointer walk of wildcard matching (back to the last % on a mismatch):
+   * at most length × pattern steps, where a backtracking RegExp of many % would take exponentially many.
+   */
+  private likePattern(token: Token): (value: string) => boolean {
+    const source = [...(token.value as string)]
+    const pattern: { char: string; kind: 'any' | 'one' | 'literal' }[] = []
+    for (let i = 0; i < source.length; i++) {
+      const c = source[i]
       if (c === '\\') {
-        if (i === chars.length - 1) this.error(token.at, "a LIKE pattern cannot end with the escape character '\\'")
-        source += plain(chars[++i])
-      } else source += c === '%' ? '.*' : c === '_' ? '.' : plain(c)
+        if (i === source.length - 1) this.error(token.at, "a LIKE pattern cannot end with the escape character '\\'")
+        pattern.push({ char: source[++i], kind: 'literal' })
+      } else pattern.push({ char: c, kind: c === '%' ? 'any' : c === '_' ? 'one' : 'literal' })
     }
-    return new RegExp(`^${source}$`, 'su')
+    return (value) => {
+      const text = [...value]
+      let t = 0
+      let p = 0
+      let star = -1
+      let resume = 0
+      while (t < text.length) {
+        const step = pattern[p]
+        if (step && step.kind !== 'any' && (step.kind === 'one' || step.char === text[t])) {
+          t++
+          p++
+        } else if (step?.kind === 'any') {
+          star = p++
+          resume = t
+        } else if (star >= 0) {
+          p = star + 1
+          t = ++resume
+        } else return false
+      }
+      while (pattern[p]?.kind === 'any') p++
+      return p === pattern.length
+    }
   }
 
   // isBetweenPredicate: inclusive; every operand a number (/req/advanced-comparison-operators/between-predicate D).

@@ -36,7 +36,7 @@ import {
 
 const TAGS = ['ogc']
 const ITEM_TYPES = { json: GEOJSON_CONTENT_TYPE }
-/** bbox-crs may name CRS84 by its URI or as a safe CURIE. */
+/** bbox-crs and filter-crs may name CRS84 by its URI or as a safe CURIE. */
 const CRS84_NAMES = [CRS84, '[OGC:CRS84]']
 
 const AREA_COLUMNS = ['id', 'actor', 'side', 'status', 'validFrom', 'validTo', 'areaKm2', 'sources']
@@ -116,11 +116,13 @@ const splitList = (value: string | undefined) =>
 
 /** What a request of items asks, read and checked once: refusals come before any work. */
 function readItemsQuery(ref: CollectionRef, query: ItemsQuery) {
-  const crs = query['bbox-crs']
-  if (crs !== undefined && !CRS84_NAMES.includes(crs))
-    throw withDetails(new Errors.UNSUPPORTED_CRS(`bbox-crs ${JSON.stringify(crs.slice(0, 100))} is not supported: the only CRS is ${CRS84}`), [
-      { path: '/query/bbox-crs', code: 'UNSUPPORTED_CRS', reason: `only ${CRS84} is supported` },
-    ])
+  for (const name of ['bbox-crs', 'filter-crs'] as const) {
+    const crs = query[name]
+    if (crs !== undefined && !CRS84_NAMES.includes(crs))
+      throw withDetails(new Errors.UNSUPPORTED_CRS(`${name} ${JSON.stringify(crs.slice(0, 100))} is not supported: the only CRS is ${CRS84}`), [
+        { path: `/query/${name}`, code: 'UNSUPPORTED_CRS', reason: `only ${CRS84} is supported` },
+      ])
+  }
   const queryables = queryablesOf(ref)
   const filter = query.filter === undefined ? undefined : parseCql2Text(query.filter, queryables)
   return {
@@ -184,7 +186,7 @@ async function renderItems(
     rows = () =>
       result.page.map((feature) => ({
         id: feature.id,
-        values: { id: feature.id, kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide, ...feature.properties },
+        values: { ...feature.properties, id: feature.id, kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide },
       }))
   }
   if (format === 'csv') return csv()
@@ -299,7 +301,7 @@ export default async function ogcItemsRoutes(app: FastifyInstance): Promise<void
             const feature = await featuresService.getFeatureItem(current, params.featureId)
             if (!feature) throw new Errors.ITEM_NOT_FOUND(params.featureId, ref.id)
             text = featuresService.featureItemText(feature, { skipGeometry: false })
-            values = { kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide, ...feature.properties }
+            values = { ...feature.properties, kind: feature.kind, name: feature.name, ownerSide: feature.ownerSide }
           }
           const links: OgcLink[] = [
             ...selfLinks(request, format, ['json', 'html'], ITEM_TYPES),

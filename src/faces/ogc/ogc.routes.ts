@@ -106,7 +106,7 @@ async function collectionDoc(
     { href: href(request, `${path}/queryables`), rel: QUERYABLES_REL, type: 'application/schema+json', title: 'the properties a filter may name' },
     // describedBy as GDAL's OAPIF driver spells it (relations compare case-insensitively, RFC 8288 §2.1.1).
     { href: href(request, `${path}/schema`), rel: 'describedBy', type: 'application/schema+json', title: 'the JSON Schema of an item' },
-    { href: href(request, `${path}/tiles`), rel: TILESETS_VECTOR_REL, type: LINK_TYPES.json, title: 'vector tiles' },
+    { href: href(request, `${path}/tiles`, carried), rel: TILESETS_VECTOR_REL, type: LINK_TYPES.json, title: 'vector tiles' },
   ]
   return { id: ref.id, title, description, itemType: 'feature', crs: [CRS84], extent, links }
 }
@@ -193,6 +193,7 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 
+  let documentText: string | undefined
   routes.get(
     '/api',
     {
@@ -237,7 +238,9 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       // GDAL's OAPIF driver asks for OpenAPI 3.0 or plain JSON: it gets the document as application/json.
       const accept = (request.headers.accept ?? '').toLowerCase()
       const plain = request.query.f === undefined && accept.includes('application/json') && !accept.includes('application/vnd.oai.openapi+json;version=3.1')
-      return reply.type(plain ? JSON_CONTENT_TYPE : OPENAPI_CONTENT_TYPE).send(JSON.stringify(document))
+      // The document is the same for the life of the app: serialised once (GDAL fetches it on every open).
+      documentText ??= JSON.stringify(document)
+      return reply.type(plain ? JSON_CONTENT_TYPE : OPENAPI_CONTENT_TYPE).send(documentText)
     },
   )
 
@@ -270,9 +273,8 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
         page(
           'Collections',
           HOME(request),
-          table(['id', 'title', 'description'], collections, (row) =>
-            href(request, `/collections/${encodeURIComponent(String(row.id))}`, { known_at: request.query.known_at, f: 'html' }),
-          ),
+          // Each collection whole, as the JSON has it (extent and links): the html class asks for the same content.
+          collections.map((doc) => collectionHtml(doc)).join(''),
           linkList(links),
         ),
       )

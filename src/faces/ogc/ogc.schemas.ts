@@ -11,7 +11,6 @@ import {
   integer,
   intParam,
   KnownAtParamSchema,
-  PG_INTEGER_MAX,
   textParam,
 } from '../../modules/common/schemas.js'
 import { instantProblem, parseInstant } from '../../modules/common/time.js'
@@ -131,7 +130,7 @@ export const ItemsQuerySchema = z.object({
     .meta({ example: CRS84 })
     .optional(),
   datetime: DatetimeParamSchema.optional(),
-  limit: intParam(integer(1, PG_INTEGER_MAX).default(DEFAULT_ITEMS))
+  limit: intParam(integer(1, Number.MAX_SAFE_INTEGER).default(DEFAULT_ITEMS))
     .describe(`page size (default ${DEFAULT_ITEMS}); at most ${MAX_ITEMS}: a larger limit is not refused but read as ${MAX_ITEMS}, as OGC API – Features wants`)
     .meta({ example: 100 }),
   offset: intParam(integer(0, 100_000_000).default(0)).describe('how many items to skip: the next and prev links carry it'),
@@ -163,6 +162,11 @@ export const ItemsQuerySchema = z.object({
     .meta({ example: "actor IN ('hts','sna')" })
     .optional(),
   'filter-lang': z.enum(['cql2-text']).default('cql2-text').describe('the language of filter: cql2-text only'),
+  'filter-crs': z
+    .string()
+    .describe(`the CRS of geometry literals in filter: only ${CRS84} (the default) is supported; any other is 400 UNSUPPORTED_CRS`)
+    .meta({ example: CRS84 })
+    .optional(),
   known_at: KnownAtSchema,
   f: FormatSchema(['json', 'html', 'csv'], 'answer format: json (GeoJSON), html or csv (the items without geometry)'),
 })

@@ -9,6 +9,7 @@
 // Every tile URL takes `datetime` (one instant: the map as of it) and `known_at`; the metadata
 // carries both into the templates it gives, so a client following them draws the map it asked for.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Errors, withHeaders } from '../../errors.js'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { baseUrl } from '../../modules/common/paging.js'
 import { contentResponse, notModifiedResponses, problemResponses } from '../../modules/common/schemas.js'
@@ -276,7 +277,7 @@ export default async function tilesFace(app: FastifyInstance): Promise<void> {
           200: contentResponse('a Mapbox Vector Tile', { [MVT_CONTENT_TYPE]: MvtSchema }),
           204: EmptyTileSchema,
           ...notModifiedResponses(),
-          ...problemResponses(400, 404),
+          ...problemResponses(400, 404, 429, 503),
         },
       },
     },
@@ -289,6 +290,11 @@ export default async function tilesFace(app: FastifyInstance): Promise<void> {
       const parts = await tileParts(view, ref.kind, at, tile)
       // Cut on the tiles' thread, which reads outside any transaction: the read model makes it again if a write lands meanwhile.
       const { view: answered, value } = await app.readModel.answerUnlocked(view, 'tile', parts, async (current) => {
+        // Made again after a write: the map of `at` may have another validity interval now, and the tile is kept under the one in
+        // `parts`, which other instants of it share. Such a tile would be kept under a wrong name: refused (rare), retried by the client.
+        if (current.revision !== view.revision && (await tileParts(current, ref.kind, at, tile))[1] !== parts[1]) {
+          throw withHeaders(new Errors.DATASET_CHANGING(current.datasetId, 1), { 'retry-after': '1' })
+        }
         const task: TileTask = { view: { datasetId: current.datasetId, revision: current.revision, knownAt: current.knownAt }, kind: ref.kind, at, tile }
         const budgetMs = app.config.ANALYSIS_TIMEOUT_MS
         const rendered = await app.work.run<RenderedBody | null>('tile', task, { client: TILES, budgetMs, waitMs: budgetMs, executor: current.db })
