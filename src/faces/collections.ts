@@ -2,6 +2,7 @@
 // features, named `<dataset>-areas` and `<dataset>-features`. The kind is read from the end of the
 // id, so a dataset whose own id ends in -areas is still named without ambiguity (x-areas-areas).
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import { Errors } from '../errors.js'
 import type { DatasetView } from '../read/dataset-view.js'
 
@@ -20,6 +21,15 @@ export interface CollectionRef {
 export function collectionId(datasetId: string, kind: CollectionKind): string {
   return `${datasetId}-${kind}`
 }
+
+/** The path parameter of every route of a collection, OGC's and the tiles'. */
+export const CollectionParamsSchema = z.object({
+  collectionId: z
+    .string()
+    .min(1)
+    .describe('collection id: <dataset>-areas (control areas) or <dataset>-features (reference features); see /collections')
+    .meta({ example: 'aleppo-2024-areas' }),
+})
 
 /** The dataset and kind a collection id names, or a 404 COLLECTION_NOT_FOUND saying how ids are made. */
 export function parseCollectionId(id: string): CollectionRef {

@@ -2,7 +2,7 @@
 // areas in km². Nothing here performs I/O or imports from the rest of the service; this file is
 // its only entry.
 export { EARTH_RADIUS_KM, haversineKm, lengthKm, nearestOnSegment, normalizeLon } from './geodesic.js'
-export { bboxOf, pointInShape, shapeIntersectsBbox } from './primitives.js'
+export { bboxesMeet, bboxOf, pointInShape, shapeIntersectsBbox } from './primitives.js'
 export type { BBox } from './primitives.js'
 export { areasAt, areaRef, prepareAreas, preparedGeometry } from './area-index.js'
 export type { AreaInput, AreaRef, PreparedAreas, PreparedGeometry } from './area-index.js'

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
-import { CQL2_CONFORMANCE, parseCql2Text, type QueryableType } from '../../src/faces/ogc/cql2.js'
+import { CQL2_CONFORMANCE, parseCql2Text } from '../../src/faces/ogc/cql2.js'
+import type { QueryableType } from '../../src/modules/common/items.js'
 
 const QUERYABLES: Record<string, QueryableType> = {
   actor: 'string',

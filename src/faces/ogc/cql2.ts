@@ -7,8 +7,7 @@
 // three-valued as the standard's truth tables say (a comparison with NULL is NULL, NOT NULL is
 // NULL); a feature is selected only when the whole filter is TRUE.
 import { Errors, withDetails } from '../../errors.js'
-
-export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp'
+import type { QueryableType } from '../../modules/common/items.js'
 
 export interface Cql2Filter {
   evaluate(properties: Record<string, unknown>): boolean

@@ -12,12 +12,12 @@ import * as controlService from '../../modules/control/control.service.js'
 import * as featuresService from '../../modules/features/features.service.js'
 import { notModified, sendBody } from '../../plugins/views.js'
 import type { DatasetView } from '../../read/dataset-view.js'
-import { type CollectionRef, CRS84, openCollection } from '../collections.js'
-import { parseCql2Text, type QueryableType } from './cql2.js'
+import { CollectionParamsSchema, type CollectionRef, CRS84, openCollection } from '../collections.js'
+import type { QueryableType } from '../../modules/common/items.js'
+import { parseCql2Text } from './cql2.js'
 import { definitions, escapeHtml, linkList, page, section, table } from './ogc.html.js'
 import { CSV_CONTENT_TYPE, formatHref, HTML_CONTENT_TYPE, href, LINK_TYPES, type OgcFormat, ogcFormat, SCHEMA_CONTENT_TYPE, selfLinks } from './ogc.links.js'
 import {
-  CollectionParamsSchema,
   HtmlSchema,
   ItemParamsSchema,
   ItemQuerySchema,

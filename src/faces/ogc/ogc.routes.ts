@@ -11,13 +11,12 @@ import { contentResponse, notModifiedResponses, problemResponses } from '../../m
 import { parseInstant } from '../../modules/common/time.js'
 import { notModified } from '../../plugins/views.js'
 import type { DatasetView } from '../../read/dataset-view.js'
-import { COLLECTION_KINDS, collectionId, type CollectionRef, CRS84, openCollection } from '../collections.js'
+import { COLLECTION_KINDS, collectionId, CollectionParamsSchema, type CollectionRef, CRS84, openCollection } from '../collections.js'
 import { TILES_CONFORMANCE } from '../tiles/index.js'
 import { CQL2_CONFORMANCE } from './cql2.js'
 import { definitions, escapeHtml, linkList, page, section, table } from './ogc.html.js'
 import { HTML_CONTENT_TYPE, href, LINK_TYPES, OPENAPI_CONTENT_TYPE, ogcFormat, selfLinks } from './ogc.links.js'
 import {
-  CollectionParamsSchema,
   CollectionQuerySchema,
   CollectionSchema,
   CollectionsQuerySchema,

@@ -1,6 +1,6 @@
 // The parameters and answers of the OGC face, as zod schemas: they validate requests and make the
 // OpenAPI document /api serves (OGC API – Features Part 1, 17-069r4, and Part 3, 19-079r2).
-import { CRS84 } from '../collections.js'
+import { CollectionParamsSchema, CRS84 } from '../collections.js'
 import { z } from 'zod'
 import { ControlPropertiesSchema, ValidTimeSchema } from '../../modules/control/control.schemas.js'
 import {
@@ -44,14 +44,6 @@ export const FormatSchema = (formats: [string, ...string[]], description: string
 const KnownAtSchema = KnownAtParamSchema.optional()
 
 // ---- parameters ----
-
-export const CollectionParamsSchema = z.object({
-  collectionId: z
-    .string()
-    .min(1)
-    .describe('collection id: <dataset>-areas (control areas) or <dataset>-features (reference features); see /collections')
-    .meta({ example: 'aleppo-2024-areas' }),
-})
 
 export const ItemParamsSchema = CollectionParamsSchema.extend({
   featureId: z

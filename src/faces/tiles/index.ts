@@ -17,9 +17,8 @@ import { queryInstants } from '../../modules/common/time.js'
 import * as datasetsService from '../../modules/datasets/datasets.service.js'
 import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
 import type { DatasetView } from '../../read/dataset-view.js'
-import { type CollectionKind, type CollectionRef, CRS84, openCollection } from '../collections.js'
+import { type CollectionKind, CollectionParamsSchema, type CollectionRef, CRS84, openCollection } from '../collections.js'
 import {
-  CollectionParamsSchema,
   EmptyTileSchema,
   FormatQuerySchema,
   MvtSchema,

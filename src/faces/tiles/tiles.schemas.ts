@@ -1,5 +1,6 @@
 // Requests and answers of the tiles face: OGC API – Tiles Part 1 (20-057) with the JSON encodings
 // of OGC 2D Tile Matrix Set and Tileset Metadata 2.0 (17-083r4), and TileJSON 3.0.0.
+import { CollectionParamsSchema } from '../collections.js'
 import { z } from 'zod'
 import { BARE_DATE_RULE, DATE_RANGE_NOTE, integer, intParam, KnownAtParamSchema, PG_INTEGER_MAX } from '../../modules/common/schemas.js'
 import { instantProblem } from '../../modules/common/time.js'
@@ -28,10 +29,6 @@ const JsonFormatSchema = z.enum(['json']).optional().describe('answer format: js
 export const TileQuerySchema = z.object({ datetime: TileDatetimeSchema.optional(), known_at: TileKnownAtSchema.optional() })
 export const TileMetadataQuerySchema = TileQuerySchema.extend({ f: JsonFormatSchema })
 export const FormatQuerySchema = z.object({ f: JsonFormatSchema })
-
-export const CollectionParamsSchema = z.object({
-  collectionId: z.string().describe('collection id: <dataset>-areas or <dataset>-features (see /collections)').meta({ example: 'aleppo-2024-areas' }),
-})
 
 export const TileParamsSchema = CollectionParamsSchema.extend({
   // A string, as OGC API – Tiles defines it: the ids of the registered tile matrices are "0" to "24".

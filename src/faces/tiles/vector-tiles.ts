@@ -1,7 +1,7 @@
 // Mapbox Vector Tiles of a collection at an instant: a geojson-vt index of the collection's map,
 // made once per view and validity interval (every instant of one interval shows the same map),
 // cut into tiles on demand and encoded with vt-pbf.
-import type { Feature, FeatureCollection, Geometry, Position } from 'geojson'
+import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import GeoJSONVT from 'geojson-vt'
 import vtpbf from 'vt-pbf'
 import * as controlService from '../../modules/control/control.service.js'
@@ -81,16 +81,17 @@ async function areasAt(view: DatasetView, at: Date): Promise<FeatureCollection> 
   }
 }
 
-/** Every reference feature, as the v1 list gives them. They have no validity of their own: every instant shows them all. */
+/** Every reference feature, from the list the OGC items page (kept per view). They have no validity of their own: every instant shows them all. */
 async function referenceFeatures(view: DatasetView): Promise<FeatureCollection> {
-  const { features } = await featuresService.listFeatures(view, { dataset: view.datasetId, limit: Number.MAX_SAFE_INTEGER, offset: 0 })
+  const { page } = await featuresService.listFeatureItems(view, { limit: Number.MAX_SAFE_INTEGER, offset: 0 })
   return {
     type: 'FeatureCollection',
     // No MVT feature id: MVT ids are integers and feature ids are slugs, so the id is a property.
-    features: features.map((feature): Feature => {
-      const { kind, name, ownerSide } = feature.properties
-      return { type: 'Feature', geometry: feature.geometry, properties: { id: feature.id, kind, name, ...(ownerSide ? { ownerSide } : {}) } }
-    }),
+    features: page.map(({ id, kind, name, ownerSide, geometry }): Feature => ({
+      type: 'Feature',
+      geometry,
+      properties: { id, kind, name, ...(ownerSide ? { ownerSide } : {}) },
+    })),
   }
 }
 
@@ -137,25 +138,7 @@ export async function renderTile(view: DatasetView, kind: CollectionKind, at: Da
 
 /** [west, south, east, north] around every feature of the collection, of any time (WGS84 degrees); null when it has none. */
 export async function collectionBounds(view: DatasetView, kind: CollectionKind): Promise<Bbox | null> {
-  if (kind === 'areas') return (await view.coverage()).bbox
-  return view.cached('tile-bounds', [kind], async () => {
-    const bounds: Bbox = [Infinity, Infinity, -Infinity, -Infinity]
-    const extend = (position: Position) => {
-      bounds[0] = Math.min(bounds[0], position[0])
-      bounds[1] = Math.min(bounds[1], position[1])
-      bounds[2] = Math.max(bounds[2], position[0])
-      bounds[3] = Math.max(bounds[3], position[1])
-    }
-    // Coordinates nest one level deeper per kind of geometry: a position is where numbers begin.
-    const visit = (coordinates: unknown): void => {
-      if (typeof (coordinates as unknown[])[0] === 'number') return extend(coordinates as Position)
-      for (const inner of coordinates as unknown[]) visit(inner)
-    }
-    const visitGeometry = (geometry: Geometry): void =>
-      geometry.type === 'GeometryCollection' ? geometry.geometries.forEach(visitGeometry) : visit(geometry.coordinates)
-    for (const feature of (await referenceFeatures(view)).features) if (feature.geometry) visitGeometry(feature.geometry)
-    return bounds[0] <= bounds[2] ? bounds : null
-  })
+  return kind === 'areas' ? (await view.coverage()).bbox : featuresService.getFeatureExtent(view)
 }
 
 /**

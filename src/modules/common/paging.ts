@@ -1,7 +1,7 @@
 // One paging shape for every list: `limit` and `offset` in, absolute `links` (self, next, prev),
 // `numberReturned` and `numberMatched` out, as OGC API – Features pages its items.
 import { z } from 'zod'
-import { type Bbox, integer, intParam } from './schemas.js'
+import { integer, intParam } from './schemas.js'
 
 /** The largest offset a page may start at: far past any list the service holds, and within a PostgreSQL integer. */
 const MAX_OFFSET = 100_000_000
@@ -75,17 +75,4 @@ export function pageLinks(request: PagedRequest, page: Page, type: string): z.in
 export function pageOf(request: PagedRequest, page: Omit<Page, 'returned'>, returned: number, type: string) {
   const full = { ...page, returned }
   return { numberMatched: page.matched, numberReturned: returned, links: pageLinks(request, full, type) }
-}
-
-/** What a request for OGC items selects besides time: a box, ids, a predicate and an order on the queryable properties, a page. */
-export interface ItemSelection {
-  bbox?: Bbox
-  /** item ids as text: an id no item has matches nothing */
-  ids?: string[]
-  /** a predicate on the queryable properties (a CQL2 filter) */
-  where?: (properties: Record<string, unknown>) => boolean
-  /** an order on the queryable properties; id order when absent */
-  compare?: (a: Record<string, unknown>, b: Record<string, unknown>) => number
-  limit: number
-  offset: number
 }

@@ -1,5 +1,5 @@
 import type { Position } from 'geojson'
-import { pointInShape, shapeIntersectsBbox } from '../../geo/index.js'
+import { bboxesMeet, pointInShape, shapeIntersectsBbox } from '../../geo/index.js'
 import { areasTouching, requireActor, requireSide } from '../../read/areas.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import * as controlRepository from '../../store/control.repository.js'
@@ -7,7 +7,7 @@ import type { AreaMeta, Bbox } from '../../store/records.js'
 import { type Column, columns, toCsv } from '../common/csv.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
 import { coverageJson, instantNotes, isLowerBound, type Note, pointNotes, sinceNote } from '../common/notes.js'
-import type { ItemSelection } from '../common/paging.js'
+import type { ItemSelection, QueryableType } from '../common/items.js'
 import type { Holder, PointControl } from './control.schemas.js'
 
 export interface MapQuery {
@@ -95,7 +95,7 @@ function mapNotes(coverage: Coverage, query: MapQuery, items: MapItem[]): Note[]
     if (!items.some((item) => item.meta.actorId === actor)) notes.push({ code: 'NO_GROUND', message: `actor '${actor}' holds no area${where} at ${at}` })
   for (const side of query.sides ?? [])
     if (!items.some((item) => item.meta.side === side)) notes.push({ code: 'NO_GROUND', message: `no actor of side '${side}' holds an area${where} at ${at}` })
-  if (items.length === 0 && query.bbox && coverage.bbox && !boxesMeet(query.bbox, coverage.bbox))
+  if (items.length === 0 && query.bbox && coverage.bbox && !bboxesMeet(query.bbox, coverage.bbox))
     notes.push({
       code: 'OUTSIDE_EXTENT',
       message: `the bbox (${query.bbox.join(', ')}) is outside every area the dataset has ever had (${coverage.bbox.join(', ')})`,
@@ -104,23 +104,24 @@ function mapNotes(coverage: Coverage, query: MapQuery, items: MapItem[]): Note[]
   return notes
 }
 
-function boxesMeet(a: Bbox, b: Bbox): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+/**
+ * The areas whose shape meets the box: by their boxes first (a box across the antimeridian,
+ * minLon > maxLon, is left to the shape test), then by the shapes of those not inside it, parsed once
+ * per hash and shared by every view.
+ */
+async function meetingBox<T extends { bbox: Bbox; geometryHash: string }>(view: DatasetView, areas: T[], bbox: Bbox): Promise<T[]> {
+  const inside = (box: Bbox) => box[0] >= bbox[0] && box[2] <= bbox[2] && box[1] >= bbox[1] && box[3] <= bbox[3]
+  const meeting = bbox[0] > bbox[2] ? areas : areas.filter((area) => bboxesMeet(area.bbox, bbox))
+  const shapes = await view.shapes(meeting.filter((area) => !inside(area.bbox)).map((area) => area.geometryHash))
+  return meeting.filter((area) => inside(area.bbox) || shapeIntersectsBbox(shapes.get(area.geometryHash)!, bbox))
 }
 
 async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> {
   const interval = await view.intervalOf(query.at)
   return view.cached('map-items', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
     let areas = await controlRepository.listAreaTextsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, ...query })
-    if (query.bbox) {
-      // The index matches bounding boxes; keep only areas whose shape really meets the box.
-      const [minLon, minLat, maxLon, maxLat] = query.bbox
-      areas = areas.filter((area) => {
-        const [aMinLon, aMinLat, aMaxLon, aMaxLat] = area.bbox
-        const inside = aMinLon >= minLon && aMaxLon <= maxLon && aMinLat >= minLat && aMaxLat <= maxLat
-        return inside || shapeIntersectsBbox(JSON.parse(area.geometryText), query.bbox!)
-      })
-    }
+    // The index matches bounding boxes; keep only areas whose shape really meets the box.
+    if (query.bbox) areas = await meetingBox(view, areas, query.bbox)
     return areas.map(({ geometryText, bbox: _bbox, ...meta }) => ({ ...featureText(meta, geometryText), meta }))
   })
 }
@@ -273,9 +274,6 @@ export function pointControlCsv(answer: PointControl): string {
 
 // ---- The areas as an OGC API – Features collection ----
 
-/** The types a filter may compare a property as (CQL2: string, number, boolean, timestamp). */
-export type QueryableType = 'string' | 'number' | 'boolean' | 'timestamp'
-
 /** The properties of an area a filter or an order may name, with their types: the collection's queryables. */
 export const AREA_QUERYABLES = {
   id: 'number',
@@ -360,13 +358,7 @@ async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Dat
   return view.cached('area-rows-over', [start?.toISOString() ?? null, end?.toISOString() ?? null, bbox ?? null], async () => {
     // [validFrom, validTo) meets [start, end] when it begins by the end and ends after the start.
     let rows = (await areaRows(view)).filter((row) => (end === null || row.validFrom <= end) && (start === null || row.validTo === null || row.validTo > start))
-    if (bbox) {
-      const inside = (box: Bbox) => box[0] >= bbox[0] && box[2] <= bbox[2] && box[1] >= bbox[1] && box[3] <= bbox[3]
-      rows = rows.filter((row) => boxesMeet(row.bbox, bbox))
-      // Boxes that meet may hold shapes that do not: test those shapes (parsed once per hash, shared by every view).
-      const shapes = await view.shapes(rows.filter((row) => !inside(row.bbox)).map((row) => row.geometryHash))
-      rows = rows.filter((row) => inside(row.bbox) || shapeIntersectsBbox(shapes.get(row.geometryHash)!, bbox))
-    }
+    if (bbox) rows = await meetingBox(view, rows, bbox)
     return rows
   })
 }

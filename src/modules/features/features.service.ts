@@ -1,5 +1,5 @@
 import type { Geometry, Position } from 'geojson'
-import { type AreaInput, holdingShares, pointInShape, prepareAreas, shapeIntersectsBbox } from '../../geo/index.js'
+import { type AreaInput, bboxesMeet, holdingShares, pointInShape, prepareAreas, shapeIntersectsBbox } from '../../geo/index.js'
 import { allFeatures, areasTouching, referenceFeature } from '../../read/areas.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import * as featuresRepository from '../../store/features.repository.js'
@@ -7,7 +7,7 @@ import type { AreaRecord, Bbox, FeatureRecord } from '../../store/records.js'
 import { toCsv } from '../common/csv.js'
 import { holdingSpan, round, validAt } from '../common/intervals.js'
 import { coverageJson, datasetExplained, instantNotes, isLowerBound, rangeNotes, sinceNote, type Note } from '../common/notes.js'
-import type { ItemSelection } from '../common/paging.js'
+import type { ItemSelection } from '../common/items.js'
 import { parseBbox, splitCsv } from '../common/schemas.js'
 import { FEATURE_COLUMNS, type FeatureControl, type FeatureHolder, type FeatureListQuery, type HistoryEntry } from './features.schemas.js'
 
@@ -179,8 +179,7 @@ export async function listFeatureItems(view: DatasetView, query: ItemSelection):
   if (query.bbox) {
     const bbox = query.bbox
     features = features.filter((feature) => {
-      const box = feature.bbox
-      if (box[0] > bbox[2] || bbox[0] > box[2] || box[1] > bbox[3] || bbox[1] > box[3]) return false
+      if (!bboxesMeet(feature.bbox, bbox)) return false
       const geometry = feature.geometry
       return geometry.type === 'Polygon' || geometry.type === 'MultiPolygon' ? shapeIntersectsBbox(geometry, bbox) : true
     })
