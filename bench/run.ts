@@ -1,6 +1,6 @@
 // `npm run bench`: the geometry engine benchmark (bench/analysis.ts, in a process of its own), then
 // the scale benchmark (bench/scale.ts) within what is left of a ten-minute budget, then two API
-// processes on one PostgreSQL (bench/scale-out.ts). Prints the
+// processes on one PostgreSQL (bench/scale-out.ts), the flood, and the viewer in Chromium (bench/viewer.ts). Prints the
 // tables with the machine they ran on and writes them to bench/results/latest.md. Printing only.
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { DEFAULT_PG_URL, machineLines, runScale } from './scale.js'
 import { runFlood } from './flood.js'
 import { runScaleOut } from './scale-out.js'
+import { runViewer } from './viewer.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = fileURLToPath(new URL('./results/latest.md', import.meta.url))
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
   const analysisNote = analysis.code === 0 ? `(${analysisS.toFixed(0)} s)` : `(exited with code ${analysis.code} after ${analysisS.toFixed(0)} s)`
   process.stdout.write(`\n${analysisNote}\n\n`)
 
-  // about 25 s are kept for the scale-out measure at the end, and about 150 s for the flood
-  const budgetS = TARGET_S - analysisS - 190
+  // about 25 s are kept for the scale-out measure at the end, about 150 s for the flood, about 60 s for the viewer
+  const budgetS = TARGET_S - analysisS - 250
   process.stderr.write(`scale benchmark: ${budgetS.toFixed(0)} s of budget left\n`)
   const scale = await runScale({ budgetS })
   const scaleOut = await runScaleOut(process.env.BENCH_DATABASE_URL ?? DEFAULT_PG_URL).catch((error: unknown) => [
@@ -56,7 +57,13 @@ async function main(): Promise<void> {
     `not measured: ${error instanceof Error ? error.message : String(error)}`,
     '',
   ])
-  scale.push('', ...scaleOut, '', ...floodLines)
+  const viewerLines = await runViewer().catch((error: unknown) => [
+    '## Viewer in Chromium (bench/viewer.ts)',
+    '',
+    `not measured: ${error instanceof Error ? error.message : String(error)}`,
+    '',
+  ])
+  scale.push('', ...scaleOut, '', ...floodLines, '', ...viewerLines)
   const totalS = (performance.now() - t0) / 1000
   const closing = ['', `Total wall time (npm run bench): ${totalS.toFixed(0)} s (${(totalS / 60).toFixed(1)} min).`]
   process.stdout.write(`${[...scale, ...closing].join('\n')}\n`)

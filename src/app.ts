@@ -18,6 +18,7 @@ import authPlugin, { redactUrl } from './plugins/auth.js'
 import bodyPlugin from './plugins/body.js'
 import ogcFace from './faces/ogc/index.js'
 import tilesFace from './faces/tiles/index.js'
+import viewerFace from './faces/viewer/index.js'
 import databasePlugin from './plugins/database.js'
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -103,7 +104,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(controlRoutes, { prefix: '/v1' })
   await app.register(featuresRoutes, { prefix: '/v1' })
   await app.register(analysisRoutes, { prefix: '/v1' })
-  // Other ways in over the same services: OGC API – Features and Tiles, at the root.
+  // Other ways in over the same services: the map viewer, OGC API – Features and Tiles, at the root.
+  await app.register(viewerFace, { basemapUrl: config.VIEWER_BASEMAP_URL, basemapAttribution: config.VIEWER_BASEMAP_ATTRIBUTION })
   await app.register(ogcFace)
   await app.register(tilesFace)
   return app

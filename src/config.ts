@@ -133,6 +133,12 @@ const EnvSchema = z.object({
     .min(1_000)
     .default(60_000)
     .describe('the window over which failed authentications are counted, per client address'),
+  VIEWER_BASEMAP_URL: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().url().optional())
+    .describe(
+      'a raster tile URL template ({z}/{x}/{y}, e.g. a tile server of your own) the viewer draws under its bundled base map; unset: the bundled base map alone, nothing fetched off the machine',
+    ),
+  VIEWER_BASEMAP_ATTRIBUTION: z.string().default('').describe('the attribution the viewer shows for VIEWER_BASEMAP_URL'),
   LOAD_DEFAULT_DATASET: z
     .enum(['auto', 'always', 'never'])
     .default('auto')

@@ -11,6 +11,9 @@ export interface DatasetsTable {
   licence: string | null
   source_url: string | null
   properties: Json<Record<string, unknown>>
+  /** a reference feature id: the outline inside which unmapped ground is complement_actor's (migration 0004) */
+  outline_feature: Generated<string | null>
+  complement_actor: Generated<string | null>
   revision: Generated<number>
   created_at: CreatedAt
   updated_at: CreatedAt

@@ -206,6 +206,21 @@ export function differencePolygons(a: Areal | null, b: Areal | null): Areal | nu
   return clip('difference', a, [b])
 }
 
+/**
+ * The ground of `outline` that none of `covered` covers: an outline minus the union of every area
+ * of one map, in one clip (polyclip sweeps every subtrahend together; a union first would clip
+ * twice). Areas whose bbox misses the outline's take no part; with none left the outline is
+ * returned as it is. Null when nothing is left.
+ */
+export function uncoveredPolygons(outline: Areal, covered: readonly (Areal | null)[]): Areal | null {
+  const box = bboxOf(outline)
+  const near = polygonParts(covered)
+    .filter((p) => bboxesMeet(box, bboxOf({ type: 'Polygon', coordinates: p })))
+    .map((p): Polygon => ({ type: 'Polygon', coordinates: p }))
+  if (near.length === 0) return outline
+  return clip('difference', outline, near)
+}
+
 /** The ground a and b share; null when they share none (or only boundary). */
 export function intersectPolygons(a: Areal, b: Areal): Areal | null {
   if (!bboxesMeet(bboxOf(a), bboxOf(b))) return null

@@ -7,6 +7,22 @@ import type { PreparedGeometry } from './segment-index.js'
 export interface FrontOptions {
   /** how far across a gap or sliver b's territory may lie and still face a's line, km (default 0.1) */
   toleranceKm?: number
+  /**
+   * A border drawn by another hand than the map's (the outline of a single-actor map): stretches of
+   * a's boundary lying within `withinKm` of its boundary, on either side, are the border and never
+   * front. The map's own edges along a border or a coast follow such an outline only roughly, and
+   * the sliver between them would otherwise read as front.
+   */
+  border?: {
+    geometry: PreparedGeometry
+    withinKm: number
+    /**
+     * Which ground the border bounds, by polygon id of a and of b (`polygons[i]`): a stretch is cut
+     * only where a's polygon, or b's polygon facing it, passes. A front between two polygons that
+     * pass neither (two mapped areas) runs on up to the border. Absent: every stretch near the border is cut.
+     */
+    only?: { a?: (polygon: number) => boolean; b?: (polygon: number) => boolean }
+  }
 }
 
 export interface FrontLines {
@@ -56,6 +72,48 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
     const slot = fill[pairs[p]]++
     candB[slot] = pairs[p + 1]
     candShift[slot] = pairs[p + 2]
+  }
+
+  const alongBorder = options.border ? borderIntervals(a, options.border.geometry, options.border.withinKm) : null
+  const only = options.border?.only
+  // Whether the piece [t0, t1] of a's segment s bounds ground the border applies to: a's own polygon,
+  // b's polygons whose edges face it within the tolerance, or b's polygons it lies inside.
+  const borderApplies = (s: number, t0: number, t1: number): boolean => {
+    if (!only || only.a?.(a.segPolygon[s])) return true
+    if (!only.b) return false
+    const pa = 2 * a.segA[s],
+      pb = 2 * a.segB[s]
+    const ax = a.coords[pa],
+      ay = a.coords[pa + 1],
+      bx = a.coords[pb],
+      by = a.coords[pb + 1]
+    const interiorLeft = a.chains[a.segChain[s]].interiorLeft
+    for (let c = start[s]; c < start[s + 1]; c++) {
+      const j = candB[c]
+      if (!only.b(b.segPolygon[j])) continue
+      const dx = shifts[candShift[c]]
+      const qa = 2 * b.segA[j],
+        qb = 2 * b.segB[j]
+      const range = { t0: 0, t1: 0 }
+      if (outwardClip(ax + dx, ay, bx + dx, by, interiorLeft, b.coords[qa], b.coords[qa + 1], b.coords[qb], b.coords[qb + 1], toleranceKm, range)) {
+        if (range.t1 > t0 + T_EPS && range.t0 < t1 - T_EPS) return true
+      }
+    }
+    const tm = (t0 + t1) / 2
+    const [x, y] = [ax + (bx - ax) * tm, ay + (by - ay) * tm]
+    return shifts.some((dx) => polygonsAt(b, x + dx, y).some((p) => only.b!(p)))
+  }
+  const keep = (pieces: number[], s: number, t0: number, t1: number): void => {
+    const cut = alongBorder?.get(s)
+    if (!cut || !borderApplies(s, t0, t1)) return pushPiece(pieces, s, t0, t1)
+    let from = t0
+    for (let m = 0; m < cut.length && from < t1; m += 2) {
+      if (cut[m + 1] <= from) continue
+      if (cut[m] >= t1) break
+      if (cut[m] - from > T_EPS) pushPiece(pieces, s, from, cut[m])
+      from = Math.max(from, cut[m + 1])
+    }
+    if (t1 - from > T_EPS) pushPiece(pieces, s, from, t1)
   }
 
   const lines: Position[][] = []
@@ -122,12 +180,12 @@ export function frontLines(a: PreparedGeometry, b: PreparedGeometry, options: Fr
             runInside = insideB(ax + (bx - ax) * tm, ay + (by - ay) * tm)
           }
           if (runInside && !acrossIsOwn(a, s, ax, ay, bx, by, chain.interiorLeft, (g0 + g1) / 2)) {
-            pushPiece(pieces, s, g0, g1)
+            keep(pieces, s, g0, g1)
           }
         }
         if (m < merged.length) {
           runInside = null
-          if (merged[m + 1] - merged[m] > T_EPS) pushPiece(pieces, s, merged[m], merged[m + 1])
+          if (merged[m + 1] - merged[m] > T_EPS) keep(pieces, s, merged[m], merged[m + 1])
           t = merged[m + 1]
         }
       }
@@ -194,6 +252,38 @@ function acrossIsOwn(a: PreparedGeometry, s: number, ax: number, ay: number, bx:
   const y = ay + (by - ay) * t - ((sign * ux) / len) * stepDeg
   const own = a.segPolygon[s]
   return polygonsAt(a, x, y).some((p) => p !== own)
+}
+
+/**
+ * Per segment of a, the fraction intervals (sorted, merged) lying within `withinKm` of a segment of
+ * g, on either side: one join of the two segment trees, then the same rectangle clip that finds the
+ * front, once outward and once inward.
+ */
+function borderIntervals(a: PreparedGeometry, g: PreparedGeometry, withinKm: number): Map<number, number[]> {
+  const out = new Map<number, number[]>()
+  if (!a.segIndex || !g.segIndex || !a.bbox || !g.bbox || !(withinKm > 0)) return out
+  const raw = new Map<number, number[]>()
+  const clip = { t0: 0, t1: 0 }
+  for (const dx of frameShifts(a.bbox, g.bbox)) {
+    joinPairs(a.segIndex, g.segIndex, dx, withinKm, (i, j) => {
+      if (a.segPolygon[i] < 0) return
+      const pa = 2 * a.segA[i],
+        pb = 2 * a.segB[i]
+      const qa = 2 * g.segA[j],
+        qb = 2 * g.segB[j]
+      for (const side of [true, false]) {
+        const ax = a.coords[pa] + dx,
+          bx = a.coords[pb] + dx
+        if (outwardClip(ax, a.coords[pa + 1], bx, a.coords[pb + 1], side, g.coords[qa], g.coords[qa + 1], g.coords[qb], g.coords[qb + 1], withinKm, clip)) {
+          let list = raw.get(i)
+          if (!list) raw.set(i, (list = []))
+          list.push(clip.t0, clip.t1)
+        }
+      }
+    })
+  }
+  for (const [i, list] of raw) out.set(i, mergeIntervals(list))
+  return out
 }
 
 /** Adds a piece, extending the previous one when they abut on the same segment. */

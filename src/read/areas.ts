@@ -1,9 +1,21 @@
 // What analyses and holdings read of a view: territories prepared once per validity interval,
-// areas around a place with their shapes, reference features. Keyed by the view; shapes by hash.
+// areas around a place with their shapes, reference features, and the ground a single-actor map
+// leaves to its complement actor. Keyed by the view; shapes by hash.
+import type { MultiPolygon, Polygon, Position } from 'geojson'
 import { Errors } from '../errors.js'
-import { type AreaInput, type PreparedAreas, type PreparedGeometry, prepareAreas, preparedGeometry } from '../geo/index.js'
+import {
+  type AreaInput,
+  areaKm2,
+  type PreparedAreas,
+  type PreparedGeometry,
+  pointInShape,
+  prepareAreas,
+  preparedGeometry,
+  uncoveredPolygons,
+} from '../geo/index.js'
 import * as actorsRepository from '../store/actors.repository.js'
 import * as controlRepository from '../store/control.repository.js'
+import * as datasetsRepository from '../store/datasets.repository.js'
 import * as featuresRepository from '../store/features.repository.js'
 import type { AreaRecord, AreaStatus, Bbox, FeatureRecord } from '../store/records.js'
 import type { DatasetView } from './dataset-view.js'
@@ -16,22 +28,160 @@ export interface TerritoryFilter {
 
 /**
  * The areas of a filter valid at `at`, indexed: built once per view and validity interval, so
- * every instant of one interval, and every request at this revision, shares it.
+ * every instant of one interval, and every request at this revision, shares it. Where the dataset
+ * names an outline and a complement actor, the complement's ground (see `complementArea`) is one
+ * more area of that actor, controlled, admitted by the filter as any of its areas would be.
  */
 export async function territory(view: DatasetView, at: Date, filter: TerritoryFilter = {}): Promise<PreparedAreas> {
   const interval = await view.intervalOf(at)
   return view.cached('territory', [interval, filter.actorIds ?? null, filter.sides ?? null, filter.status ?? null], async () => {
-    const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at, ...filter })
-    const shapes = await view.shapes(refs.map((ref) => ref.geometryHash))
-    const areas: AreaInput[] = refs.map((ref) => ({
-      key: String(ref.id),
-      holder: ref.actorId,
-      side: ref.side,
-      status: ref.status,
-      geometry: shapes.get(ref.geometryHash)!,
-    }))
+    const areas = await mappedAreas(view, at, filter)
+    const complement = await complementArea(view, at)
+    if (complement && admits(filter, complement)) areas.push(complement)
     return prepareAreas(areas)
   })
+}
+
+/** The areas of the rows valid at `at` that the filter admits, with their shapes. */
+async function mappedAreas(view: DatasetView, at: Date, filter: TerritoryFilter): Promise<AreaInput[]> {
+  const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at, ...filter })
+  const shapes = await view.shapes(refs.map((ref) => ref.geometryHash))
+  return refs.map((ref) => ({
+    key: String(ref.id),
+    holder: ref.actorId,
+    side: ref.side,
+    status: ref.status,
+    geometry: shapes.get(ref.geometryHash)!,
+  }))
+}
+
+function admits(filter: TerritoryFilter, area: AreaInput): boolean {
+  return (
+    (filter.actorIds === undefined || filter.actorIds.includes(area.holder!)) &&
+    (filter.sides === undefined || filter.sides.includes(area.side!)) &&
+    (filter.status === undefined || filter.status === area.status)
+  )
+}
+
+// ---- the complement of a single-actor map ----
+
+/**
+ * The keys of the complement's areas: `complement@<validity interval>`. Area keys are row ids
+ * (digits), so it never names a row; and, as a row id does, it names one shape: what is memoised
+ * by key (a territory, a change between two) never takes one interval's complement for another's.
+ */
+const COMPLEMENT_KEY = 'complement@'
+
+/** Whether an area of a territory is the complement's ground rather than a row of the dataset. */
+export function isComplementArea(area: Pick<AreaInput, 'key'>): boolean {
+  return area.key.startsWith(COMPLEMENT_KEY)
+}
+
+/**
+ * What the dataset says of its complement, as this view knows it: `none` when it names no outline;
+ * `unusable` when it does, but the outline feature is not known (at the view's knowledge time) or
+ * no longer a polygon, or the actor is gone; otherwise the outline's shape and the actor's side.
+ */
+export type ComplementSetting =
+  | { kind: 'none' }
+  | { kind: 'unusable'; outlineFeature: string; actor: string; reason: string }
+  | { kind: 'ready'; outlineFeature: string; actor: string; side: string; outline: Polygon | MultiPolygon }
+
+export function complementSetting(view: DatasetView): Promise<ComplementSetting> {
+  return view.cached('complement-setting', [], async (): Promise<ComplementSetting> => {
+    // The dataset row has no knowledge time: its outline is the one set now, its feature as the view knows it.
+    const dataset = await datasetsRepository.findDataset(view.db, view.datasetId)
+    if (!dataset?.outlineFeature || !dataset.complementActor) return { kind: 'none' }
+    const named = { outlineFeature: dataset.outlineFeature, actor: dataset.complementActor }
+    const feature = await featuresRepository.findFeature(view.db, view.datasetId, named.outlineFeature, view.knownAt)
+    const actor = await actorsRepository.findActor(view.db, view.datasetId, named.actor, { retired: true })
+    const when = view.knownAt ? ` as known at ${view.knownAt.toISOString()}` : ''
+    if (!feature) return { kind: 'unusable', ...named, reason: `the dataset has no reference feature '${named.outlineFeature}'${when}` }
+    if (feature.geometry.type !== 'Polygon' && feature.geometry.type !== 'MultiPolygon')
+      return { kind: 'unusable', ...named, reason: `reference feature '${named.outlineFeature}' is a ${feature.geometry.type}${when}, not a polygon` }
+    if (!actor) return { kind: 'unusable', ...named, reason: `the dataset has no actor '${named.actor}'` }
+    return { kind: 'ready', ...named, side: actor.side, outline: feature.geometry }
+  })
+}
+
+/** The outline's shape indexed for fronts (its boundary is the border they leave out); null without a usable outline. */
+export async function preparedOutline(view: DatasetView): Promise<PreparedGeometry | null> {
+  const setting = await complementSetting(view)
+  if (setting.kind !== 'ready') return null
+  return view.cached('prepared-outline', [], () => preparedGeometry(setting.outline))
+}
+
+/**
+ * Whether the dataset maps any area at `at`. Where it maps none (before its first area, or in a gap
+ * between the areas of a history) the data says nothing of that time, and the complement claims
+ * nothing either: an outline is not a map. Made once per view and validity interval.
+ */
+export async function mapsAnyArea(view: DatasetView, at: Date): Promise<boolean> {
+  const coverage = await view.coverage()
+  if (coverage.from === null || at < coverage.from) return false
+  const interval = await view.intervalOf(at)
+  return view.cached('maps-any-area', [interval], async () => {
+    const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at })
+    return refs.length > 0
+  })
+}
+
+/**
+ * Whether the dataset names a usable outline but the complement was withheld at `at`, because the
+ * dataset maps no area then (see `mapsAnyArea`).
+ */
+export async function complementWithheld(view: DatasetView, at: Date): Promise<boolean> {
+  return (await complementSetting(view)).kind === 'ready' && !(await mapsAnyArea(view, at))
+}
+
+/**
+ * The complement actor's ground at `at`: the outline minus every area valid then (contested ones
+ * too: an area covers that ground), as one controlled area of that actor. Null when the dataset
+ * names no usable outline, the areas cover all of it, or the dataset maps no area at `at` (before
+ * its first area, coverage.from, or in a gap of a history: where the data says nothing, the
+ * complement does not claim the whole outline). Made once per view and validity interval.
+ */
+export async function complementArea(view: DatasetView, at: Date): Promise<AreaInput | null> {
+  const setting = await complementSetting(view)
+  if (setting.kind !== 'ready') return null
+  if (!(await mapsAnyArea(view, at))) return null
+  const interval = await view.intervalOf(at)
+  return view.cached('complement-area', [interval], async () => {
+    const covered = await mappedAreas(view, at, {})
+    if (covered.length === 0) return null
+    const geometry = uncoveredPolygons(
+      setting.outline,
+      covered.map((area) => area.geometry),
+    )
+    if (!geometry || !(areaKm2(geometry) > 0)) return null
+    return { key: `${COMPLEMENT_KEY}${interval}`, holder: setting.actor, side: setting.side, status: 'controlled' as const, geometry }
+  })
+}
+
+/**
+ * Who holds a point through the complement at `at`: the complement actor when the point lies
+ * inside the outline and no area valid then covers it, with the span of that holding (from the
+ * end of the last area covering the point before `at`, until the start of the next; null where
+ * none is). Null when the dataset names no usable outline, an area (or nothing) holds the point,
+ * or the dataset maps no area at `at` (before its first area, or in a gap: see `mapsAnyArea`).
+ */
+export async function complementHolding(
+  view: DatasetView,
+  point: Position,
+  at: Date,
+): Promise<{ actor: string; side: string; outlineFeature: string; since: Date | null; until: Date | null } | null> {
+  const setting = await complementSetting(view)
+  if (setting.kind !== 'ready' || !pointInShape(point, setting.outline)) return null
+  if (!(await mapsAnyArea(view, at))) return null
+  const covering = (await areasTouching(view, [point[0], point[1], point[0], point[1]])).filter((area) => pointInShape(point, area.geometry))
+  if (covering.some((area) => area.validFrom <= at && (area.validTo === null || area.validTo > at))) return null
+  let since: Date | null = null
+  let until: Date | null = null
+  for (const area of covering) {
+    if (area.validTo !== null && area.validTo <= at && (since === null || area.validTo > since)) since = area.validTo
+    if (area.validFrom > at && (until === null || area.validFrom < until)) until = area.validFrom
+  }
+  return { actor: setting.actor, side: setting.side, outlineFeature: setting.outlineFeature, since, until }
 }
 
 /** A side's ground: what its actors hold outright (contested ground belongs to no side). */

@@ -12,6 +12,14 @@ export interface DatasetValues {
   licence: string | null
   sourceUrl: string | null
   properties: Record<string, unknown>
+  /**
+   * the outline and its complement actor (both or neither). PUT /v1/datasets/{id} replaces the
+   * dataset and always passes them: null when its body leaves them out (clearing them), as a left
+   * out description or licence is reset to '' or null. Undefined (the bundle loader, which knows
+   * nothing of them): an update keeps those the dataset has.
+   */
+  outlineFeature?: string | null
+  complementActor?: string | null
 }
 
 function toDatasetRecord(row: DatasetRow): DatasetRecord {
@@ -22,6 +30,8 @@ function toDatasetRecord(row: DatasetRow): DatasetRecord {
     licence: row.licence,
     sourceUrl: row.source_url,
     properties: row.properties,
+    outlineFeature: row.outline_feature,
+    complementActor: row.complement_actor,
     revision: row.revision,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -51,6 +61,8 @@ export async function upsertDataset(db: Executor, id: string, values: DatasetVal
     licence: values.licence,
     source_url: values.sourceUrl,
     properties: JSON.stringify(values.properties),
+    outline_feature: values.outlineFeature,
+    complement_actor: values.complementActor,
   }
   const row = await db
     .insertInto('datasets')

@@ -15,6 +15,9 @@ export interface DatasetRecord {
   licence: string | null
   sourceUrl: string | null
   properties: Record<string, unknown>
+  /** a reference feature id: inside it, ground no area covers belongs to `complementActor` (both or neither) */
+  outlineFeature: string | null
+  complementActor: string | null
   revision: number
   createdAt: Date
   updatedAt: Date

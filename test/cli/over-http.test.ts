@@ -29,7 +29,7 @@ t.test('frontline import next to a running server', async (t) => {
 
   const file = join(dataDir, 'map.geojson')
   writeFileSync(file, JSON.stringify(collection({ type: 'Feature', geometry: square(37, 36, 0.1), properties: {} })))
-  const args = ['import', file, '--dataset', 'x', '--kind', 'snapshot', '--valid-from', '2024-11-26', '--actor', 'a']
+  const args = ['import', file, '--dataset', 'x', '--kind', 'snapshot', '--valid-from', '2024-11-26', '--actor', 'a', '--json']
 
   const imported = await frontline(args, env)
   t.equal(imported.code, 0, imported.stderr)
@@ -111,6 +111,46 @@ t.test('frontline import next to a running server', async (t) => {
       written.features.map((f: { properties: { actor: string } }) => f.properties.actor),
       ['a'],
     )
+  })
+
+  t.test('dataset and actor commands, a dry run and a CSV export go to the server too', async (t) => {
+    const listed = await frontline(['actors', '--dataset', 'x'], env)
+    t.equal(listed.code, 0, listed.stderr)
+    t.match(listed.stderr, `pid ${server.pid}, port ${server.port}`)
+    t.match(listed.stdout, /\na\s+Actor A\s+one/)
+    const dry = await frontline(['import', file, '--dataset', 'x', '--kind', 'snapshot', '--valid-from', '2024-11-27', '--actor', 'a', '--dry-run'], env)
+    t.equal(dry.code, 0, dry.stderr)
+    t.match(dry.stdout, /^dry run of a snapshot import into x at 2024-11-27T00:00:00\.000Z: nothing was written/)
+    const imports = (await (await fetch(`${server.url}/v1/imports?dataset=x`)).json()) as { imports: unknown[] }
+    t.equal(imports.imports.length, 1, 'the dry run wrote no import')
+    const csv = await frontline(['export', '--dataset', 'x', '--at', '2024-11-26', '--format', 'csv'], env)
+    t.equal(csv.code, 0, csv.stderr)
+    t.match(csv.stdout, /^WKT,id,actor,/)
+    t.match(csv.stdout, /\n"POLYGON \(\(37 36, 37\.1 36, /)
+  })
+
+  t.test('--url: any running service, from anywhere, with a token file', async (t) => {
+    // another data directory: no lock names the server, no api-token is there
+    const elsewhere = childEnv(fixtureDir())
+    const tokenFile = join(dataDir, 'api-token')
+    const url = ['--url', server.url]
+    const created = await frontline(['dataset', 'create', 'via-url', '--name', 'Via URL', ...url, '--token-file', tokenFile], elsewhere)
+    t.equal(created.code, 0, created.stderr)
+    t.match(created.stdout, /^created dataset via-url/)
+    const actor = await frontline(['actor', 'create', 'u', '--dataset', 'via-url', '--name', 'U', ...url, '--token-file', tokenFile], elsewhere)
+    t.equal(actor.code, 0, actor.stderr)
+    const imported = await frontline(
+      ['import', file, '--dataset', 'via-url', '--kind', 'snapshot', '--valid-from', '2024-11-26', '--actor', 'u', ...url, '--token-file', tokenFile],
+      elsewhere,
+    )
+    t.equal(imported.code, 0, imported.stderr)
+    t.match(imported.stdout, /^import \d+: snapshot into via-url at 2024-11-26T00:00:00\.000Z/)
+    const exported = await frontline(['export', '--dataset', 'via-url', '--at', '2024-11-26', '--format', 'geojsonseq', ...url], elsewhere)
+    t.equal(exported.code, 0, exported.stderr)
+    t.equal(JSON.parse(exported.stdout.slice(1)).properties.actor, 'u')
+    const noToken = await frontline(['dataset', 'delete', 'via-url', ...url], elsewhere)
+    t.equal(noToken.code, 1)
+    t.match(noToken.stderr, /needs a write token/)
   })
 
   t.test('migrate refuses: the server migrated at start', async (t) => {

@@ -84,9 +84,14 @@ t.test('OGC API – Features', async (t) => {
     t.match(rels.get('conformance'), { href: 'http://localhost:80/conformance' })
     t.match(rels.get('data'), { href: 'http://localhost:80/collections' })
     t.match(rels.get('alternate'), { type: 'text/html', href: 'http://localhost:80/?f=html' })
-    const html = await get('/', { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' })
+    const html = await get('/?f=html', { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' })
     t.match(html.res.headers['content-type'], /^text\/html/)
     t.match(html.res.body, /<a href="http:\/\/localhost:80\/collections" rel="data"/)
+    // A browser asking for the root without `f` gets the map viewer, which links the landing page as HTML.
+    const viewer = await get('/', { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' })
+    t.match(viewer.res.headers['content-type'], /^text\/html/)
+    t.match(viewer.res.body, /<div id="map"/)
+    t.match(viewer.res.body, /<a href="\/\?f=html">/)
   })
 
   t.test('GET /conformance declares Part 1 core, GeoJSON and HTML, Part 3 filtering and CQL2 text, not OpenAPI 3.0', async (t) => {

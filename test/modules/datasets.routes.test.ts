@@ -73,11 +73,11 @@ t.test('GET /v1/datasets as CSV', async (t) => {
     t.equal(res.statusCode, 200)
     t.match(res.headers['content-type'], /^text\/csv/)
     const lines = res.body.split('\n')
-    t.equal(lines[0], 'id,name,description,licence,sourceUrl,revision,createdAt,updatedAt', 'the JSON members, in order')
+    t.equal(lines[0], 'id,name,description,licence,sourceUrl,outlineFeature,complementActor,revision,createdAt,updatedAt', 'the JSON members, in order')
     // RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
     t.equal(lines[1], 'a-set,Plain,"two')
-    t.equal(lines[2], `lines",,,${json[0].revision},${json[0].createdAt},${json[0].updatedAt}`)
-    t.equal(lines[3], `b-set,"Aleppo, ""north""",,CC BY 4.0,,${json[1].revision},${json[1].createdAt},${json[1].updatedAt}`)
+    t.equal(lines[2], `lines",,,,,${json[0].revision},${json[0].createdAt},${json[0].updatedAt}`)
+    t.equal(lines[3], `b-set,"Aleppo, ""north""",,CC BY 4.0,,,,${json[1].revision},${json[1].createdAt},${json[1].updatedAt}`)
     t.same(lines.slice(4), [''], 'two rows, each ended by a line break')
   }
   const refused = await app.inject({ url: '/v1/datasets', headers: { accept: 'image/png' } })

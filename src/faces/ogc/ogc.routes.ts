@@ -135,7 +135,9 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: TAGS,
         summary: 'OGC API – Features landing page',
-        description: 'Links to the API definition (/api), its documentation (/docs), the conformance declaration and the collections.',
+        description:
+          'Links to the API definition (/api), its documentation (/docs), the conformance declaration and the collections. ' +
+          'A browser (Accept: text/html, no `f`) is answered with the map viewer, which links here; `f=html` gives this page as HTML.',
         querystring: PlainQuerySchema,
         response: {
           200: contentResponse('the landing page', { 'application/json': LandingPageSchema, 'text/html': HtmlSchema }),
@@ -145,6 +147,9 @@ export default async function ogcRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const format = ogcFormat(request, request.query.f, ['json', 'html'])
+      // A browser asking for the root gets the map; the landing page as HTML is `?f=html`, linked from the map.
+      reply.header('vary', 'Accept')
+      if (format === 'html' && request.query.f === undefined) return reply.sendViewer()
       const links: OgcLink[] = [
         ...selfLinks(request, format, ['json', 'html']),
         { href: href(request, '/api'), rel: 'service-desc', type: OPENAPI_CONTENT_TYPE, title: 'the API definition (OpenAPI 3.1)' },

@@ -3,13 +3,13 @@
 // of the step before shows the same map and costs nothing; each distinct map is measured once, and
 // each pair of consecutive distinct maps overlaid once, per view.
 import { type PreparedTerritory, prepareTerritory, type TerritoryChange, territoryAreaKm2, territoryChange } from '../../geo/index.js'
-import { requireActor, requireSide, territory } from '../../read/areas.js'
+import { complementArea, requireActor, requireSide, territory } from '../../read/areas.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import { round } from '../common/intervals.js'
 import { rangeNotes } from '../common/notes.js'
 import type { Step } from '../common/time.js'
 import { seriesInstants } from './analysis.service.js'
-import { type AnalysisContext, answerHead, holdersOf, noGround, TerritoryMemo } from './analysis.shared.js'
+import { type AnalysisContext, answerHead, complementNotes, holdersOf, noGround, TerritoryMemo } from './analysis.shared.js'
 
 /** Rows to keep: actors by id, sides by id (an actor is kept when its side is). Absent: all. */
 export interface AreaFilter {
@@ -123,9 +123,12 @@ export async function getAreaSeries(ctx: AnalysisContext, range: { start: Date; 
   }
   const areas = new Map<string, MapAreas>()
   const changes: (MapChange | null)[] = []
+  let complementSteps = 0
   for (let i = 0; i < instants.length; i++) {
     ctx.deadline.check()
     const interval = intervals[i]
+    // Every map of the series has the complement's ground as one more area of its actor when the dataset names an outline.
+    if ((await complementArea(view, instants[i])) !== null) complementSteps++
     if (!areas.has(interval)) {
       areas.set(interval, await view.cached('area-figures', [interval], async () => areasOf(await territoriesOf(interval, instants[i]))))
     }
@@ -182,6 +185,7 @@ export async function getAreaSeries(ctx: AnalysisContext, range: { start: Date; 
   const notes = rangeNotes(await view.coverage(), range.start, range.end)
   for (const actor of filter.actors ?? []) if (!sideOfActor.has(actor)) notes.push(noGround(`actor ${actor}`, 'at any step of the series'))
   for (const side of filter.sides ?? []) if (!sideIds.has(side)) notes.push(noGround(`side ${side}`, 'at any step of the series'))
+  notes.push(...(await complementNotes(view, complementSteps > 0, `at ${complementSteps} of the ${instants.length} steps`, '', instants)))
   return {
     ...(await answerHead(view)),
     start: range.start.toISOString(),

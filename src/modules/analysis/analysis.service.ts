@@ -17,7 +17,18 @@ import {
   sideOf,
   type TerritoryChange,
 } from '../../geo/index.js'
-import { allFeatures, areasTouching, preparedFeature, referenceFeature, requireActor, requireSide, sideTerritory, territory } from '../../read/areas.js'
+import {
+  allFeatures,
+  areasTouching,
+  isComplementArea,
+  preparedFeature,
+  preparedOutline,
+  referenceFeature,
+  requireActor,
+  requireSide,
+  sideTerritory,
+  territory,
+} from '../../read/areas.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import type { FeatureRecord } from '../../store/records.js'
 import { round } from '../common/intervals.js'
@@ -26,6 +37,7 @@ import { type Step, stepInstants } from '../common/time.js'
 import {
   type AnalysisContext,
   answerHead,
+  complementNotes,
   groundNotesUseful,
   holdersOf,
   noGround,
@@ -34,11 +46,19 @@ import {
   roundPosition,
   roundValues,
   TerritoryMemo,
+  usesComplement,
 } from './analysis.shared.js'
 
 export type { AnalysisContext } from './analysis.shared.js'
 
 // ---- fronts ----
+
+/**
+ * How near the outline's boundary a stretch of front may run and still be the border, km: the
+ * map's own edges along a border or coast and an outline drawn by another hand part by up to a few
+ * hundred metres, and the sliver between them is the complement's ground on paper only.
+ */
+export const OUTLINE_BORDER_KM = 1
 
 export async function getFronts(ctx: AnalysisContext, at: Date, sides: [string, string] | undefined, toleranceKm: number) {
   const { view } = ctx
@@ -60,9 +80,16 @@ export async function getFronts(ctx: AnalysisContext, at: Date, sides: [string, 
     }
   }
   const features = []
+  let complemented = false
   for (const [a, b] of pairs) {
     ctx.deadline.check()
-    const front = frontLines(await sideTerritory(view, at, a), await sideTerritory(view, at, b), { toleranceKm })
+    const [ta, tb] = [await sideTerritory(view, at, a), await sideTerritory(view, at, b)]
+    const complement = usesComplement(ta) || usesComplement(tb)
+    complemented ||= complement
+    const outline = complement ? await preparedOutline(view) : null
+    // The border bounds only the complement's ground: a front between two mapped areas runs on up to it.
+    const only = { a: complementPolygon(ta), b: complementPolygon(tb) }
+    const front = frontLines(ta, tb, { toleranceKm, ...(outline ? { border: { geometry: outline, withinKm: OUTLINE_BORDER_KM, only } } : {}) })
     const lines = front.geometry.coordinates.map(roundLine)
     features.push({
       type: 'Feature' as const,
@@ -70,6 +97,10 @@ export async function getFronts(ctx: AnalysisContext, at: Date, sides: [string, 
       properties: { sides: [a, b] as [string, string], lengthKm: round(front.lengthKm, 3) },
     })
   }
+  const border =
+    `; stretches of front with the complement's ground on one side that lie within ${OUTLINE_BORDER_KM} km of the outline's boundary are taken as ` +
+    `the border, not front (the map's edges follow it only roughly); a front between two mapped areas is kept up to the border`
+  notes.push(...(await complementNotes(view, complemented, when, border, [at])))
   return { type: 'FeatureCollection' as const, ...(await answerHead(view)), at: at.toISOString(), notes, features }
 }
 
@@ -99,6 +130,14 @@ async function checkRef(view: DatasetView, ref: Ref): Promise<void> {
   if (ref.kind === 'actor') await requireActor(view, ref.id)
   if (ref.kind === 'feature') await referenceFeature(view, ref.id)
 }
+
+/** Whether a polygon of a territory (by id, `polygons[i]`) is the complement's ground. */
+function complementPolygon(prepared: PreparedAreas): (polygon: number) => boolean {
+  return (polygon) => isComplementArea(prepared.areas[prepared.polygons[polygon].source])
+}
+
+/** Whether a resolved side or actor holds the complement's ground (a feature's prepared geometry has no areas). */
+const refUsesComplement = (prepared: PreparedGeometry) => 'areas' in prepared && usesComplement(prepared as PreparedAreas)
 
 /** Whether a resolved reference is empty: a side or actor holding nothing (a feature always has its geometry). */
 const isEmpty = (prepared: PreparedGeometry) => prepared.bbox === null
@@ -130,6 +169,7 @@ export async function getDistance(ctx: AnalysisContext, at: Date, fromText: stri
       if (isEmpty(prepared)) notes.push(noGround(ref.text, `at ${at.toISOString()}: there is no distance to measure`))
     }
   }
+  notes.push(...(await complementNotes(view, refUsesComplement(a) || refUsesComplement(b), `at ${at.toISOString()}`, '', [at])))
   return { ...(await answerHead(view)), from: fromText, to: toText, at: at.toISOString(), notes, ...nearestAnswer(distanceKm(a, b)) }
 }
 
@@ -146,10 +186,12 @@ export async function getDistanceSeries(ctx: AnalysisContext, range: { start: Da
   await checkRef(view, to)
   const series = []
   const emptySteps = new Map<string, number>()
+  let complementSteps = 0
   let previous: number | null = null
   for (const at of instants) {
     ctx.deadline.check()
     const [a, b] = [await resolveRef(view, at, from), await resolveRef(view, at, to)]
+    if (refUsesComplement(a) || refUsesComplement(b)) complementSteps++
     for (const [ref, prepared] of [
       [from, a],
       [to, b],
@@ -165,6 +207,7 @@ export async function getDistanceSeries(ctx: AnalysisContext, range: { start: Da
   for (const [ref, count] of emptySteps) {
     notes.push(noGround(ref, `at ${count} of the ${instants.length} steps: their distance is null`))
   }
+  notes.push(...(await complementNotes(view, complementSteps > 0, `at ${complementSteps} of the ${instants.length} steps`, '', instants)))
   const known = series.map((row) => row.distanceKm).filter((km): km is number => km !== null)
   const firstKm = known[0] ?? null
   const lastKm = known.at(-1) ?? null
@@ -206,6 +249,11 @@ async function routeState(view: DatasetView, at: Date, feature: FeatureRecord, r
   return { segmented, severance: routeSeverance(segmented.segments, ownerSide) }
 }
 
+/** Whether some stretch of a route lies on the complement's ground. */
+function routeUsesComplement(segments: readonly { holders: readonly { key: string }[] }[]): boolean {
+  return segments.some((segment) => segment.holders.some(isComplementArea))
+}
+
 export async function getRoute(ctx: AnalysisContext, at: Date, featureId: string, owner?: string) {
   const { view } = ctx
   const { feature, route, ownerSide } = await routeFeature(view, featureId, owner)
@@ -214,6 +262,7 @@ export async function getRoute(ctx: AnalysisContext, at: Date, featureId: string
   if (groundNotesUseful(notes) && segmented.segments.every((segment) => segment.holders.length === 0)) {
     notes.push({ code: 'NO_AREA', message: `feature ${feature.id} crosses no area at ${at.toISOString()}: no one holds any of it` })
   }
+  notes.push(...(await complementNotes(view, routeUsesComplement(segmented.segments), `at ${at.toISOString()}`, '', [at])))
   return {
     ...(await answerHead(view)),
     feature: feature.id,
@@ -250,9 +299,11 @@ export async function getRouteSeries(ctx: AnalysisContext, range: { start: Date;
   const instants = [range.start, ...[...changes].sort((a, b) => a - b).map((time) => new Date(time))]
   if (instants.length > ctx.maxSteps) throw new Errors.SERIES_TOO_LONG(instants.length, ctx.maxSteps)
   const states = []
+  let complementStates = 0
   for (const at of instants) {
     ctx.deadline.check()
-    const { severance } = await routeState(view, at, feature, route, ownerSide)
+    const { segmented, severance } = await routeState(view, at, feature, route, ownerSide)
+    if (routeUsesComplement(segmented.segments)) complementStates++
     states.push({ at: at.toISOString(), severed: severance.severed, kmBySide: roundValues(severance.kmBySide) })
   }
   const severedIntervals: { from: string; to: string | null }[] = []
@@ -263,7 +314,11 @@ export async function getRouteSeries(ctx: AnalysisContext, range: { start: Date;
   }
   const coverage = await view.coverage()
   const firstSevered = severedIntervals[0]?.from ?? null
-  const notes = [...rangeNotes(coverage, range.start, range.end), ...(firstSevered ? sinceNote(coverage, new Date(firstSevered), `${feature.id} severed`) : [])]
+  const notes = [
+    ...rangeNotes(coverage, range.start, range.end),
+    ...(firstSevered ? sinceNote(coverage, new Date(firstSevered), `${feature.id} severed`) : []),
+    ...(await complementNotes(view, complementStates > 0, `in ${complementStates} of the ${instants.length} states`, '', instants)),
+  ]
   return {
     ...(await answerHead(view)),
     feature: feature.id,
@@ -342,7 +397,10 @@ export async function getChanges(ctx: AnalysisContext, range: { start: Date; end
     ...(await answerHead(view)),
     start: range.start.toISOString(),
     end: range.end.toISOString(),
-    notes: rangeNotes(await view.coverage(), range.start, range.end),
+    notes: [
+      ...rangeNotes(await view.coverage(), range.start, range.end),
+      ...(await complementNotes(view, usesComplement(before) || usesComplement(after), `at the start and end`, '', [range.start, range.end])),
+    ],
     actors,
     sides,
     contested: contested.row,

@@ -1,7 +1,8 @@
 // What the analyses share: their context, the head every answer starts with, how a map's areas
 // group into holders, and how computed geometry is rounded for an answer.
 import type { MultiPolygon, Polygon, Position } from 'geojson'
-import { type AreaInput, type PreparedTerritory, prepareTerritory, type TerritoryChange, territoryChange } from '../../geo/index.js'
+import { type AreaInput, type PreparedAreas, type PreparedTerritory, prepareTerritory, type TerritoryChange, territoryChange } from '../../geo/index.js'
+import { complementSetting, complementWithheld, isComplementArea } from '../../read/areas.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import { round } from '../common/intervals.js'
 import { coverageJson, type Note } from '../common/notes.js'
@@ -31,6 +32,54 @@ export function groundNotesUseful(notes: readonly Note[]): boolean {
 
 export function noGround(who: string, when: string): Note {
   return { code: 'NO_GROUND', message: `${who} holds no ground ${when}` }
+}
+
+/** Whether a territory holds the complement's ground (the outline minus every area), not only rows of the dataset. */
+export function usesComplement(prepared: PreparedAreas): boolean {
+  return prepared.areas.some(isComplementArea)
+}
+
+/**
+ * What an answer says of the dataset's complement: COMPLEMENT when `used` (some ground it measured
+ * is the complement actor's only because no area covers it), NO_COMPLEMENT when the dataset names an
+ * outline that cannot be used (its feature unknown at this knowledge time, not a polygon, its actor
+ * gone), so unmapped ground stayed unmapped, and NO_COMPLEMENT too when some of the answer's
+ * `instants` fall where the dataset maps no area (before its first area, or in a gap of a history):
+ * the data says nothing of that time, and the complement claims nothing then. `when` says at which
+ * instant or steps it was used; `more` ends the COMPLEMENT note.
+ */
+export async function complementNotes(view: DatasetView, used: boolean, when: string, more = '', instants: readonly Date[] = []): Promise<Note[]> {
+  const setting = await complementSetting(view)
+  if (setting.kind === 'unusable') {
+    return [
+      {
+        code: 'NO_COMPLEMENT',
+        message: `the dataset names outline '${setting.outlineFeature}' with complement actor '${setting.actor}', but ${setting.reason}: ground no area covers is unmapped ${when}`,
+      },
+    ]
+  }
+  if (setting.kind !== 'ready') return []
+  const notes: Note[] = []
+  if (used)
+    notes.push({
+      code: 'COMPLEMENT',
+      message:
+        `ground inside outline '${setting.outlineFeature}' that no area covers is counted as held by actor '${setting.actor}' (side ${setting.side}) ${when}: ` +
+        `the dataset's complement actor, not a mapped area${more}`,
+    })
+  const withheld: Date[] = []
+  for (const at of instants) if (await complementWithheld(view, at)) withheld.push(at)
+  if (withheld.length > 0) {
+    const whenNot = instants.length === 1 ? `at ${withheld[0].toISOString()}` : `at ${withheld.length} of the ${instants.length} steps`
+    const from = (await view.coverage()).from
+    notes.push({
+      code: 'NO_COMPLEMENT',
+      message:
+        `the dataset maps no area ${whenNot} (${from ? `its first area holds from ${from.toISOString()}` : 'it has no area'}, or a history leaves a gap): ` +
+        `the data says nothing of that time, so ground inside outline '${setting.outlineFeature}' is not counted as actor '${setting.actor}''s there`,
+    })
+  }
+  return notes
 }
 
 /** A map's areas by holder: controlled ground per actor and per side (an actor without a side is its own side), and contested ground. */

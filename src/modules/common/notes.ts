@@ -17,7 +17,10 @@ export const NoteSchema = z
       .describe(
         'stable code: DATASET_EMPTY, AT_BEFORE_COVERAGE, AT_AFTER_COVERAGE, NO_GROUND (an actor or side holds nothing), NO_AREA (a point or ' +
           'feature inside no area), LON_LAT_SWAPPED (the point is outside the data and inside it swapped), OUTSIDE_EXTENT, ' +
-          'SINCE_IS_LOWER_BOUND (a holding that starts with the data may have started earlier), OVERLAPPING_AREAS',
+          'SINCE_IS_LOWER_BOUND (a holding that starts with the data may have started earlier), OVERLAPPING_AREAS, ' +
+          "COMPLEMENT (ground inside the dataset's outline that no area covers was counted as its complement actor's), NO_COMPLEMENT " +
+          '(the dataset names an outline that could not be used at this knowledge time, or the instant falls where the dataset maps no ' +
+          'area at all: before its first area, or in a gap of a history; unmapped ground stayed unmapped)',
       ),
     message: z.string().describe('the note, for people'),
   })

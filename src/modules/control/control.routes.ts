@@ -83,7 +83,7 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
         summary: 'Who holds a point at a date, since when and until when',
         description:
           'Every area covering the point at `at`, with since/until of the uninterrupted holding; `holder` is the first of them by the rule ' +
-          'the schema states. Notes say why there is none (a date outside the data, a point outside it, lon and lat swapped) and flag a ' +
+          'the schema states, and where several cover the point `holderRule` says which step of it picked `holder`. Notes say why there is none (a date outside the data, a point outside it, lon and lat swapped) and flag a ' +
           "`since` that is the dataset's first map as a lower bound. As CSV (f=csv or Accept: text/csv): a row per holder.",
         querystring: PointQuerySchema,
         response: {

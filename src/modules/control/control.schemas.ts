@@ -48,8 +48,12 @@ export const HolderSchema = z.object({
     .boolean()
     .describe("true when `since` is the dataset's first map: the holding may have begun before the data does (a SINCE_IS_LOWER_BOUND note says so too)"),
   until: z.string().nullable().describe('when that holding ends as far as the data says; null: still holds'),
-  areaId: z.number().int(),
-  validFrom: z.string().describe('start of the area that holds the place at `at`'),
+  areaId: z
+    .number()
+    .int()
+    .nullable()
+    .describe("the area that holds the place; null when the dataset's complement actor holds it (no area covers it, inside the outline)"),
+  validFrom: z.string().nullable().describe('start of the area that holds the place at `at`; null for the complement actor'),
   validTo: z.string().nullable(),
   sources: z.array(z.string()).describe('ids of the sources the area cites (GET /v1/datasets/{id}/sources)'),
 })
@@ -66,6 +70,13 @@ export const PointControlSchema = z.object({
       'controlled ground before contested, then the longest-standing holding (earliest since), then the lower area id; an ' +
       'OVERLAPPING_AREAS note names them all',
   ),
+  holderRule: z
+    .string()
+    .nullable()
+    .describe(
+      'where several areas cover the point, which step of the rule picked `holder`, in words (e.g. "2 areas cover this point (hts, saa): ' +
+        'holder is the controlled one (area 12, hts), by the rule …"); null when at most one area covers it',
+    ),
   holders: z.array(HolderSchema).describe('every area covering the point at `at`, in the order of the holder rule (more than one where areas overlap)'),
   ...ExplainedMembers,
 })

@@ -1,6 +1,6 @@
 import type { Position } from 'geojson'
 import { bboxesMeet, pointInShape, shapeIntersectsBbox } from '../../geo/index.js'
-import { areasTouching, requireActor, requireSide } from '../../read/areas.js'
+import { areasTouching, complementHolding, requireActor, requireSide } from '../../read/areas.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import * as controlRepository from '../../store/control.repository.js'
 import type { AreaMeta, Bbox } from '../../store/records.js'
@@ -165,7 +165,8 @@ function toFeature(area: AreaMeta) {
 
 /**
  * Who holds a point at `at`, since when and until when. Where areas overlap, every one is listed;
- * `holder` is the first: controlled ground before contested, then the longest-standing holding.
+ * `holder` is the first: controlled ground before contested, then the longest-standing holding,
+ * then the lowest area id; `holderRule` says which of these steps picked it.
  */
 export async function getPointControl(view: DatasetView, query: { point: Position; at: Date }): Promise<PointControl> {
   const [lon, lat] = query.point
@@ -174,7 +175,22 @@ export async function getPointControl(view: DatasetView, query: { point: Positio
   const holders = containing
     .filter((area) => validAt(area, query.at))
     .map((area) => toHolder(area, containing, query.at, coverage))
-    .sort((a, b) => (a.status === b.status ? a.since.localeCompare(b.since) || a.areaId - b.areaId : a.status === 'controlled' ? -1 : 1))
+    .sort(byHolderRule)
+  // No area covers the point: inside the dataset's outline, its complement actor holds it (a single-actor map's other side).
+  const complement = holders.length === 0 ? await complementHolding(view, query.point, query.at) : null
+  if (complement) holders.push(complementHolder(complement, coverage))
+  const rule = complement
+    ? `no area covers this point; inside outline '${complement.outlineFeature}' the dataset's complement actor (${complement.actor}) holds it`
+    : holderRule(holders)
+  const notes = complement
+    ? [
+        ...instantNotes(coverage, query.at),
+        {
+          code: 'COMPLEMENT',
+          message: `no area covers [${lon}, ${lat}] at ${query.at.toISOString()}: inside outline '${complement.outlineFeature}' it is counted as held by actor '${complement.actor}' (side ${complement.side}), the dataset's complement actor`,
+        },
+      ]
+    : await withSwapHint(view, query, pointControlNotes(coverage, query, holders, rule), holders.length === 0)
   return {
     dataset: view.datasetId,
     revision: view.revision,
@@ -182,9 +198,27 @@ export async function getPointControl(view: DatasetView, query: { point: Positio
     knownAt: view.knownAt?.toISOString() ?? null,
     point: [lon, lat],
     holder: holders[0] ?? null,
+    holderRule: rule,
     holders,
     coverage: coverageJson(coverage),
-    notes: await withSwapHint(view, query, pointControlNotes(coverage, query, holders), holders.length === 0),
+    notes,
+  }
+}
+
+/** The complement actor as a point's holder: no area row stands behind it, so it has no area id, valid time or sources. */
+function complementHolder(complement: { actor: string; side: string; since: Date | null; until: Date | null }, coverage: Coverage): Holder {
+  const since = complement.since ?? coverage.from
+  return {
+    actor: complement.actor,
+    side: complement.side,
+    status: 'controlled',
+    since: (since ?? new Date(0)).toISOString(),
+    sinceIsLowerBound: complement.since === null,
+    until: complement.until?.toISOString() ?? null,
+    areaId: null,
+    validFrom: null,
+    validTo: null,
+    sources: [],
   }
 }
 
@@ -225,7 +259,33 @@ async function swappedNotes(view: DatasetView, query: { point: Position; at: Dat
   ]
 }
 
-function pointControlNotes(coverage: Coverage, query: { point: Position; at: Date }, holders: Holder[]): Note[] {
+/** The order of a point's holders: controlled ground before contested, then the earliest `since` (ISO strings order as instants), then the lowest area id. */
+function byHolderRule(a: Holder, b: Holder): number {
+  if (a.status !== b.status) return a.status === 'controlled' ? -1 : 1
+  return a.since.localeCompare(b.since) || (a.areaId ?? 0) - (b.areaId ?? 0)
+}
+
+const HOLDER_RULE = 'controlled ground before contested, then the longest-standing holding (earliest since), then the lowest area id'
+
+/**
+ * Which step of the holder rule put the first holder before the second, in words; null with fewer
+ * than two holders (nothing to choose between).
+ */
+function holderRule(holders: Holder[]): string | null {
+  if (holders.length < 2) return null
+  const [first, second] = holders
+  const picked =
+    first.status !== second.status
+      ? `the controlled one (area ${first.areaId}, ${first.actor})`
+      : first.since !== second.since
+        ? `the longest-standing of the ${first.status} holdings (area ${first.areaId}, ${first.actor ?? 'contested'}, since ${first.since})`
+        : `the lowest area id (${first.areaId}) of the ${first.status} holdings since ${first.since}`
+  return `${holders.length} areas cover this point (${holderNames(holders)}): holder is ${picked}, by the rule ${HOLDER_RULE}`
+}
+
+const holderNames = (holders: Holder[]): string => holders.map((holder) => holder.actor ?? 'contested').join(', ')
+
+function pointControlNotes(coverage: Coverage, query: { point: Position; at: Date }, holders: Holder[], rule: string | null): Note[] {
   const [lon, lat] = query.point
   const notes = instantNotes(coverage, query.at)
   if (holders.length === 0) {
@@ -235,13 +295,9 @@ function pointControlNotes(coverage: Coverage, query: { point: Position; at: Dat
       notes.push({ code: 'NO_AREA', message: `no area covers [${lon}, ${lat}] at ${query.at.toISOString()}: the data maps no holder there` })
     return notes
   }
-  if (holders.length > 1) {
-    const who = holders.map((holder) => holder.actor ?? 'contested').join(', ')
-    notes.push({
-      code: 'OVERLAPPING_AREAS',
-      message: `${holders.length} areas overlap here (${who}); holder is the first: controlled before contested, then the longest-standing`,
-    })
-  }
+  // The note says what holderRule says, for a reader of notes alone.
+  if (rule)
+    notes.push({ code: 'OVERLAPPING_AREAS', message: `${holders.length} areas overlap here (${holderNames(holders)}): ${rule.slice(rule.indexOf(': ') + 2)}` })
   for (const holder of holders) notes.push(...sinceNote(coverage, new Date(holder.since), holder.actor ?? 'contested ground'))
   return notes
 }

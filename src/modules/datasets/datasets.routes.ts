@@ -75,10 +75,13 @@ export default async function datasetsRoutes(app: FastifyInstance): Promise<void
       schema: {
         tags: ['datasets'],
         summary: 'Create or update a dataset',
+        description:
+          'A full replace: a member the body leaves out takes its default (description empty; licence, sourceUrl, outlineFeature and ' +
+          'complementActor null; properties {}), so an update that leaves out the outline clears it. To change one member, GET the dataset and PUT it back changed.',
         security: [{ bearer: [] }],
         params: IdParams,
         body: DatasetInputSchema,
-        response: { 200: DatasetSchema, 201: DatasetSchema, ...problemResponses(400, 401, 413, 415, 429) },
+        response: { 200: DatasetSchema, 201: DatasetSchema, ...problemResponses(400, 401, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {

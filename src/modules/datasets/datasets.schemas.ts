@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { type Column, columns, FormatParamSchema } from '../common/csv.js'
 import { ExplainedMembers } from '../common/notes.js'
 import { PageMembers, pagingParams } from '../common/paging.js'
-import { BARE_DATE_RULE, DATE_RANGE_NOTE, KnownAtParamSchema, TEXT_LIMITS } from '../common/schemas.js'
+import { ActorIdSchema, BARE_DATE_RULE, DATE_RANGE_NOTE, KnownAtParamSchema, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 
 /** How every date parameter of this module reads a bare date (the one rule of every query). */
 
@@ -13,6 +13,22 @@ export const DatasetInputSchema = z
     licence: z.string().max(500).nullable().default(null),
     sourceUrl: z.string().url().nullable().default(null),
     properties: z.record(z.string(), z.unknown()).default({}).describe('free metadata: time span, sources, attribution…'),
+    outlineFeature: SlugSchema.nullable()
+      .default(null)
+      .describe(
+        "for a map of one actor's ground: the id of a reference feature of this dataset, a Polygon or MultiPolygon (e.g. the country), inside which " +
+          'ground no area covers belongs to complementActor. Both or neither; 422 INVALID_OUTLINE when the feature is missing or not a polygon. ' +
+          'PUT replaces the dataset: left out, null, so a PUT without it clears the outline (as a left-out description or licence is reset)',
+      )
+      .meta({ example: 'ukraine' }),
+    complementActor: ActorIdSchema.nullable()
+      .default(null)
+      .describe(
+        'the actor holding the ground inside outlineFeature that no area covers, for fronts, distance, route severance, territorial change and area ' +
+          "over time (answers that used it say so in a COMPLEMENT note), from the dataset's first area on (before it, and wherever the dataset maps no " +
+          'area, the complement claims nothing). 422 INVALID_OUTLINE when the dataset has no such actor. Left out, null (PUT replaces the dataset)',
+      )
+      .meta({ example: 'ua' }),
   })
   .strict()
 export type DatasetInput = z.infer<typeof DatasetInputSchema>
@@ -24,6 +40,8 @@ export const DatasetSchema = z.object({
   licence: z.string().nullable(),
   sourceUrl: z.string().nullable(),
   properties: z.record(z.string(), z.unknown()),
+  outlineFeature: z.string().nullable().describe('the reference feature inside which ground no area covers belongs to complementActor; null: none'),
+  complementActor: z.string().nullable().describe('the actor holding the ground inside outlineFeature that no area covers; null: none'),
   revision: z.number().int().describe('bumped by every write; keys caches and ETags'),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -41,7 +59,18 @@ export type DatasetListQuery = z.infer<typeof DatasetListQuerySchema>
 export const DatasetListSchema = z.object({ datasets: z.array(DatasetSchema), ...PageMembers })
 
 /** The CSV of a list of datasets: every member but the free `properties`. */
-export const DATASET_COLUMNS: Column<Dataset>[] = columns<Dataset>('id', 'name', 'description', 'licence', 'sourceUrl', 'revision', 'createdAt', 'updatedAt')
+export const DATASET_COLUMNS: Column<Dataset>[] = columns<Dataset>(
+  'id',
+  'name',
+  'description',
+  'licence',
+  'sourceUrl',
+  'outlineFeature',
+  'complementActor',
+  'revision',
+  'createdAt',
+  'updatedAt',
+)
 
 // A date picker wants every change: years of daily maps are a few thousand instants.
 export const TimelineQuerySchema = z.object({

@@ -101,7 +101,8 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
         summary: 'Who held a feature at a date, or the history of its holders between start and end',
         description:
           "Points are held by the area that contains them (with since/until); lines and polygons report each holder's share " +
-          '(km of line, km² of polygon) and `holder` is whoever holds more than half. A bare date in at, start or end means the ' +
+          '(km of line, km² of polygon) and `holder` is whoever holds more than half (where several do, as in overlapping areas, ' +
+          '`holderRule` says which rule picked it). A bare date in at, start or end means the ' +
           'end of that day. Notes say when the date is outside the coverage, when the feature is inside no area, and when a since ' +
           "(or a history entry's from) is the dataset's first instant, a lower bound. As CSV for Accept: text/csv or f=csv: " +
           'the holders at `at`, one a row, or the history, one row per entry and holder (holders.actor, holders.share…).',

@@ -119,6 +119,11 @@ export const HOLDER_COLUMNS: Column<FeatureHolder>[] = columns<FeatureHolder>(
 
 const FeatureRefSchema = z.object({ id: z.string(), kind: z.string(), name: z.string(), geometryType: z.string() })
 
+const HOLDER_RULE_DESCRIPTION =
+  'where more than one holder holds more than half of the feature (a point inside two overlapping areas, or on their shared boundary), which step of the rule ' +
+  'picked `holder`, in words: the largest share, then controlled ground before contested, then the longest-standing holding (earliest ' +
+  'since, points only), then the lowest area id; null where at most one holder has more than half'
+
 const HistoryEntrySchema = z.object({
   from: InstantSchema,
   fromIsLowerBound: z
@@ -128,6 +133,7 @@ const HistoryEntrySchema = z.object({
   actor: z.string().nullable().describe('the majority holder; null when none holds more than half'),
   side: z.string().nullable(),
   status: z.enum(['controlled', 'contested']).nullable(),
+  holderRule: z.string().nullable().describe(HOLDER_RULE_DESCRIPTION),
   holders: z.array(FeatureHolderSchema.omit({ since: true, sinceIsLowerBound: true, until: true })),
 })
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>
@@ -138,8 +144,11 @@ export const FeatureControlSchema = z.object({
   knownAt: z.string().nullable(),
   feature: FeatureRefSchema,
   at: InstantSchema.optional(),
-  holder: FeatureHolderSchema.nullable().optional().describe('the holder of more than half of the feature; null when none does'),
-  holders: z.array(FeatureHolderSchema).optional(),
+  holder: FeatureHolderSchema.nullable()
+    .optional()
+    .describe('the holder of more than half of the feature (see holderRule where several do); null when none does'),
+  holderRule: z.string().nullable().optional().describe(`with at: ${HOLDER_RULE_DESCRIPTION}`),
+  holders: z.array(FeatureHolderSchema).optional().describe('with at: every holder, in the order of the holder rule'),
   start: InstantSchema.optional(),
   end: InstantSchema.optional(),
   history: z.array(HistoryEntrySchema).optional().describe('holders over [start, end], one entry per change'),

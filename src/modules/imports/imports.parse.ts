@@ -5,6 +5,7 @@ import { areaKm2, bboxOf, type GeometryType, geometryHash, normalizeGeometry } f
 import type { LruCache } from '../../read/cache.js'
 import type { GeometryRecord, ImportNote } from '../../store/records.js'
 import { SlugSchema } from '../common/schemas.js'
+import { applyRules, type Assigned, type CompiledRules, type RuleField } from './rules.js'
 
 /** Names of the legacy `crs` member that mean what RFC 7946 mandates anyway: WGS84 lon/lat. */
 const CRS84_NAMES = new Set(['urn:ogc:def:crs:ogc:1.3:crs84', 'urn:ogc:def:crs:ogc::crs84', 'crs84', 'ogc:crs84', 'wgs84'])
@@ -24,6 +25,9 @@ export interface ParsedFeature {
   id: string | null
   geometry: GeometryRecord
   properties: Record<string, unknown>
+  /** What the rule that matched the feature set (fields it did not set follow the import's options), and its position. */
+  assigned?: Partial<Record<RuleField, Assigned>>
+  rule?: number
 }
 
 export interface ParsedCollection {
@@ -31,6 +35,8 @@ export interface ParsedCollection {
   notes: ImportNote[]
   errors: ProblemDetail[]
   skipped: number
+  /** The skipped features by reason: a rule's `skip`, `unmatched`, `no geometry`, `empty geometry`. */
+  skippedBy: Record<string, number>
   read: number
   /** Set when the collection itself is over a limit: refused before any feature is looked at. */
   tooLarge?: { what: 'features' | 'vertices'; count: number; limit: number }
@@ -57,8 +63,14 @@ export function parseFeatureCollection(
   limits: ImportLimits,
   progress?: ParseProgress,
   validated?: LruCache,
+  rules?: CompiledRules,
 ): ParsedCollection {
-  const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, read: 0 }
+  const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, skippedBy: {}, read: 0 }
+  const skip = (index: number, path: string, reason: string, note: string) => {
+    result.skipped++
+    result.skippedBy[reason] = (result.skippedBy[reason] ?? 0) + 1
+    result.notes.push({ index, path, note })
+  }
   const fail = (detail: ProblemDetail) => {
     if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(detail)
   }
@@ -99,15 +111,40 @@ export function parseFeatureCollection(
       fail({ index, path: `${path}/type`, code: 'NOT_A_FEATURE', reason: 'each member of features must be a GeoJSON Feature' })
       continue
     }
-    const { geometry, properties, id } = feature as { geometry?: unknown; properties?: unknown; id?: unknown }
+    const { geometry: given, properties, id } = feature as { geometry?: unknown; properties?: unknown; id?: unknown }
     if (properties !== null && properties !== undefined && (typeof properties !== 'object' || Array.isArray(properties))) {
       fail({ index, path: `${path}/properties`, code: 'INVALID_PROPERTIES', reason: 'properties must be an object or null' })
       continue
     }
-    if (geometry === null || geometry === undefined) {
-      result.skipped++
-      result.notes.push({ index, path: `${path}/geometry`, note: 'feature has no geometry: skipped' })
+    if (given === null || given === undefined) {
+      skip(index, `${path}/geometry`, 'no geometry', 'feature has no geometry: skipped')
       continue
+    }
+    const flat = flattenCollection(given)
+    const geometry = flat ?? given
+    if (flat) result.notes.push({ index, path: `${path}/geometry`, note: 'GeometryCollection of polygons: read as one MultiPolygon' })
+    let assigned: ParsedFeature['assigned']
+    let rule: number | undefined
+    if (rules) {
+      const type = (geometry as { type?: unknown }).type
+      const outcome = applyRules(rules, index, (properties ?? {}) as Record<string, unknown>, typeof type === 'string' ? type : null)
+      if (outcome.kind === 'skip') {
+        skip(index, path, outcome.reason, `rule ${outcome.rule}: skipped (${outcome.reason})`)
+        continue
+      }
+      if (outcome.kind === 'unmatched') {
+        if (rules.unmatched === 'skip') skip(index, path, 'unmatched', 'no rule matches: skipped (unmatched: skip)')
+        else
+          fail({
+            index,
+            path,
+            code: 'UNMATCHED_FEATURE',
+            reason: `no rule matches this feature (${describeFeature(properties, type)}): add a rule for it, or unmatched: "skip"`,
+          })
+        continue
+      }
+      assigned = outcome.assigned
+      rule = outcome.rule
     }
     const rawKey = `${kind}:${createHash('sha1').update(JSON.stringify(geometry)).digest('base64url')}`
     const known = validated?.get(`validated|${rawKey}`) as { record: GeometryRecord; notes: string[] } | undefined
@@ -124,6 +161,7 @@ export function parseFeatureCollection(
         id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
         geometry: known.record,
         properties: (properties ?? {}) as Record<string, unknown>,
+        ...(assigned ? { assigned, rule } : {}),
       })
       continue
     }
@@ -137,8 +175,7 @@ export function parseFeatureCollection(
       continue
     }
     if (normalised.empty || !normalised.geometry) {
-      result.skipped++
-      result.notes.push({ index, path: `${path}/geometry`, note: 'empty geometry: skipped' })
+      skip(index, `${path}/geometry`, 'empty geometry', 'empty geometry: skipped')
       continue
     }
     for (const note of normalised.notes) result.notes.push({ index, path: `${path}/geometry`, note })
@@ -155,6 +192,7 @@ export function parseFeatureCollection(
       id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
       geometry: record,
       properties: (properties ?? {}) as Record<string, unknown>,
+      ...(assigned ? { assigned, rule } : {}),
     })
   }
   progress?.(features.length, features.length)
@@ -163,14 +201,15 @@ export function parseFeatureCollection(
 
 /**
  * Features of one file that share an id (top-level `id`, RFC 7946 §3.2): each repeat is refused,
- * naming the first feature with that id. Ids 1 and "1" are one id, as the service stores them.
+ * naming the first feature with that id. Ids 1 and "1" are one id, as the service stores them. Only the features in `kept` (when given) take part.
  */
-export function duplicateFeatureIds(body: unknown): ProblemDetail[] {
+export function duplicateFeatureIds(body: unknown, kept?: ReadonlySet<number | undefined>): ProblemDetail[] {
   const features = (body as { features?: unknown } | null)?.features
   if (!Array.isArray(features)) return []
   const first = new Map<string, number>()
   const problems: ProblemDetail[] = []
   for (let index = 0; index < features.length; index++) {
+    if (kept && !kept.has(index)) continue
     const id = (features[index] as { id?: unknown } | null)?.id
     if (typeof id !== 'string' && typeof id !== 'number') continue
     const key = String(id)
@@ -185,6 +224,41 @@ export function duplicateFeatureIds(body: unknown): ProblemDetail[] {
       })
   }
   return problems
+}
+
+/**
+ * A GeometryCollection whose members (at any depth) are all Polygons or MultiPolygons, as one
+ * MultiPolygon of every polygon in member order; undefined for anything else (left to validation).
+ */
+export function flattenCollection(geometry: unknown): Geometry | undefined {
+  if ((geometry as { type?: unknown } | null)?.type !== 'GeometryCollection') return undefined
+  const polygons: unknown[] = []
+  const walk = (member: unknown): boolean => {
+    const { type, coordinates, geometries } = (member ?? {}) as { type?: unknown; coordinates?: unknown; geometries?: unknown }
+    if (type === 'Polygon') polygons.push(coordinates)
+    else if (type === 'MultiPolygon' && Array.isArray(coordinates)) polygons.push(...coordinates)
+    else if (type === 'GeometryCollection' && Array.isArray(geometries)) return geometries.every(walk)
+    else return false
+    return true
+  }
+  if (!walk(geometry)) return undefined
+  return { type: 'MultiPolygon', coordinates: polygons } as Geometry
+}
+
+/** A feature named in a refusal: its name (or first properties) and geometry type. */
+function describeFeature(properties: unknown, type: unknown): string {
+  const entries = Object.entries((properties ?? {}) as Record<string, unknown>)
+  const name = (properties as { name?: unknown } | null)?.name
+  const shown =
+    typeof name === 'string'
+      ? `name ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)}`
+      : entries.length === 0
+        ? 'no properties'
+        : `properties ${entries
+            .slice(0, 3)
+            .map(([key, value]) => `${key}=${JSON.stringify(value)?.slice(0, 40)}`)
+            .join(', ')}`
+  return `${shown}, geometry ${typeof type === 'string' ? type : 'of no type'}`
 }
 
 export function measureGeometry(geometry: Geometry, vertexCount: number): GeometryRecord {

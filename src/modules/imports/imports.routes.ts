@@ -21,7 +21,7 @@ import {
 import { WRITER } from '../../work/pool.js'
 import * as importsService from './imports.service.js'
 import type { ImportContext, ImportResult } from './imports.service.js'
-import type { ImportFile, ValidatedCollection } from './imports.tasks.js'
+import type { ImportFile, ValidateTask, ValidatedCollection } from './imports.tasks.js'
 
 const IdParams = z.object({ id: DatasetParamSchema })
 const importResponses = { 200: ImportResultSchema, 201: ImportResultSchema, ...problemResponses(400, 401, 404, 413, 415, 422, 429) }
@@ -32,16 +32,32 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
     db: app.db,
     writer: request.writer,
     // Geometry validation runs on the worker pool: the thread that answers /health never walks the vertices.
-    validate: (task) => app.work.run<ValidatedCollection>('validate', task, { client: WRITER }),
+    validate: (task) => validateOnPool(task),
     limits: {
       maxFeatures: app.config.MAX_FEATURES_PER_IMPORT,
       maxVerticesPerImport: app.config.MAX_VERTICES_PER_IMPORT,
       maxVerticesPerFeature: app.config.MAX_VERTICES_PER_FEATURE,
     },
   })
+  // The file's validation (the rules' regular expressions included) has a budget: past it the worker is terminated and
+  // the import refused, so no file or pattern holds the writers' thread for good. It counts the wait for the thread too.
+  const budgetMs = importValidationBudgetMs(app.config.SOCKET_TIMEOUT_MS)
+  const validateOnPool = async (task: ValidateTask) => {
+    try {
+      return await app.work.run<ValidatedCollection>('validate', task, { client: WRITER, budgetMs })
+    } catch (error) {
+      if ((error as { overrun?: string }).overrun !== 'budget') throw error
+      throw Object.assign(error as Error, {
+        message:
+          `The import's validation took longer than ${budgetMs} ms and was abandoned; nothing was written. ` +
+          "A rule's regular expression may be too slow on the file's text, or the file too large for one import: split it, or simplify the rules",
+      })
+    }
+  }
   const answer = (result: ImportResult) => {
-    if (!result.replayed) app.readModel.revised(result.import.dataset, result.revision)
-    return { status: (result.replayed ? 200 : 201) as 200 | 201, body: result }
+    // A dry run wrote nothing: no revision to announce, and 200 as for a replay.
+    if (!result.replayed && !result.dryRun) app.readModel.revised(result.import.dataset, result.revision)
+    return { status: (result.replayed || result.dryRun ? 200 : 201) as 200 | 201, body: result }
   }
   const common = { tags: ['imports'], security: [{ bearer: [] }], params: IdParams, body: ImportBodySchema, response: importResponses }
   // The file stays bytes on this thread: the worker parses it by the body parser's rules (plugins/body.ts) and
@@ -70,7 +86,9 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
           'Areas holding at valid_from that the file does not repeat are closed there; repeated ones (same actor, status and geometry) are carried on ' +
           'without new rows. One transaction: all of it lands or none. Re-sending the same content answers 200 with the earlier import. ' +
           'A file with no area (no features, or only null or empty geometries) would close the whole map: it is refused with 422 ' +
-          'EMPTY_SNAPSHOT unless allow_empty=true. Feature ids must be unique within the file (422 DUPLICATE_FEATURE_ID names both features).',
+          'EMPTY_SNAPSHOT unless allow_empty=true. Feature ids must be unique within the file (422 DUPLICATE_FEATURE_ID names both features). ' +
+          'A rules document (rules) or a profile says what each feature is; dry_run=true answers 200 with the report and writes nothing; ' +
+          'overlaps between actors are reported (overlaps=keep), refused or resolved by precedence.',
         querystring: SnapshotQuerySchema,
       },
     },
@@ -175,4 +193,12 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
     },
     async (request) => importsService.getImport(app.db, request.params.id),
   )
+}
+
+/**
+ * How long one import's file may take to validate, waiting for the writers' thread included: under
+ * the socket's idle timeout (the answer must reach the client), 120 s when sockets never time out.
+ */
+export function importValidationBudgetMs(socketTimeoutMs: number): number {
+  return socketTimeoutMs === 0 ? 120_000 : Math.max(10_000, socketTimeoutMs - 5_000)
 }

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { NewControlArea, NewFeature } from '../../db/schema.js'
 import { Errors, type ProblemDetail, withDetails } from '../../errors.js'
-import { canonicalJson } from '../../geo/index.js'
+import { canonicalJson, type Overlap } from '../../geo/index.js'
 import type { LruCache } from '../../read/cache.js'
 import * as actorsRepository from '../../store/actors.repository.js'
 import type { ActorValues } from '../../store/actors.repository.js'
@@ -12,10 +12,13 @@ import * as controlRepository from '../../store/control.repository.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import * as importsRepository from '../../store/imports.repository.js'
+import type { NewImport } from '../../store/imports.repository.js'
 import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
 import { RESERVED_ACTOR_IDS, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { instantProblem, parseInstant } from '../common/time.js'
 import { ActorResolver } from './actor-resolver.js'
+import { applyOverlapPolicy, intervalsMeet } from './area-overlaps.js'
+import { type ImportPlan, planImport } from './import-plan.js'
 import {
   type ImportLimits,
   type ParsedCollection,
@@ -28,6 +31,8 @@ import {
 } from './imports.parse.js'
 import { type ImportFile, type ValidateTask, type ValidatedCollection, validateCollection } from './imports.tasks.js'
 import type { AreaMapping, FeaturesQuery, HistoryQuery, Import, SnapshotQuery } from './imports.schemas.js'
+import { ACTOR_PARAMETER, type Assigned } from './rules.js'
+import { shifted, shiftedProblem } from './valid-from-offset.js'
 
 export interface ImportContext {
   db: Db
@@ -47,10 +52,15 @@ export interface ImportResult {
   import: Import
   replayed: boolean
   revision: number
+  /** Areas of different actors covering the same ground at one instant, as the file gave them. */
+  overlaps: { features: [number, number]; actors: [string, string]; areaKm2: number }[]
+  dryRun?: true
+  /** Dry run only: the problems that would refuse the import. */
+  refused?: ProblemDetail[]
 }
 
 /** An area ready to store: the parsed feature with its holder resolved. */
-interface AreaDraft {
+export interface AreaDraft {
   feature: ParsedFeature
   actorId: string | null
   status: 'controlled' | 'contested'
@@ -59,6 +69,8 @@ interface AreaDraft {
   key: string | null
   validFrom?: Date
   validTo?: Date | null
+  /** Where the interval's start was read, when a rule set it. */
+  validFromPath?: string
 }
 
 /**
@@ -69,18 +81,32 @@ interface AreaDraft {
 export async function importSnapshot(ctx: ImportContext, datasetId: string, file: ImportFile, query: SnapshotQuery): Promise<ImportResult> {
   // allow_empty says how to take the file, not what it is: it is not part of the options hashed and kept.
   const { allow_empty: allowEmpty, ...mapping } = query
-  const validFrom = parseInstant(query.valid_from, 'start-of-day')
-  if (!validFrom) throw new Errors.INVALID_DATE(`valid_from: ${instantProblem(query.valid_from)}`)
+  const plan = planImport(mapping, 'snapshot')
+  const given = parseInstant(query.valid_from, 'start-of-day')
+  if (!given) throw new Errors.INVALID_DATE(`valid_from: ${instantProblem(query.valid_from)}`)
+  // The instant the map held: the one the file is stamped with, moved by valid_from_offset.
+  const validFrom = shifted(given, plan.offsetMs)
+  const outside = shiftedProblem(given, validFrom, query.valid_from_offset)
+  if (outside)
+    throw withDetails(new Errors.INVALID_DATE(`valid_from: ${outside}`), [{ path: '/query/valid_from_offset', code: 'INVALID_DATE', reason: outside }])
   await assertDatasetExists(ctx.db, datasetId)
-  const options = { ...mapping, valid_from: validFrom.toISOString() }
-  const { parsed, duplicateIds, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'snapshot', options })
-  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, mapping, false)
-  refuseIfInvalid([...parsed.errors, ...duplicateIds, ...errors])
-  if (drafts.length === 0 && !allowEmpty) throw emptySnapshot(parsed, validFrom)
+  const options = { ...plan.options, valid_from: validFrom.toISOString() }
+  const { parsed, duplicateIds, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'snapshot', options }, plan)
+  const resolved = await resolveAreas(ctx.db, datasetId, parsed, mapping, false, plan)
+  const { newActors } = resolved
+  const overlapping = applyOverlapPolicy(resolved.drafts, plan, resolved, false)
+  const drafts = overlapping.drafts
+  const notes = [...parsed.notes, ...overlapping.notes]
+  const refused = refusals(plan, [...parsed.errors, ...duplicateIds, ...resolved.errors, ...(overlapping.invalid ?? [])])
+  refused.push(...refuseOverlaps(plan, overlapping.errors))
+  if (drafts.length === 0 && !allowEmpty) {
+    const empty = emptySnapshot(parsed, validFrom)
+    if (!plan.dryRun) throw empty
+    refused.push(...empty.details)
+  }
 
-  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
     await assertActorsStand(tx, datasetId, drafts, newActors)
-    await actorsRepository.insertActors(tx, datasetId, newActors)
     const covering = await controlRepository.listAreasCovering(tx, datasetId, validFrom)
     const nextStart = await controlRepository.findNextStart(tx, datasetId, validFrom)
 
@@ -134,17 +160,20 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, file
       resumed: resumed.length,
       actorsCreated: newActors.length,
     }
-    const record = await importsRepository.insertImport(tx, {
+    const values: NewImport = {
       datasetId,
       kind: 'snapshot',
       contentHash,
       validFrom,
       options,
-      counts,
-      notes: parsed.notes,
+      counts: withSkippedBy(counts, parsed.skippedBy),
+      notes,
       submittedBy: ctx.writer ?? null,
       createdAt: now,
-    })
+    }
+    if (plan.dryRun) return dryRecord(values)
+    await actorsRepository.insertActors(tx, datasetId, newActors)
+    const record = await importsRepository.insertImport(tx, values)
     await controlRepository.insertGeometries(
       tx,
       fresh.map((draft) => draft.feature.geometry),
@@ -161,45 +190,56 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, file
     ])
     return record
   })
+  return finish(plan, refused, overlapping.overlaps, result)
 }
 
 /** A history: every feature carries its own interval; stored as given, refused where intervals of one key overlap. */
 export async function importHistory(ctx: ImportContext, datasetId: string, file: ImportFile, query: HistoryQuery): Promise<ImportResult> {
+  const plan = planImport(query, 'history')
   await assertDatasetExists(ctx.db, datasetId)
-  const { parsed, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'history', options: query })
-  const { drafts, newActors, errors } = await resolveAreas(ctx.db, datasetId, parsed, query, true)
-  errors.push(...overlapsWithin(drafts))
-  refuseIfInvalid([...parsed.errors, ...errors])
+  const { parsed, contentHash } = await parseCollection(ctx, file, 'areas', { kind: 'history', options: plan.options }, plan)
+  const resolved = await resolveAreas(ctx.db, datasetId, parsed, query, true, plan)
+  const { newActors } = resolved
+  const errors = [...resolved.errors, ...overlapsWithin(resolved.drafts)]
+  const overlapping = applyOverlapPolicy(resolved.drafts, plan, resolved, true)
+  const drafts = overlapping.drafts
+  const refused = refusals(plan, [...parsed.errors, ...errors, ...(overlapping.invalid ?? [])])
+  refused.push(...refuseOverlaps(plan, overlapping.errors))
 
-  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
     const keys = [...new Set(drafts.map((draft) => draft.key).filter((key): key is string => key !== null))]
     const stored = await controlRepository.listAreasByKey(tx, datasetId, keys)
     const clashes: ProblemDetail[] = []
     for (const draft of drafts) {
-      const clash = stored.find((area) => area.areaKey === draft.key && overlaps(area.validFrom, area.validTo, draft.validFrom!, draft.validTo ?? null))
+      const clash = stored.find((area) => area.areaKey === draft.key && intervalsMeet(area.validFrom, area.validTo, draft.validFrom!, draft.validTo ?? null))
       if (clash) {
         clashes.push({
           index: draft.feature.index,
-          path: `/features/${draft.feature.index}/properties/${query.valid_from_property}`,
+          path: draft.validFromPath ?? `/features/${draft.feature.index}/properties/${query.valid_from_property}`,
           code: 'OVERLAPPING_INTERVALS',
           reason: `area '${draft.key}' already holds from ${clash.validFrom.toISOString()} to ${clash.validTo?.toISOString() ?? 'open end'}, which overlaps this interval`,
         })
       }
     }
-    refuseIfInvalid(clashes)
+    refused.push(...refusals(plan, clashes))
     await assertActorsStand(tx, datasetId, drafts, newActors)
-    await actorsRepository.insertActors(tx, datasetId, newActors)
-    const record = await importsRepository.insertImport(tx, {
+    const values: NewImport = {
       datasetId,
       kind: 'history',
       contentHash,
       validFrom: null,
-      options: query,
-      counts: { features: parsed.read, skipped: parsed.skipped, areas: drafts.length, inserted: drafts.length, actorsCreated: newActors.length },
-      notes: parsed.notes,
+      options: plan.options,
+      counts: withSkippedBy(
+        { features: parsed.read, skipped: parsed.skipped, areas: drafts.length, inserted: drafts.length, actorsCreated: newActors.length },
+        parsed.skippedBy,
+      ),
+      notes: [...parsed.notes, ...overlapping.notes],
       submittedBy: ctx.writer ?? null,
       createdAt: now,
-    })
+    }
+    if (plan.dryRun) return dryRecord(values)
+    await actorsRepository.insertActors(tx, datasetId, newActors)
+    const record = await importsRepository.insertImport(tx, values)
     await controlRepository.insertGeometries(
       tx,
       drafts.map((draft) => draft.feature.geometry),
@@ -210,20 +250,23 @@ export async function importHistory(ctx: ImportContext, datasetId: string, file:
     )
     return record
   })
+  return finish(plan, refused, overlapping.overlaps, result)
 }
 
 /** Reference features, upserted by id: a changed feature supersedes the stored one; an unchanged one is left alone. */
 export async function importFeatures(ctx: ImportContext, datasetId: string, file: ImportFile, query: FeaturesQuery): Promise<ImportResult> {
+  const plan = planImport(query, 'features')
   await assertDatasetExists(ctx.db, datasetId)
-  const { parsed, contentHash } = await parseCollection(ctx, file, 'features', { kind: 'features', options: query })
+  const { parsed, contentHash } = await parseCollection(ctx, file, 'features', { kind: 'features', options: plan.options }, plan)
   const errors: ProblemDetail[] = []
   const notes: ImportNote[] = [...parsed.notes]
   const seen = new Map<string, number>()
   const drafts: Omit<NewFeature, 'recorded_at' | 'import_id'>[] = []
   for (const feature of parsed.features) {
     const path = `/features/${feature.index}`
-    const id = feature.id ?? stringProperty(feature.properties, query.id_property)
-    const idPath = feature.id !== null ? `${path}/id` : `${path}/properties/${query.id_property}`
+    const given = feature.assigned ?? {}
+    const id = given.id ? textOf(given.id.value) : (feature.id ?? stringProperty(feature.properties, query.id_property))
+    const idPath = given.id ? given.id.path : feature.id !== null ? `${path}/id` : `${path}/properties/${query.id_property}`
     if (!id || !SlugSchema.safeParse(id).success) {
       errors.push({
         index: feature.index,
@@ -245,40 +288,39 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, file
       continue
     }
     seen.set(id, feature.index)
-    const kind = query.kind ?? stringProperty(feature.properties, query.kind_property)
+    const kind = given.kind ? textOf(given.kind.value) : (query.kind ?? stringProperty(feature.properties, query.kind_property))
+    const kindPath = given.kind?.path ?? `${path}/properties/${query.kind_property}`
+    const givenName = given.name ? textOf(given.name.value) : stringProperty(feature.properties, query.name_property)
+    const namePath = given.name?.path ?? `${path}/properties/${query.name_property}`
     if (!kind) {
       errors.push({
         index: feature.index,
-        path: `${path}/properties/${query.kind_property}`,
+        path: kindPath,
         code: 'MISSING_KIND',
         reason: `the feature needs a kind (properties.${query.kind_property}) or the import a kind option`,
       })
       continue
     }
     const tooLong = [
-      textTooLong(feature.index, `${path}/properties/${query.kind_property}`, 'kind', kind, TEXT_LIMITS.kind),
-      textTooLong(
-        feature.index,
-        `${path}/properties/${query.name_property}`,
-        'name',
-        stringProperty(feature.properties, query.name_property),
-        TEXT_LIMITS.name,
-      ),
+      textTooLong(feature.index, kindPath, 'kind', kind, TEXT_LIMITS.kind),
+      textTooLong(feature.index, namePath, 'name', givenName, TEXT_LIMITS.name),
     ].filter((problem) => problem !== undefined)
     if (tooLong.length > 0) {
       errors.push(...tooLong)
       continue
     }
-    let name = stringProperty(feature.properties, query.name_property)
+    let name = givenName
     if (!name) {
       name = id
-      notes.push({ index: feature.index, path: `${path}/properties/${query.name_property}`, note: `no name: the id '${id}' is used` })
+      notes.push({ index: feature.index, path: namePath, note: `no name: the id '${id}' is used` })
     }
-    const { [query.kind_property]: _kind, [query.name_property]: _name, [query.owner_side_property]: ownerSide, ...properties } = feature.properties
+    const { [query.kind_property]: _kind, [query.name_property]: _name, [query.owner_side_property]: ownerSideProperty, ...properties } = feature.properties
+    const ownerSide = given.owner_side ? given.owner_side.value : ownerSideProperty
+    const ownerSidePath = given.owner_side?.path ?? `${path}/properties/${query.owner_side_property}`
     if (ownerSide !== undefined && ownerSide !== null && ownerSide !== '' && (typeof ownerSide !== 'string' || !SlugSchema.safeParse(ownerSide).success)) {
       errors.push({
         index: feature.index,
-        path: `${path}/properties/${query.owner_side_property}`,
+        path: ownerSidePath,
         code: 'INVALID_OWNER_SIDE',
         reason: `owner side ${clip(String(JSON.stringify(ownerSide)))} is not a side id (a slug: lower-case letters, digits, - and _, at most 64 characters)`,
       })
@@ -297,9 +339,9 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, file
       properties: JSON.stringify(properties),
     })
   }
-  refuseIfInvalid([...parsed.errors, ...errors])
+  const refused = refusals(plan, [...parsed.errors, ...errors])
 
-  return runImport(ctx, datasetId, contentHash, async (tx, now) => {
+  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
     const current = new Map(
       (
         await featuresRepository.listCurrentFeatures(
@@ -321,23 +363,28 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, file
       )
     })
     const replaced = changed.map((draft) => current.get(draft.id)).filter((row) => row !== undefined)
-    const record = await importsRepository.insertImport(tx, {
+    const values: NewImport = {
       datasetId,
       kind: 'features',
       contentHash,
       validFrom: null,
-      options: query,
-      counts: {
-        features: parsed.read,
-        skipped: parsed.skipped,
-        inserted: changed.length - replaced.length,
-        updated: replaced.length,
-        unchanged: drafts.length - changed.length,
-      },
+      options: plan.options,
+      counts: withSkippedBy(
+        {
+          features: parsed.read,
+          skipped: parsed.skipped,
+          inserted: changed.length - replaced.length,
+          updated: replaced.length,
+          unchanged: drafts.length - changed.length,
+        },
+        parsed.skippedBy,
+      ),
       notes,
       submittedBy: ctx.writer ?? null,
       createdAt: now,
-    })
+    }
+    if (plan.dryRun) return dryRecord(values)
+    const record = await importsRepository.insertImport(tx, values)
     await featuresRepository.supersedeFeatures(
       tx,
       replaced.map((row) => row.rowId),
@@ -350,16 +397,19 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, file
     )
     return record
   })
+  return finish(plan, refused, [], result)
 }
 
 export function toImport(record: ImportRecord): Import {
+  const { skippedBy, ...counts } = record.counts as Record<string, number> & { skippedBy?: Record<string, number> }
   return {
     id: record.id,
     dataset: record.datasetId,
     kind: record.kind,
     validFrom: record.validFrom ? record.validFrom.toISOString() : null,
     contentHash: record.contentHash,
-    counts: record.counts,
+    counts,
+    skippedBy: skippedBy ?? {},
     notes: record.notes,
     submittedBy: record.submittedBy,
     createdAt: record.createdAt.toISOString(),
@@ -397,7 +447,7 @@ export async function revertImport(ctx: ImportContext, id: number): Promise<Impo
   if (!target) throw new Errors.IMPORT_NOT_FOUND(String(id))
   if (target.kind === 'revert')
     throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
-  return runImport(ctx, target.datasetId, `revert:${id}`, async (tx, now) => {
+  return runImport(ctx, target.datasetId, `revert:${id}`, false, async (tx, now) => {
     const later = await importsRepository.listLiveImportsAfter(tx, target.datasetId, id, target.kind === 'features' ? ['features'] : ['snapshot', 'history'])
     if (later.length > 0) {
       throw new Errors.IMPORT_NOT_REVERTIBLE(
@@ -435,8 +485,14 @@ async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
 }
 
 /** The file read and validated (on the pool when the context has one), with the hash of the import it makes. */
-async function parseCollection(ctx: ImportContext, file: ImportFile, kind: CollectionKind, hash: ValidateTask['hash']): Promise<ValidatedCollection> {
-  const task: ValidateTask = { file, kind, uniqueIds: hash.kind === 'snapshot', limits: ctx.limits, hash }
+async function parseCollection(
+  ctx: ImportContext,
+  file: ImportFile,
+  kind: CollectionKind,
+  hash: ValidateTask['hash'],
+  plan: ImportPlan,
+): Promise<ValidatedCollection> {
+  const task: ValidateTask = { file, kind, uniqueIds: hash.kind === 'snapshot', limits: ctx.limits, hash, ...(plan.rules ? { rules: plan.rules } : {}) }
   const validated = ctx.validate ? await ctx.validate(task) : validateCollection(task, ctx.cache, ctx.progress)
   const { parsed } = validated
   if (parsed.tooLarge?.what === 'features') throw new Errors.TOO_MANY_FEATURES(parsed.tooLarge.count, parsed.tooLarge.limit)
@@ -457,17 +513,29 @@ async function assertActorsStand(tx: Tx, datasetId: string, drafts: AreaDraft[],
 }
 
 /** A snapshot with no area would close every area open at valid_from: refused unless asked for (allow_empty=true). */
-function emptySnapshot(parsed: ParsedCollection, validFrom: Date): Error {
+function emptySnapshot(parsed: ParsedCollection, validFrom: Date): Error & { details: ProblemDetail[] } {
   const detail: ProblemDetail =
     parsed.read === 0
       ? { path: '/features', code: 'NO_FEATURES', reason: 'the FeatureCollection has no features' }
-      : { path: '/features', code: 'NO_AREAS', reason: `every one of the ${parsed.read} feature(s) has a null or empty geometry` }
+      : { path: '/features', code: 'NO_AREAS', reason: noAreaReason(parsed) }
   return withDetails(
     new Errors.EMPTY_SNAPSHOT(
       `The snapshot has no area (${detail.reason}): importing it would close every area open at ${validFrom.toISOString()}. ` +
         'Send allow_empty=true if an empty map is meant; nothing was written',
     ),
     [detail],
+  )
+}
+
+/** Why no feature of a file is left to import: skipped by reason (a rule's, or no geometry), and how many else were refused or dropped. */
+function noAreaReason(parsed: ParsedCollection): string {
+  const reasons = Object.entries(parsed.skippedBy)
+  if (parsed.skipped === parsed.read && reasons.every(([reason]) => reason === 'no geometry' || reason === 'empty geometry'))
+    return `every one of the ${parsed.read} feature(s) has a null or empty geometry`
+  const others = parsed.read - parsed.skipped
+  return (
+    `none of the ${parsed.read} feature(s) is left to import: ${parsed.skipped} skipped (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ') || 'none'})` +
+    (others > 0 ? `, ${others} refused or dropped` : '')
   )
 }
 
@@ -496,20 +564,62 @@ async function runImport(
   ctx: ImportContext,
   datasetId: string,
   contentHash: string,
+  dryRun: boolean,
   write: (tx: Tx, now: Date) => Promise<ImportRecord>,
 ): Promise<ImportResult> {
   return inTransaction(ctx.db, async (tx) => {
     const dataset = await datasetsRepository.lockDataset(tx, datasetId)
     if (!dataset) throw new Errors.DATASET_NOT_FOUND(datasetId)
     const earlier = await importsRepository.findLiveImportByHash(tx, datasetId, contentHash)
-    if (earlier) return { import: toImport(earlier), replayed: true, revision: dataset.revision }
+    if (earlier) return { import: toImport(earlier), replayed: true, revision: dataset.revision, overlaps: [] }
     // clock_timestamp(), not now(): taken after the lock, it orders knowledge time as the imports commit.
     const { rows } = await sql<{ now: Date }>`SELECT clock_timestamp() AS now`.execute(tx)
     const record = await write(tx, new Date(rows[0].now))
+    // A dry run's write returned before writing anything: the revision stays.
+    if (dryRun) return { import: toImport(record), replayed: false, revision: dataset.revision, overlaps: [] }
     await actorsRepository.unretireActorsInUse(tx, datasetId)
     const revision = await datasetsRepository.bumpRevision(tx, datasetId)
-    return { import: toImport(record), replayed: false, revision }
+    return { import: toImport(record), replayed: false, revision, overlaps: [] }
   })
+}
+
+/** The import's answer: its overlaps, and for a dry run what would have refused it. */
+function finish(plan: ImportPlan, refused: ProblemDetail[], overlaps: Overlap[], done: ImportResult): ImportResult {
+  const reported = overlaps.map(({ features, actors, areaKm2 }) => ({ features, actors, areaKm2: Math.round(areaKm2 * 1000) / 1000 }))
+  refused.sort((a, b) => (a.index ?? -1) - (b.index ?? -1))
+  return { ...done, overlaps: reported, ...(plan.dryRun ? { dryRun: true as const, refused } : {}) }
+}
+
+/** Problems that refuse the import: thrown (422 INVALID_IMPORT), or for a dry run kept to report. */
+function refusals(plan: ImportPlan, problems: ProblemDetail[]): ProblemDetail[] {
+  if (!plan.dryRun) refuseIfInvalid(problems)
+  return plan.dryRun ? [...problems] : []
+}
+
+/** overlaps=refuse: 422 OVERLAPPING_AREAS listing each (kept to report in a dry run). */
+function refuseOverlaps(plan: ImportPlan, problems: ProblemDetail[]): ProblemDetail[] {
+  if (problems.length === 0) return []
+  if (plan.dryRun) return problems
+  throw withDetails(
+    new Errors.OVERLAPPING_AREAS(
+      `The import was refused: ${problems.length} overlap(s) between areas of different actors (overlaps=refuse); nothing was written. ` +
+        'Correct the file, import with overlaps=keep to record both claims, or overlaps=resolve with a precedence',
+    ),
+    problems,
+  )
+}
+
+/** The record a dry run reports: what would have been stored, under id 0. */
+function dryRecord(values: NewImport): ImportRecord {
+  return { ...values, id: 0, reverts: null, revertedBy: null }
+}
+
+/**
+ * The counts as stored: the skipped features by reason ride in the counts' JSON (the imports
+ * table has no column of their own); toImport answers them as skippedBy.
+ */
+function withSkippedBy(counts: Record<string, number>, skippedBy: Record<string, number>): Record<string, number> {
+  return { ...counts, skippedBy } as unknown as Record<string, number>
 }
 
 async function resolveAreas(
@@ -518,7 +628,15 @@ async function resolveAreas(
   parsed: ParsedCollection,
   query: AreaMapping | HistoryQuery,
   withIntervals: boolean,
-): Promise<{ drafts: AreaDraft[]; newActors: ActorValues[]; errors: ProblemDetail[] }> {
+  plan: ImportPlan,
+): Promise<{
+  drafts: AreaDraft[]
+  newActors: ActorValues[]
+  errors: ProblemDetail[]
+  resolver: ActorResolver
+  known: Set<string>
+  created: ActorValues[]
+}> {
   const actors = await actorsRepository.listActors(db, datasetId)
   const resolver = new ActorResolver(actors, parseAliases(query.aliases))
   const known = new Set(actors.map((actor) => actor.id))
@@ -528,26 +646,29 @@ async function resolveAreas(
 
   for (const feature of parsed.features) {
     const path = `/features/${feature.index}/properties`
-    const statusValue = stringProperty(feature.properties, query.status_property)?.toLowerCase()
+    const given = feature.assigned ?? {}
+    const statusValue = (given.status ? textOf(given.status.value) : stringProperty(feature.properties, query.status_property))?.toLowerCase()
     if (statusValue !== undefined && statusValue !== 'controlled' && statusValue !== 'contested') {
       errors.push({
         index: feature.index,
-        path: `${path}/${query.status_property}`,
+        path: given.status?.path ?? `${path}/${query.status_property}`,
         code: 'INVALID_STATUS',
         reason: `status must be 'controlled' or 'contested', got ${clip(statusValue)}`,
       })
       continue
     }
     const status = statusValue ?? 'controlled'
-    const name = query.actor ?? stringProperty(feature.properties, query.actor_property)
+    const { name, actorPath } = actorOf(feature, given.actor, query)
     let actorId: string | null = null
     if (name === undefined) {
       if (status !== 'contested') {
         errors.push({
           index: feature.index,
-          path: `${path}/${query.actor_property}`,
+          path: actorPath,
           code: 'MISSING_ACTOR',
-          reason: `no actor: set properties.${query.actor_property}, the actor option, or status 'contested'`,
+          reason: given.actor
+            ? `no actor: rule ${feature.rule} gives none (${given.actor.path}); give it one, or status 'contested'`
+            : `no actor: set properties.${query.actor_property}, the actor option, or status 'contested'`,
         })
         continue
       }
@@ -555,7 +676,7 @@ async function resolveAreas(
       actorId = resolver.resolve(name) ?? null
       if (actorId === null && query.unknown_actors === 'create') {
         // The actor is stored under this name: the limit of PUT /v1/datasets/{id}/actors/{actor} holds here too.
-        const problem = textTooLong(feature.index, query.actor ? '/query/actor' : `${path}/${query.actor_property}`, 'actor name', name, TEXT_LIMITS.name)
+        const problem = textTooLong(feature.index, actorPath, 'actor name', name, TEXT_LIMITS.name)
         if (problem) {
           errors.push(problem)
           continue
@@ -564,7 +685,7 @@ async function resolveAreas(
         if (RESERVED_ACTOR_IDS.includes(actorId)) {
           errors.push({
             index: feature.index,
-            path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`,
+            path: actorPath,
             code: 'RESERVED_ACTOR_ID',
             reason: `${clip(name)} would be the actor id '${actorId}', which answers use for ground no actor holds: mark such ground with status 'contested', leave it out, or map the name to another actor with aliases`,
           })
@@ -574,9 +695,9 @@ async function resolveAreas(
       } else if (actorId === null) {
         errors.push({
           index: feature.index,
-          path: query.actor ? '/query/actor' : `${path}/${query.actor_property}`,
+          path: actorPath,
           code: 'UNKNOWN_ACTOR',
-          reason: `no actor is known as ${clip(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases, or import with unknown_actors=create`,
+          reason: `no actor is known as ${clip(name)}: create it with PUT /v1/datasets/${datasetId}/actors/{id}, map it with aliases or a rule, or import with unknown_actors=create`,
         })
         continue
       } else if (!known.has(actorId) && !created.has(actorId)) {
@@ -589,14 +710,15 @@ async function resolveAreas(
         continue
       }
     }
-    const cited = readSources(feature.properties[query.source_property])
+    const sourcePath = given.source?.path ?? `${path}/${query.source_property}`
+    const cited = readSources(given.source ? given.source.value : feature.properties[query.source_property])
     if (typeof cited === 'string') {
-      errors.push({ index: feature.index, path: `${path}/${query.source_property}`, code: 'INVALID_SOURCE', reason: cited })
+      errors.push({ index: feature.index, path: sourcePath, code: 'INVALID_SOURCE', reason: cited })
       continue
     }
     const { source, sources } = cited
     const tooLong = [
-      textTooLong(feature.index, `${path}/${query.source_property}`, 'source', source ?? undefined, TEXT_LIMITS.source),
+      textTooLong(feature.index, sourcePath, 'source', source ?? undefined, TEXT_LIMITS.source),
       textTooLong(feature.index, `/features/${feature.index}/id`, 'area id', feature.id ?? undefined, TEXT_LIMITS.areaKey),
     ].filter((problem) => problem !== undefined)
     if (tooLong.length > 0) {
@@ -606,25 +728,66 @@ async function resolveAreas(
     const draft: AreaDraft = { feature, actorId, status, source, sources, key: feature.id }
     if (withIntervals) {
       const history = query as HistoryQuery
-      const interval = readInterval(feature, history, errors)
+      const interval = readInterval(feature, history, errors, plan.offsetMs)
       if (!interval) continue
       Object.assign(draft, interval)
     }
     drafts.push(draft)
   }
-  return { drafts, newActors: [...created.values()], errors }
+  const newActors = [...created.values()]
+  return { drafts, newActors, errors, resolver, known, created: newActors }
 }
 
-function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: ProblemDetail[]): { validFrom: Date; validTo: Date | null } | undefined {
+/** The actor named for a feature, and where: a rule's set.actor ($actor: the actor parameter), else the actor parameter, else the actor property. */
+function actorOf(feature: ParsedFeature, assigned: Assigned | undefined, query: AreaMapping): { name: string | undefined; actorPath: string } {
+  if (assigned) {
+    if (assigned.value === ACTOR_PARAMETER) return { name: query.actor, actorPath: '/query/actor' }
+    return { name: textOf(assigned.value), actorPath: assigned.path }
+  }
+  if (query.actor !== undefined) return { name: query.actor, actorPath: '/query/actor' }
+  return { name: stringProperty(feature.properties, query.actor_property), actorPath: `/features/${feature.index}/properties/${query.actor_property}` }
+}
+
+/** A value a rule set, read as a property is: trimmed non-empty text, or a number's decimal form. */
+function textOf(value: unknown): string | undefined {
+  return stringProperty({ value }, 'value')
+}
+
+/**
+ * The interval a history's feature gives (a rule's valid_from and valid_to before the properties),
+ * each end moved by valid_from_offset: the file's stamps are its capture or publication times.
+ */
+function readInterval(
+  feature: ParsedFeature,
+  query: HistoryQuery,
+  errors: ProblemDetail[],
+  offsetMs: number,
+): { validFrom: Date; validTo: Date | null; validFromPath?: string } | undefined {
   const path = `/features/${feature.index}/properties`
-  const fromText = stringProperty(feature.properties, query.valid_from_property)
-  const toText = stringProperty(feature.properties, query.valid_to_property)
-  const validFrom = fromText === undefined ? undefined : parseInstant(fromText, 'start-of-day')
-  const validTo = toText === undefined ? null : parseInstant(toText, 'start-of-day')
+  const given = feature.assigned ?? {}
+  const fromPath = given.valid_from?.path ?? `${path}/${query.valid_from_property}`
+  const toPath = given.valid_to?.path ?? `${path}/${query.valid_to_property}`
+  const fromText = given.valid_from ? textOf(given.valid_from.value) : stringProperty(feature.properties, query.valid_from_property)
+  const toText = given.valid_to ? textOf(given.valid_to.value) : stringProperty(feature.properties, query.valid_to_property)
+  const fromRead = fromText === undefined ? undefined : parseInstant(fromText, 'start-of-day')
+  const toRead = toText === undefined ? null : parseInstant(toText, 'start-of-day')
+  const validFrom = fromRead && shifted(fromRead, offsetMs)
+  const validTo = toRead && shifted(toRead, offsetMs)
+  // A date in range may leave it once moved: refused where it was read, as a date out of range is.
+  for (const [read, moved, at] of [
+    [fromRead, validFrom, fromPath],
+    [toRead, validTo, toPath],
+  ] as const) {
+    const outside = read && moved ? shiftedProblem(read, moved, query.valid_from_offset) : undefined
+    if (outside) {
+      errors.push({ index: feature.index, path: at, code: 'INVALID_DATE', reason: outside })
+      return undefined
+    }
+  }
   if (validFrom === undefined) {
     errors.push({
       index: feature.index,
-      path: `${path}/${query.valid_from_property}`,
+      path: fromPath,
       code: 'INVALID_DATE',
       reason: fromText === undefined ? 'missing start of the interval' : instantProblem(fromText)!,
     })
@@ -633,7 +796,7 @@ function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: Probl
   if (validTo === undefined) {
     errors.push({
       index: feature.index,
-      path: `${path}/${query.valid_to_property}`,
+      path: toPath,
       code: 'INVALID_DATE',
       reason: instantProblem(toText!)!,
     })
@@ -642,17 +805,13 @@ function readInterval(feature: ParsedFeature, query: HistoryQuery, errors: Probl
   if (validTo !== null && validTo <= validFrom) {
     errors.push({
       index: feature.index,
-      path: `${path}/${query.valid_to_property}`,
+      path: toPath,
       code: 'INVALID_INTERVAL',
       reason: `the interval ends (${validTo.toISOString()}) before or when it starts (${validFrom.toISOString()})`,
     })
     return undefined
   }
-  return { validFrom, validTo }
-}
-
-function overlaps(aFrom: Date, aTo: Date | null, bFrom: Date, bTo: Date | null): boolean {
-  return (aTo === null || bFrom < aTo) && (bTo === null || aFrom < bTo)
+  return { validFrom, validTo, ...(given.valid_from ? { validFromPath: fromPath } : {}) }
 }
 
 /** Intervals given to one area key in the same file must not overlap: one place, one holder at a time. */

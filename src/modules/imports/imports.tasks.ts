@@ -14,6 +14,7 @@ import {
   type ParseProgress,
   parseFeatureCollection,
 } from './imports.parse.js'
+import { compileRules, type RulesDocument } from './rules.js'
 
 /**
  * An import's file: its bytes as received, or JSON already parsed. Bytes are what a request hands
@@ -28,6 +29,11 @@ export interface ValidateTask {
   /** Whether features of the file may not share an id (a snapshot's). */
   uniqueIds: boolean
   limits: ImportLimits
+  /**
+   * The mapping rules (a document the user sent, or a profile's), checked already; applied here,
+   * feature by feature, before validation. `root` names where they were given, for refusals.
+   */
+  rules?: { document: RulesDocument; root: string }
   /** What the import's content hash covers besides the body: its kind and the options it was taken with. */
   hash: { kind: 'snapshot' | 'history' | 'features'; options: object }
 }
@@ -46,7 +52,8 @@ export interface ValidatedCollection {
  */
 export function validateCollection(task: ValidateTask, cache?: LruCache, progress?: ParseProgress): ValidatedCollection {
   const body = 'bytes' in task.file ? parseJsonBody(task.file.bytes) : task.file.json
-  const parsed = parseFeatureCollection(body, task.kind, task.limits, progress, cache)
+  const rules = task.rules ? compileRules(task.rules.document, task.rules.root) : undefined
+  const parsed = parseFeatureCollection(body, task.kind, task.limits, progress, cache, rules)
   // The body as parsed, serialised natively: the same file sent again gives the same text. A
   // canonical form (sorted keys) cost ~165 ms on a 100k-vertex snapshot, most of an import's time.
   const contentHash = createHash('sha256')
@@ -56,5 +63,7 @@ export function validateCollection(task: ValidateTask, cache?: LruCache, progres
     .update('\n')
     .update(JSON.stringify(body))
     .digest('hex')
-  return { parsed, duplicateIds: task.uniqueIds ? duplicateFeatureIds(body) : [], contentHash }
+  // Features a rule skipped are not imported: their ids cannot clash with another's.
+  const kept = rules ? new Set([...parsed.features.map((feature) => feature.index), ...parsed.errors.map((error) => error.index)]) : undefined
+  return { parsed, duplicateIds: task.uniqueIds ? duplicateFeatureIds(body, kept) : [], contentHash }
 }
