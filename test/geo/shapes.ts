@@ -33,6 +33,22 @@ export function rect(x0: number, y0: number, w: number, h = w): Position[] {
   ]
 }
 
+/** The lon/lat rectangle between two corners (lon1 < lon2, lat1 < lat2), counter-clockwise. */
+export function box(lon1: number, lat1: number, lon2: number, lat2: number): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon1, lat1],
+        [lon2, lat1],
+        [lon2, lat2],
+        [lon1, lat2],
+        [lon1, lat1],
+      ],
+    ],
+  }
+}
+
 export function square(x0: number, y0: number, w: number, h = w): Polygon {
   return { type: 'Polygon', coordinates: [rect(x0, y0, w, h)] }
 }

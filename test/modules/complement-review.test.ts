@@ -3,38 +3,18 @@ import t from 'tap'
 import { frontLines, prepareAreas, preparedGeometry, uncoveredPolygons } from '../../src/geo/index.js'
 import { complementArea, complementHolding } from '../../src/read/areas.js'
 import * as datasetsRepository from '../../src/store/datasets.repository.js'
+import { box, greatCircleKm } from '../geo/shapes.js'
 import { AUTH, area, buildTestApp, collection, importSnapshot } from '../helpers.js'
 
 // The review's findings on the complement (issue 12), each by construction. The outline is the
 // square [0, 4] × [0, 4]; ru holds [-1, 1] × [1, 3] from 1 March and [-1, 2] × [1, 3] from 3 March;
 // everything else inside the outline is ua's through the complement, from 1 March (the first area).
-const R = 6371.0088
-const rad = (deg: number) => (deg * Math.PI) / 180
-/** Great-circle distance, written here independently of the engine. */
-function haversine([lon1, lat1]: Position, [lon2, lat2]: Position): number {
-  const h = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2
-  return 2 * R * Math.asin(Math.sqrt(h))
-}
 const close = (actual: number, expected: number, tolerance = 1e-4) => Math.abs(actual - expected) <= Math.abs(expected) * tolerance + 1e-6
 
-function rectangle(lon1: number, lat1: number, lon2: number, lat2: number): GeoJSON.Polygon {
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [lon1, lat1],
-        [lon2, lat1],
-        [lon2, lat2],
-        [lon1, lat2],
-        [lon1, lat1],
-      ],
-    ],
-  }
-}
 const point = (coordinates: Position) => ({ type: 'Point', coordinates })
 
 const reference = collection([
-  { type: 'Feature', id: 'country', geometry: rectangle(0, 0, 4, 4), properties: { kind: 'country', name: 'Country' } },
+  { type: 'Feature', id: 'country', geometry: box(0, 0, 4, 4), properties: { kind: 'country', name: 'Country' } },
   // Complement's (ua) on 1–2 March, ru's from 3 March.
   { type: 'Feature', id: 'village', geometry: point([1.5, 2]), properties: { kind: 'town', name: 'Village' } },
   // On ru's east edge on 1–2 March: ru's area and the complement both hold it wholly.
@@ -54,8 +34,8 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   await put('/v1/datasets/single/actors/ru', { name: 'Russia', side: 'ru' })
   await put('/v1/datasets/single/actors/ua', { name: 'Ukraine', side: 'ua' })
   for (const [day, rect] of [
-    ['2024-03-01', rectangle(-1, 1, 1, 3)],
-    ['2024-03-03', rectangle(-1, 1, 2, 3)],
+    ['2024-03-01', box(-1, 1, 1, 3)],
+    ['2024-03-03', box(-1, 1, 2, 3)],
   ] as const) {
     const res = await importSnapshot(app, 'single', day, collection([area(rect, { actor: 'ru' })]))
     if (res.statusCode >= 300) throw new Error(`${day}: ${res.statusCode} ${res.body}`)
@@ -153,8 +133,8 @@ t.test('R3: before the first area, and in a gap of a history, the complement cla
   t.equal((await put('/v1/datasets/gappy/actors/ru', { name: 'Russia', side: 'ru' })).statusCode, 201)
   t.equal((await put('/v1/datasets/gappy/actors/ua', { name: 'Ukraine', side: 'ua' })).statusCode, 201)
   const history = collection([
-    area(rectangle(0, 1, 1, 3), { actor: 'ru', valid_from: '2024-01-01', valid_to: '2024-01-10' }, 'a'),
-    area(rectangle(0, 1, 1, 3), { actor: 'ru', valid_from: '2024-01-20' }, 'b'),
+    area(box(0, 1, 1, 3), { actor: 'ru', valid_from: '2024-01-01', valid_to: '2024-01-10' }, 'a'),
+    area(box(0, 1, 1, 3), { actor: 'ru', valid_from: '2024-01-20' }, 'b'),
   ])
   const imported = await put('/v1/datasets/gappy/history', history, 'POST')
   t.equal(imported.statusCode, 201, imported.body)
@@ -199,9 +179,9 @@ t.test('R10: the border exclusion cuts only front against the complement’s gro
   // border, and ru holds [0, 1] × [0.004, 2] just north of it. ru's south edge faces ua's *mapped*
   // strip, within 1 km of the border: front. Its east and north edges face the complement, away
   // from the border: front. Its west edge lies on the outline: no front.
-  const outline = rectangle(0, 0, 4, 4)
-  const ru = rectangle(0, 0.004, 1, 2)
-  const strip = rectangle(0, 0, 2, 0.004)
+  const outline = box(0, 0, 4, 4)
+  const ru = box(0, 0.004, 1, 2)
+  const strip = box(0, 0, 2, 0.004)
   const complement = uncoveredPolygons(outline, [ru, strip])!
   const a = prepareAreas([{ key: '1', holder: 'ru', side: 'ru', status: 'controlled', geometry: ru }])
   const b = prepareAreas([
@@ -210,8 +190,8 @@ t.test('R10: the border exclusion cuts only front against the complement’s gro
   ])
   const isComplement = (prepared: typeof b) => (polygon: number) => prepared.areas[prepared.polygons[polygon].source].key.startsWith('complement@')
   const border = { geometry: preparedGeometry(outline), withinKm: 1 }
-  const south = haversine([0, 0.004], [1, 0.004])
-  const expected = south + haversine([1, 0.004], [1, 2]) + haversine([0, 2], [1, 2])
+  const south = greatCircleKm([0, 0.004], [1, 0.004])
+  const expected = south + greatCircleKm([1, 0.004], [1, 2]) + greatCircleKm([0, 2], [1, 2])
   const plain = frontLines(a, b)
   t.ok(close(plain.lengthKm, expected), `without a border: ${plain.lengthKm} vs ${expected}`)
   const cutAll = frontLines(a, b, { border })
@@ -220,11 +200,11 @@ t.test('R10: the border exclusion cuts only front against the complement’s gro
   t.ok(close(only.lengthKm, expected), `a border for the complement's ground keeps it: ${only.lengthKm} vs ${expected}`)
 
   // The sliver of complement between a map edge and the outline is still cut.
-  const wide = rectangle(-0.005, 0, 4, 4)
-  const lone = rectangle(0, 1, 1, 3)
+  const wide = box(-0.005, 0, 4, 4)
+  const lone = box(0, 1, 1, 3)
   const aLone = prepareAreas([{ key: '1', holder: 'ru', side: 'ru', status: 'controlled', geometry: lone }])
   const bLone = prepareAreas([{ key: 'complement@y', holder: 'ua', side: 'ua', status: 'controlled', geometry: uncoveredPolygons(wide, [lone])! }])
-  const inside = haversine([1, 1], [1, 3]) + haversine([0, 1], [1, 1]) + haversine([0, 3], [1, 3])
+  const inside = greatCircleKm([1, 1], [1, 3]) + greatCircleKm([0, 1], [1, 1]) + greatCircleKm([0, 3], [1, 3])
   const sliver = frontLines(aLone, bLone, {
     border: { geometry: preparedGeometry(wide), withinKm: 1, only: { a: isComplement(aLone), b: isComplement(bLone) } },
   })

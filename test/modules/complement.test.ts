@@ -1,44 +1,23 @@
-import type { Position } from 'geojson'
 import t from 'tap'
 import { frontLines, prepareAreas, preparedGeometry, uncoveredPolygons } from '../../src/geo/index.js'
 import { complementHolding } from '../../src/read/areas.js'
+import { box, greatCircleKm, R_KM } from '../geo/shapes.js'
 import { AUTH, area, buildTestApp, collection, importSnapshot } from '../helpers.js'
 
 // A single-actor map, by construction: the outline is the square [0, 4] × [0, 4]; ru holds the
 // rectangle [-1, 1] × [1, 3] on 1 March (half of it outside the outline) and [-1, 2] × [1, 3] from
 // 3 March; [3, 3.5] × [3, 3.5] is contested throughout. Everything else inside the outline is ua's
 // through the complement, so ru's front is its rectangle's edges inside the outline.
-const R = 6371.0088
 const rad = (deg: number) => (deg * Math.PI) / 180
-/** Great-circle distance, written here independently of the engine. */
-function haversine([lon1, lat1]: Position, [lon2, lat2]: Position): number {
-  const h = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2
-  return 2 * R * Math.asin(Math.sqrt(h))
-}
 /** Area of a lon/lat rectangle on the sphere: R² · Δλ · (sin φ2 − sin φ1). */
-const rectangleKm2 = (dLon: number, lat1: number, lat2: number) => R * R * rad(dLon) * (Math.sin(rad(lat2)) - Math.sin(rad(lat1)))
+const rectangleKm2 = (dLon: number, lat1: number, lat2: number) => R_KM * R_KM * rad(dLon) * (Math.sin(rad(lat2)) - Math.sin(rad(lat1)))
 const close = (actual: number, expected: number, tolerance = 1e-4) => Math.abs(actual - expected) <= Math.abs(expected) * tolerance + 1e-6
 
-function rectangle(lon1: number, lat1: number, lon2: number, lat2: number): GeoJSON.Polygon {
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [lon1, lat1],
-        [lon2, lat1],
-        [lon2, lat2],
-        [lon1, lat2],
-        [lon1, lat1],
-      ],
-    ],
-  }
-}
-
-const contested = area(rectangle(3, 3, 3.5, 3.5), { actor: 'ru', status: 'contested' })
-const march1 = collection([area(rectangle(-1, 1, 1, 3), { actor: 'ru' }), contested])
-const march3 = collection([area(rectangle(-1, 1, 2, 3), { actor: 'ru' }), contested])
+const contested = area(box(3, 3, 3.5, 3.5), { actor: 'ru', status: 'contested' })
+const march1 = collection([area(box(-1, 1, 1, 3), { actor: 'ru' }), contested])
+const march3 = collection([area(box(-1, 1, 2, 3), { actor: 'ru' }), contested])
 const reference = collection([
-  { type: 'Feature', id: 'country', geometry: rectangle(0, 0, 4, 4), properties: { kind: 'country', name: 'Country' } },
+  { type: 'Feature', id: 'country', geometry: box(0, 0, 4, 4), properties: { kind: 'country', name: 'Country' } },
   { type: 'Feature', id: 'town', geometry: { type: 'Point', coordinates: [0.5, 2] }, properties: { kind: 'town', name: 'Town' } },
   {
     type: 'Feature',
@@ -155,7 +134,7 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
       body.features.map((f: { properties: { sides: string[] } }) => f.properties.sides),
       [['ru', 'ua']],
     )
-    const expected = haversine([1, 1], [1, 3]) + haversine([0, 1], [1, 1]) + haversine([0, 3], [1, 3])
+    const expected = greatCircleKm([1, 1], [1, 3]) + greatCircleKm([0, 1], [1, 1]) + greatCircleKm([0, 3], [1, 3])
     const front = body.features[0]
     t.ok(close(front.properties.lengthKm, expected), `${front.properties.lengthKm} vs ${expected}`)
     for (const line of front.geometry.coordinates)
@@ -166,13 +145,13 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
     t.match(note.message, /'country'.*'ua'/)
 
     const later = await get('fronts?dataset=single&at=2024-03-03&sides=ru,ua')
-    const expectedLater = haversine([2, 1], [2, 3]) + haversine([0, 1], [2, 1]) + haversine([0, 3], [2, 3])
+    const expectedLater = greatCircleKm([2, 1], [2, 3]) + greatCircleKm([0, 1], [2, 1]) + greatCircleKm([0, 3], [2, 3])
     t.ok(close(later.features[0].properties.lengthKm, expectedLater), `${later.features[0].properties.lengthKm} vs ${expectedLater}`)
   })
 
   t.test('distance: to the complement actor’s ground, across the rectangle’s nearest edge', async (t) => {
     const body = await get('distance?dataset=single&from=feature:town&to=side:ua&at=2024-03-01')
-    const expected = haversine([0.5, 2], [1, 2])
+    const expected = greatCircleKm([0.5, 2], [1, 2])
     t.ok(close(body.distanceKm, expected), `${body.distanceKm} vs ${expected}`)
     t.ok(Math.abs(body.nearest.to[0] - 1) < 1e-6, 'on the east edge')
     t.ok(codes(body).includes('COMPLEMENT'))
@@ -183,7 +162,7 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
     t.notOk(codes(unrelated).includes('COMPLEMENT'), 'an answer that never read the complement does not mention it')
     const series = await get('distance?dataset=single&from=feature:town&to=side:ua&start=2024-03-01&end=2024-03-03&step=P1D')
     // From the 3rd ru holds up to lon 2: the top edge, a degree north, is nearer than the east edge.
-    t.ok(close(series.series[2].distanceKm, haversine([0.5, 2], [0.5, 3])), `${series.series[2].distanceKm}`)
+    t.ok(close(series.series[2].distanceKm, greatCircleKm([0.5, 2], [0.5, 3])), `${series.series[2].distanceKm}`)
     t.match(series.notes.find((n: { code: string }) => n.code === 'COMPLEMENT')?.message ?? '', /at 3 of the 3 steps/)
   })
 
@@ -191,8 +170,8 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
     const body = await get('route?dataset=single&feature=road&at=2024-03-01')
     t.equal(body.owner, 'ua')
     t.equal(body.severed, true)
-    t.ok(close(body.kmBySide.ua, haversine([0.5, 0.5], [0.5, 1]) + haversine([0.5, 3], [0.5, 3.5])), JSON.stringify(body.kmBySide))
-    t.ok(close(body.kmBySide.ru, haversine([0.5, 1], [0.5, 3])))
+    t.ok(close(body.kmBySide.ua, greatCircleKm([0.5, 0.5], [0.5, 1]) + greatCircleKm([0.5, 3], [0.5, 3.5])), JSON.stringify(body.kmBySide))
+    t.ok(close(body.kmBySide.ru, greatCircleKm([0.5, 1], [0.5, 3])))
     t.equal(body.unmappedKm, 0)
     t.same(
       body.cutPoints.map((p: number[]) => p.map((x) => Math.round(x * 1e6) / 1e6)),
@@ -268,18 +247,18 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
 
 t.test('frontLines with a border: the sliver between a map edge and an outline drawn by another hand is no front', async (t) => {
   // The outline reaches 0.005° (0.56 km) west of ru's west edge: a sliver of complement a hair wide.
-  const outline = rectangle(-0.005, 0, 4, 4)
-  const ru = rectangle(0, 1, 1, 3)
+  const outline = box(-0.005, 0, 4, 4)
+  const ru = box(0, 1, 1, 3)
   const complement = uncoveredPolygons(outline, [ru])!
   const a = prepareAreas([{ key: '1', holder: 'ru', side: 'ru', status: 'controlled', geometry: ru }])
   const b = prepareAreas([{ key: 'complement', holder: 'ua', side: 'ua', status: 'controlled', geometry: complement }])
-  const inside = haversine([1, 1], [1, 3]) + haversine([0, 1], [1, 1]) + haversine([0, 3], [1, 3])
+  const inside = greatCircleKm([1, 1], [1, 3]) + greatCircleKm([0, 1], [1, 1]) + greatCircleKm([0, 3], [1, 3])
   const plain = frontLines(a, b)
-  t.ok(close(plain.lengthKm, inside + haversine([0, 1], [0, 3])), `without a border the sliver's edge is front: ${plain.lengthKm}`)
+  t.ok(close(plain.lengthKm, inside + greatCircleKm([0, 1], [0, 3])), `without a border the sliver's edge is front: ${plain.lengthKm}`)
   const bordered = frontLines(a, b, { border: { geometry: preparedGeometry(outline), withinKm: 1 } })
   t.ok(close(bordered.lengthKm, inside), `${bordered.lengthKm} vs ${inside}`)
   const alongWestEdge = bordered.geometry.coordinates.some((line) => line.some((p, i) => i > 0 && Math.abs(p[0]) < 1e-9 && Math.abs(line[i - 1][0]) < 1e-9))
   t.notOk(alongWestEdge, 'no stretch runs along the west edge')
   const narrow = frontLines(a, b, { border: { geometry: preparedGeometry(outline), withinKm: 0.5 } })
-  t.ok(close(narrow.lengthKm, inside + haversine([0, 1], [0, 3])), 'a border margin narrower than the sliver leaves it')
+  t.ok(close(narrow.lengthKm, inside + greatCircleKm([0, 1], [0, 3])), 'a border margin narrower than the sliver leaves it')
 })
