@@ -4,7 +4,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const MODULES = ['actors', 'analysis', 'control', 'datasets', 'features', 'imports', 'service', 'sources']
+const MODULES = ['actors', 'analysis', 'control', 'datasets', 'events', 'features', 'imports', 'service', 'sources']
 const ENTRY = ['**/app.js', '**/server.js', '**/cli/**', '**/work/worker.js']
 
 /** A no-restricted-imports rule from groups of patterns, each with the reason it is refused. */

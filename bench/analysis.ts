@@ -31,15 +31,11 @@ import {
   territoryChange,
   unionPolygons,
 } from '../src/geo/index.js'
+import { median } from './common.js'
 import { prng, syntheticAdvance, syntheticHighway, syntheticTerritory } from './synthetic.js'
 
 const COLD_RUNS = 5
 const WARM_RUNS = 21
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[s.length >> 1]
-}
 
 function timeMs(runs: number, fn: () => unknown): number {
   const ts: number[] = []

@@ -15,6 +15,7 @@ import { type ImportContext, importFeatures, importSnapshot } from '../src/modul
 import { FeaturesQuerySchema, SnapshotQuerySchema } from '../src/modules/imports/imports.schemas.js'
 import { LruCache } from '../src/read/cache.js'
 import { syntheticCity, syntheticHistory, syntheticRoad } from './history.js'
+import { listenOnFreePort, serveCommands } from './common.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -287,9 +288,7 @@ async function serve() {
     if (answer.encoding) reply.header('Content-Encoding', answer.encoding).header('Vary', 'Accept-Encoding')
     return reply.type(answer.type).send(answer.body)
   })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  return { port: typeof address === 'object' && address ? address.port : 0 }
+  return listenOnFreePort(app)
 }
 
 /** Answers `url` once through the app and keeps the bytes (as sent, compressed or not) for the ceiling route. */
@@ -327,15 +326,4 @@ process.on('SIGTERM', () => {
   drop.catch(() => undefined).finally(() => process.exit(1))
 })
 
-const commands: Record<string, (args: never) => Promise<unknown> | unknown> = { open, importHistory, ceiling, features, serve, prime, stats, close }
-
-process.on('message', (message: { id: number; cmd: string; args: unknown }) => {
-  const run = async () => (commands[message.cmd] as (args: unknown) => Promise<unknown>)(message.args)
-  run().then(
-    (result) =>
-      process.send!({ id: message.id, ok: true, result }, () => {
-        if (message.cmd === 'close') process.exit(0)
-      }),
-    (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) }),
-  )
-})
+serveCommands({ open, importHistory, ceiling, features, serve, prime, stats, close })

@@ -2,17 +2,13 @@
 // then the HTTP API under load, on embedded PGlite and on PostgreSQL side by side. Every figure is
 // set against a ceiling measured in the same run. Printing only: no assertions.
 // Run: npx tsx bench/scale.ts (or npm run bench, which runs bench/analysis.ts first).
-import { fork, type ChildProcess } from 'node:child_process'
 import os from 'node:os'
-import { fileURLToPath } from 'node:url'
-import autocannon, { type Result } from 'autocannon'
 import pg from 'pg'
+import { Child, type LoadFigures, loadRun, settle } from './common.js'
 import { dateOf, syntheticHistory } from './history.js'
 import type { CeilingReport, Engine, HistorySetting, ImportReport } from './scale-worker.js'
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test'
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const WORKER = fileURLToPath(new URL('./scale-worker.ts', import.meta.url))
 
 /** ~110k vertices and 240 polygons a day: a front the size of a country at a few-hundred-metre detail. */
 const LARGE: HistorySetting = { seed: 11, bands: 120, verticesPerSnapshot: 110_000 }
@@ -20,11 +16,15 @@ const LARGE: HistorySetting = { seed: 11, bands: 120, verticesPerSnapshot: 110_0
 const SMALL: HistorySetting = { seed: 12, bands: 100, verticesPerSnapshot: 5_000 }
 const START = '2023-01-01'
 const CONNECTIONS = [1, 10, 50]
-// Days and seconds per load run; `--quick` (a smoke run while developing) shrinks them.
-const PLAN = { largeDays: 365, smallDays: 1000, loadS: 3, ceilingS: 2, flatS: 2, warmS: 2 }
+// Days and seconds per load run, sized so that the whole `npm run bench` fits its ten minutes on a
+// 2-core machine: per engine 6 queries × 3 concurrencies × (1 s ceiling + 2 s load) = 54 s, flatness
+// 9 × 1 s, warm analyses 5 × 1 s. `--quick` (a smoke run while developing) shrinks them further.
+const PLAN = { largeDays: 365, smallDays: 400, loadS: 2, ceilingS: 1, flatS: 1, warmS: 1 }
 const QUICK = { largeDays: 20, smallDays: 40, loadS: 1, ceilingS: 1, flatS: 1, warmS: 1 }
-/** Everything but the large import, per engine, as measured here (small imports, ceilings, load runs, analysis). */
-const FIXED_S_GUESS = 160
+/** Everything but the large import, per engine (small imports, ceilings, load runs and their pauses, analysis): about 100 s on 2 cores. */
+const FIXED_S_GUESS = 100
+/** The large import never gets less than this per engine, whatever the budget says. */
+const LARGE_IMPORT_MIN_S = 20
 const ACCEPT_COMPRESSED = { 'accept-encoding': 'gzip, deflate, br' }
 const ENGINE_NAMES: Record<Engine, string> = { pglite: 'PGlite (in memory)', postgres: 'PostgreSQL' }
 const SHORT_NAMES: Record<Engine, string> = { pglite: 'PGlite', postgres: 'PostgreSQL' }
@@ -35,14 +35,6 @@ export interface ScaleOptions {
   pgUrl?: string
   progress?: (line: string) => void
   quick?: boolean
-}
-
-interface LoadFigures {
-  rps: number
-  p50: number
-  p99: number
-  non2xx: number
-  errors: number
 }
 
 interface EngineResult {
@@ -64,39 +56,6 @@ interface EngineResult {
   wallS: number
 }
 
-/** Runs a worker process (bench/scale-worker.ts) and calls its commands over IPC. */
-export class Worker {
-  readonly #child: ChildProcess
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>()
-  #next = 0
-
-  constructor() {
-    this.#child = fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] })
-    this.#child.on('message', (message: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const waiter = this.#pending.get(message.id)
-      this.#pending.delete(message.id)
-      if (message.ok) waiter?.resolve(message.result)
-      else waiter?.reject(new Error(message.error))
-    })
-    this.#child.on('exit', (code) => {
-      for (const waiter of this.#pending.values()) waiter.reject(new Error(`scale worker exited with code ${code}`))
-      this.#pending.clear()
-    })
-  }
-
-  call<T>(cmd: string, args: object = {}): Promise<T> {
-    const id = this.#next++
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      this.#child.send({ id, cmd, args })
-    })
-  }
-
-  kill(): void {
-    if (this.#child.exitCode === null) this.#child.kill()
-  }
-}
-
 async function postgresReachable(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
   try {
@@ -110,50 +69,6 @@ async function postgresReachable(url: string): Promise<string | undefined> {
   }
 }
 
-function figures(result: Result): LoadFigures {
-  return {
-    rps: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  }
-}
-
-async function load(base: string, path: string, connections: number, durationS: number, headers: Record<string, string> = {}): Promise<LoadFigures> {
-  const result = figures(await autocannon({ url: `${base}${path}`, connections, duration: durationS, timeout: 30, headers }))
-  await settle(base)
-  return result
-}
-
-/** Waits until the server answers /health at once: requests still queued from a run must not slow the next. */
-async function settle(base: string): Promise<void> {
-  const until = Date.now() + 30_000
-  let quick = 0
-  while (quick < 3 && Date.now() < until) {
-    const t = performance.now()
-    await fetch(`${base}/health`).then(
-      (res) => res.arrayBuffer(),
-      () => undefined,
-    )
-    quick = performance.now() - t < 20 ? quick + 1 : 0
-  }
-}
-
-/** Load where every request asks a different question: `path(n)` for the n-th request. */
-async function loadVarying(base: string, path: (n: number) => string, connections: number, durationS: number): Promise<LoadFigures> {
-  let n = 0
-  const result = await autocannon({
-    url: base,
-    connections,
-    duration: durationS,
-    timeout: 30,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: path(n++) }) }],
-  })
-  await settle(base)
-  return figures(result)
-}
-
 /** A pseudo-random instant within the first `days` days, a few seconds apart: a distinct cache key each. */
 function varyingInstant(days: number, n: number): string {
   const day = (n * 7919) % days
@@ -163,12 +78,12 @@ function varyingInstant(days: number, n: number): string {
 
 async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progress: (line: string) => void): Promise<EngineResult> {
   const t0 = performance.now()
-  const worker = new Worker()
+  const worker = new Child('./scale-worker.ts')
   try {
     const { openMs, version } = await worker.call<{ openMs: number; version: string }>('open', { engine, url: pgUrl })
     const afterOpen = (await worker.call<{ rss: number }>('stats')).rss
     // The large import gets what the engine's share of the budget leaves after everything else.
-    const capMs = Math.max(30_000, budgetMs - FIXED_S_GUESS * 1000 - (performance.now() - t0))
+    const capMs = Math.max(LARGE_IMPORT_MIN_S * 1000, budgetMs - FIXED_S_GUESS * 1000 - (performance.now() - t0))
     progress(
       `[${engine}] open + migrate ${(openMs / 1000).toFixed(1)} s (${version}); importing ${PLAN.largeDays} large snapshots (cap ${(capMs / 1000).toFixed(0)} s)`,
     )
@@ -210,8 +125,8 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
     const control: EngineResult['control'] = []
     for (const [name, url, headers] of queries) {
       for (const connections of CONNECTIONS) {
-        const ceiling = await load(base, `/bench/ceiling/${slug(name)}`, connections, PLAN.ceilingS, headers)
-        const app = await load(base, url, connections, PLAN.loadS, headers)
+        const ceiling = await loadRun(base, `/bench/ceiling/${slug(name)}`, connections, PLAN.ceilingS, headers)
+        const app = await loadRun(base, url, connections, PLAN.loadS, headers)
         control.push({ query: name, connections, app, ceiling })
       }
     }
@@ -228,7 +143,7 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
         flat.push({
           days,
           connections,
-          load: await loadVarying(base, (n) => `/v1/control?dataset=${datasetId}&at=${encodeURIComponent(varyingInstant(days, n))}`, connections, PLAN.flatS),
+          load: await loadRun(base, (n) => `/v1/control?dataset=${datasetId}&at=${encodeURIComponent(varyingInstant(days, n))}`, connections, PLAN.flatS),
         })
       }
     }
@@ -236,7 +151,7 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
     for (const [datasetId, days] of histories) {
       flatPoint.push({
         days,
-        load: await loadVarying(
+        load: await loadRun(
           base,
           (n) => `/v1/control/point?dataset=${datasetId}&lon=35&lat=32.5&at=${encodeURIComponent(varyingInstant(days, n))}`,
           1,
@@ -271,7 +186,7 @@ async function runEngine(engine: Engine, pgUrl: string, budgetMs: number, progre
       const second = await fetch(`${base}${url}`)
       await second.arrayBuffer()
       // An answer that failed (503 past the time budget) is not cached: load would only queue recomputations.
-      const warm = cold.status === 200 ? await load(base, url, 10, PLAN.warmS) : { rps: 0, p50: 0, p99: 0, non2xx: 0, errors: 0 }
+      const warm = cold.status === 200 ? await loadRun(base, url, 10, PLAN.warmS) : { rps: 0, p50: 0, p99: 0, non2xx: 0, errors: 0 }
       analysis.push({
         name,
         coldMs,

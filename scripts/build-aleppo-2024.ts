@@ -11,8 +11,14 @@
  * (or `FRONTLINE_ALEPPO_OUT`) writes somewhere other than `data/aleppo-2024/`.
  *
  * Everything below is an APPROXIMATE RECONSTRUCTION from public reporting (sources in the
- * manifest), not surveyed boundaries. Front lines are arrays of named waypoints; a waypoint is a
- * GeoNames town, an offset from one, or a hand-placed position whose comment says what it is.
+ * manifest), not surveyed boundaries. Each day's lines are drawn round the places reported taken
+ * that day (TAKEN, written to the manifest per snapshot with their sources), 0.5–2.5 km beyond the
+ * outermost of them; ground a single contradicted claim or no report covers is drawn contested.
+ * No line was placed to produce a distance: the figures the reports give (how far from Aleppo,
+ * how much ground) are checked against the result afterwards, as ranges (check-aleppo-2024.ts and
+ * test/data/aleppo-2024.test.ts). Every reference point carries its position source and an
+ * uncertainty in km; waypoints are GeoNames towns, offsets from them, or hand-placed positions
+ * whose comment says what they are.
  *
  * How the maps are made (so that daily files carry unchanged areas byte for byte):
  *  - Syria's outline is split into stable pieces that do not change over the six days (the
@@ -190,7 +196,24 @@ function ring(points: Pos[]): Polygon {
 const km2 = (g: Area | null): number => (g ? turf.area(turf.feature(g)) / 1e6 : 0)
 
 // ---------------------------------------------------------------------------------------------
-// hand-placed places (not in GeoNames cities500): approximate positions from public maps
+// hand-placed places (not in GeoNames cities500). Each carries where its position comes from and
+// how far off it may be (uncertaintyKm: the radius within which we expect the real place to lie).
+// No public coordinate file covers these villages; where an article publishes coordinates we use
+// them (coordinates are facts; no text is copied), otherwise a position is derived from a stated
+// distance and direction from a located place, or placed along a road a description lists it on.
+
+/** The position `km` km from `from` on the initial bearing `bearing` (degrees clockwise from north). */
+function offset(from: Pos, km: number, bearing: number): Pos {
+  const rad = (bearing * Math.PI) / 180
+  const north = km * Math.cos(rad)
+  const east = km * Math.sin(rad)
+  return [r5(from[0] + east / (111.32 * Math.cos((from[1] * Math.PI) / 180))), r5(from[1] + north / 110.57)]
+}
+
+/** The point a fraction `t` of the way from `a` to `b` (places listed in order along a road). */
+function between(a: Pos, b: Pos, t: number): Pos {
+  return [r5(a[0] + (b[0] - a[0]) * t), r5(a[1] + (b[1] - a[1]) * t)]
+}
 
 interface HandPlaced {
   id: string
@@ -198,24 +221,219 @@ interface HandPlaced {
   name_ar: string
   at: Pos
   kind: 'village' | 'town' | 'district' | 'base'
+  /** Where the position comes from. */
+  positionSource: string
+  /** How far off the position may be, km. */
+  uncertaintyKm: number
 }
 
-const HAND: HandPlaced[] = [
-  { id: 'base-46', name: '46th Regiment base (Fawj 46)', name_ar: 'الفوج 46', at: [36.8775, 36.1825], kind: 'base' }, // between al-Atarib and Urum al-Sughra, north of the Aleppo–Bab al-Hawa road
-  { id: 'kafr-nouran', name: 'Kafr Nouran', name_ar: 'كفر نوران', at: [36.846, 36.16], kind: 'village' }, // east of al-Atarib, opposition-held front village
-  { id: 'urum-al-sughra', name: 'Urum al-Sughra', name_ar: 'أورم الصغرى', at: [36.911, 36.193], kind: 'village' },
-  { id: 'urum-al-kubra', name: 'Urum al-Kubra', name_ar: 'أورم الكبرى', at: [36.927, 36.153], kind: 'village' },
-  { id: 'anjara', name: 'Anjara', name_ar: 'عنجارة', at: [36.925, 36.213], kind: 'village' },
-  { id: 'sheikh-ali', name: 'Sheikh Ali', name_ar: 'الشيخ علي', at: [36.95, 36.222], kind: 'village' },
-  { id: 'qubtan-al-jabal', name: 'Qubtan al-Jabal', name_ar: 'قبتان الجبل', at: [36.975, 36.258], kind: 'village' },
-  { id: 'sheikh-aqil', name: 'Sheikh Aqil', name_ar: 'الشيخ عقيل', at: [36.972, 36.287], kind: 'village' },
-  { id: 'kafr-naha', name: 'Kafr Naha', name_ar: 'كفر ناها', at: [36.967, 36.168], kind: 'village' },
-  { id: 'khan-al-asal', name: 'Khan al-Asal', name_ar: 'خان العسل', at: [37.037, 36.172], kind: 'village' }, // on the Aleppo–al-Atarib road, west of Rashideen
-  { id: 'khan-tuman', name: 'Khan Tuman', name_ar: 'خان طومان', at: [37.038, 36.108], kind: 'village' }, // beside the M5 south-west of Aleppo
-  { id: 'al-zahraa', name: 'Al-Zahraa', name_ar: 'الزهراء', at: [36.982, 36.368], kind: 'town' }, // twin town of Nubl
-  { id: 'sarmada', name: 'Sarmada', name_ar: 'سرمدا', at: [36.7236, 36.1789], kind: 'town' }, // near Bab al-Hawa
-  { id: 'sheikh-maqsoud', name: 'Sheikh Maqsoud', name_ar: 'الشيخ مقصود', at: [37.155, 36.229], kind: 'district' }, // Kurdish-majority district of northern Aleppo
-]
+const POS = {
+  wikiBase46: 'Wikipedia, "Siege of Base 46": coordinates 36.125709 N, 36.887927 E; "south-east of al-Atarib near the crossroads village of Urum al-Sughra"',
+  wikiUrumKubra: 'Wikipedia (ru), "Urum al-Kubra": coordinates 36°08′55″ N, 36°57′00″ E, on the Aleppo–Idlib road',
+  wikiZahraa: 'Wikipedia, "Al-Zahraa": coordinates 36°21′30.9″ N, 37°00′38.4″ E (immediately south-east of Nubl)',
+  wikiKhanAsal:
+    'Wikipedia (de), "Khan al-Asal": 12 km west-south-west of the centre of Aleppo; the Aleppo–Damascus highway is its southern edge; Kafr Dael lies 5 km north of it',
+  roadDaratIzza:
+    'placed in the order a route description lists the villages on the road from Aleppo to Darat Izza (al-Mansoura, Kafr Dael, Bashantra, Babis, Hur, Anjara, al-Qasimiyah, Qubtan al-Jabal), evenly between Kafr Dael and Qubtan al-Jabal',
+  notLocated:
+    'not located: no coordinates or distances found in the sources; placed in the sector the reports name it with, and the uncertainty says how little that placement is worth',
+}
+
+const ALEPPO_CENTRE = (): Pos => G('Aleppo')
+const KHAN_AL_ASAL = (): Pos => offset(ALEPPO_CENTRE(), 12, 247.5)
+const KAFR_DAEL = (): Pos => offset(KHAN_AL_ASAL(), 5, 0)
+const QUBTAN: Pos = [36.975, 36.258]
+const roadVillage = (t: number): Pos => between(KAFR_DAEL(), QUBTAN, t)
+
+function hand(): HandPlaced[] {
+  return [
+    {
+      id: 'base-46',
+      name: '46th Regiment base (Fawj 46)',
+      name_ar: 'الفوج 46',
+      at: [36.88793, 36.12571],
+      kind: 'base',
+      positionSource: `${POS.wikiBase46}; AFP (2012): al-Atarib about five kilometres west of the base`,
+      uncertaintyKm: 1.5,
+    },
+    {
+      id: 'urum-al-sughra',
+      name: 'Urum al-Sughra',
+      name_ar: 'أورم الصغرى',
+      at: offset([36.88793, 36.12571], 1.8, 45),
+      kind: 'village',
+      positionSource: `beside Base 46 (${POS.wikiBase46}); placed 1.8 km north-east of the base, no coordinates of the village itself found`,
+      uncertaintyKm: 2.5,
+    },
+    {
+      id: 'urum-al-kubra',
+      name: 'Urum al-Kubra',
+      name_ar: 'أورم الكبرى',
+      at: [36.95, 36.14861],
+      kind: 'village',
+      positionSource: POS.wikiUrumKubra,
+      uncertaintyKm: 0.5,
+    },
+    {
+      id: 'kafr-nouran',
+      name: 'Kafr Nouran',
+      name_ar: 'كفر نوران',
+      at: [36.846, 36.16],
+      kind: 'village',
+      positionSource: 'hand-placed from public maps, north-east of al-Atarib (an opposition-held front village before the offensive)',
+      uncertaintyKm: 2,
+    },
+    {
+      id: 'khan-al-asal',
+      name: 'Khan al-Asal',
+      name_ar: 'خان العسل',
+      at: KHAN_AL_ASAL(),
+      kind: 'village',
+      positionSource: `${POS.wikiKhanAsal}; computed from the GeoNames position of Aleppo`,
+      uncertaintyKm: 1.5,
+    },
+    {
+      id: 'kafr-dael',
+      name: 'Kafr Dael',
+      name_ar: 'كفر داعل',
+      at: KAFR_DAEL(),
+      kind: 'village',
+      positionSource: `${POS.wikiKhanAsal}; computed as 5 km north of Khan al-Asal`,
+      uncertaintyKm: 2,
+    },
+    {
+      id: 'al-mansoura',
+      name: 'Al-Mansoura',
+      name_ar: 'المنصورة',
+      at: [37.055, 36.205],
+      kind: 'village',
+      positionSource:
+        'first village on the road from Aleppo to Darat Izza (route description); reported as the district on the western outskirts of Aleppo next to the Scientific Research area (2020 reporting); placed 1 km west of the outskirts polygon',
+      uncertaintyKm: 1.5,
+    },
+    { id: 'bashantra', name: 'Bashantra', name_ar: 'بشنطرة', at: roadVillage(1 / 6), kind: 'village', positionSource: POS.roadDaratIzza, uncertaintyKm: 3 },
+    { id: 'hur', name: 'Hur (Hawr)', name_ar: 'حور', at: roadVillage(3 / 6), kind: 'village', positionSource: POS.roadDaratIzza, uncertaintyKm: 3 },
+    { id: 'anjara', name: 'Anjara', name_ar: 'عنجارة', at: roadVillage(4 / 6), kind: 'village', positionSource: POS.roadDaratIzza, uncertaintyKm: 3 },
+    {
+      id: 'qasimiyah',
+      name: 'Al-Qasimiyah',
+      name_ar: 'القاسمية',
+      at: roadVillage(5 / 6),
+      kind: 'village',
+      positionSource: POS.roadDaratIzza,
+      uncertaintyKm: 3,
+    },
+    {
+      id: 'qubtan-al-jabal',
+      name: 'Qubtan al-Jabal',
+      name_ar: 'قبتان الجبل',
+      at: QUBTAN,
+      kind: 'village',
+      positionSource: 'hand-placed from public maps (no coordinates found); on the road from Aleppo to Darat Izza, after al-Qasimiyah (route description)',
+      uncertaintyKm: 3,
+    },
+    {
+      id: 'sheikh-aqil',
+      name: 'Sheikh Aqil',
+      name_ar: 'الشيخ عقيل',
+      at: [36.972, 36.287],
+      kind: 'village',
+      positionSource: 'hand-placed from public maps; adjacent to Qubtan al-Jabal, about five kilometres from it (Akhbar al-Aan, The Syrian Observer, 2016)',
+      uncertaintyKm: 3,
+    },
+    {
+      id: 'kafr-basin',
+      name: 'Kafr Basin',
+      name_ar: 'كفر بسين',
+      at: [36.99, 36.272],
+      kind: 'village',
+      positionSource: `${POS.notLocated} (listed with Qubtan al-Jabal and Sheikh Aqil)`,
+      uncertaintyKm: 5,
+    },
+    {
+      id: 'basratoun',
+      name: 'Basratoun',
+      name_ar: 'بسرطون',
+      at: [36.965, 36.2],
+      kind: 'village',
+      positionSource: `${POS.notLocated} (listed with Bala and al-Saloum, between Anjara and Urum al-Kubra)`,
+      uncertaintyKm: 5,
+    },
+    {
+      id: 'bala',
+      name: 'Bala',
+      name_ar: 'بالا',
+      at: [36.94, 36.19],
+      kind: 'village',
+      positionSource: `${POS.notLocated} (listed with Basratoun and al-Saloum)`,
+      uncertaintyKm: 5,
+    },
+    {
+      id: 'al-saloum',
+      name: 'Al-Saloum',
+      name_ar: 'السلوم',
+      at: [36.915, 36.18],
+      kind: 'village',
+      positionSource: `${POS.notLocated} (listed with Bala and Basratoun)`,
+      uncertaintyKm: 5,
+    },
+    {
+      id: 'ajel',
+      name: 'Ajel (Ajil)',
+      name_ar: 'عاجل',
+      at: [36.925, 36.16],
+      kind: 'village',
+      positionSource: `${POS.notLocated} (listed with Urum al-Kubra and the base)`,
+      uncertaintyKm: 5,
+    },
+    {
+      id: 'kafr-halab',
+      name: 'Kafr Halab',
+      name_ar: 'كفر حلب',
+      at: [36.905, 36.075],
+      kind: 'village',
+      positionSource: 'hand-placed from public maps, on the government side of the 2020 front south-east of al-Atarib and west of al-Zerbah',
+      uncertaintyKm: 3,
+    },
+    {
+      id: 'khan-tuman',
+      name: 'Khan Tuman',
+      name_ar: 'خان طومان',
+      at: [37.038, 36.108],
+      kind: 'village',
+      positionSource: 'hand-placed from public maps, on the old Aleppo–Damascus road (the Ramouseh road) south-west of Aleppo, east of the M5',
+      uncertaintyKm: 2,
+    },
+    {
+      id: 'sheikh-ali',
+      name: 'Sheikh Ali',
+      name_ar: 'الشيخ علي',
+      at: [37.0, 36.105],
+      kind: 'village',
+      positionSource: 'hand-placed: reporting puts it west of the M5 near Khan Tuman; no coordinates found',
+      uncertaintyKm: 3,
+    },
+    { id: 'al-zahraa', name: 'Al-Zahraa', name_ar: 'الزهراء', at: [37.01067, 36.35858], kind: 'town', positionSource: POS.wikiZahraa, uncertaintyKm: 0.5 },
+    {
+      id: 'sarmada',
+      name: 'Sarmada',
+      name_ar: 'سرمدا',
+      at: [36.7236, 36.1789],
+      kind: 'town',
+      positionSource: 'hand-placed from public maps, near the Bab al-Hawa crossing',
+      uncertaintyKm: 2,
+    },
+    {
+      id: 'sheikh-maqsoud',
+      name: 'Sheikh Maqsoud',
+      name_ar: 'الشيخ مقصود',
+      at: [37.155, 36.229],
+      kind: 'district',
+      positionSource: 'hand-placed from public maps: the Kurdish-majority district on the northern hill of Aleppo',
+      uncertaintyKm: 1,
+    },
+  ]
+}
 
 // ---------------------------------------------------------------------------------------------
 // the stable pieces (lines as of the March 2020 ceasefire, 26 Nov 2024)
@@ -235,16 +453,16 @@ const T2: Pos = [37.58, 36.37] // SNA (al-Bab) / SDF (Manbij, al-Arimah) / gover
 const HTS_FRONT_2020: Pos[] = [
   T1,
   [36.958, 36.295], // west of Sheikh Aqil (government)
-  [36.965, 36.275], // Jabal Sheikh Aqil slopes, HTS-held
-  [36.962, 36.255], // west of Qubtan al-Jabal (government)
+  [36.96, 36.275], // west of Sheikh Aqil and Qubtan al-Jabal (both government until 27 Nov)
+  [36.962, 36.255], // 1.2 km west of Qubtan al-Jabal (government until 27 Nov)
   [36.945, 36.238],
   [36.915, 36.22], // west of Anjara (government)
   [36.89, 36.205],
-  [36.86, 36.19], // west of the 46th Regiment base (government)
+  [36.86, 36.19], // west of al-Saloum and Ajel (government)
   [36.855, 36.175],
   [36.86, 36.16], // east of Kafr Nouran (HTS)
-  [36.875, 36.14], // east of al-Atarib (HTS)
-  [36.89, 36.115],
+  [36.858, 36.14], // about 3 km east of al-Atarib (HTS): the army stopped "3 km from al-Atarib" in Feb 2020 (Muraselon)
+  [36.866, 36.11], // west of Base 46 (government), which lies about 5 km east of al-Atarib
   [36.88, 36.08], // west of Kafr Halab (government)
   [36.86, 36.04],
   [36.83, 36.0], // east of Taftanaz (HTS)
@@ -423,51 +641,70 @@ const CLOSE_WEST: Pos[] = [
   [36.85, 36.4],
 ] // inside the Idlib zone, then Afrin
 
-/** 27 Nov: base 46, Urum al-Sughra, Urum al-Kubra, Anjara, Sheikh Ali, Qubtan al-Jabal, Sheikh Aqil, Kafr Naha. */
+/**
+ * 27 Nov, drawn from the places reported taken that day (manifest: snapshots[1].taken): Base 46,
+ * Urum al-Kubra, Urum al-Sughra, Ajel, Bala, al-Saloum, Basratoun, Anjara, Hur, Bashantra,
+ * al-Qasimiyah, Qubtan al-Jabal, Kafr Basin and Sheikh Aqil. The line runs 1–2.5 km beyond the
+ * outermost village reported taken, short of the next ones reported taken only on 28 Nov (Kafr
+ * Dael, Khan al-Asal, al-Mansoura, Kafr Halab, al-Zerbah). Bashantra, 3 km from the city, is in a
+ * single report (Anadolu, relaying the attackers' claim) that the distances reported that day
+ * (Reuters, SOHR: about 10 km from the outskirts) contradict: its ground is contested (CONTESTED_27).
+ */
 const HTS_27 = ring([
   AFRIN_GOV_1,
-  [36.975, 36.325],
-  [37.005, 36.305],
-  [37.025, 36.285], // east of Sheikh Aqil
-  [37.03, 36.265], // east of Qubtan al-Jabal, towards Anadan
-  [37.022, 36.245],
-  [37.005, 36.225], // east of Sheikh Ali
-  [36.99, 36.2],
-  [36.985, 36.18], // east of Kafr Naha
-  [36.975, 36.155],
-  [36.95, 36.14],
-  [36.925, 36.13], // south of Urum al-Kubra
-  [36.9, 36.125],
-  [36.89, 36.115], // back on the 2020 front
+  [36.98, 36.318],
+  [37.0, 36.295], // east of Sheikh Aqil
+  [37.008, 36.27], // east of Kafr Basin
+  [37.01, 36.252], // east of al-Qasimiyah
+  [37.018, 36.238], // 1 km east of Hur and Anjara
+  [37.015, 36.222], // between Hur (taken) and Bashantra (claimed only: contested)
+  [37.012, 36.2],
+  [37.01, 36.175],
+  [37.012, 36.158], // west of Khan al-Asal (government)
+  [36.99, 36.14],
+  [36.97, 36.13], // south-east of Urum al-Kubra
+  [36.935, 36.115],
+  [36.9, 36.108], // south of Base 46
+  [36.866, 36.11], // back on the 2020 front
   [36.8, 36.1],
   ...CLOSE_WEST,
 ])
 
+/** 27 Nov, contested: Bashantra and the ground round it, between Hur and Kafr Dael. */
+const CONTESTED_27 = ring([
+  [37.018, 36.238],
+  [37.04, 36.224], // east of Bashantra, north-west of Kafr Dael (government)
+  [37.03, 36.212],
+  [37.022, 36.2], // west of Kafr Dael
+  [37.012, 36.2],
+  [37.015, 36.222],
+])
+
 /**
- * 28 Nov: Khan al-Asal, Kafr Dael, Mansoura, Kafr Joum, Kafr Halab, Khan Tuman and al-Zerbah:
- * the M5 is cut between al-Zerbah and Khan Tuman; the Saraqib front opens (Dadikh, Kafr Battikh,
- * Tarnaba) and the M4–M5 junction south-east of Saraqib is taken; Saraqib itself still held.
+ * 28 Nov, drawn from the places reported taken that day (manifest: snapshots[2].taken): Kafr Dael,
+ * al-Mansoura and Khan al-Asal on the western edge of Aleppo, Kafr Halab and al-Zerbah, where the
+ * M5 is cut, and the M4–M5 junction south-east of Saraqib; fighting at Dadikh, Kafr Battikh and
+ * Tarnaba on the Saraqib front; Saraqib itself still held by the army. The line runs about 0.5 km
+ * beyond al-Mansoura (the village reported taken nearest to the city) and 1 km beyond Khan al-Asal.
  */
 const HTS_28 = ring([
   AFRIN_GOV_1,
   [36.98, 36.33],
   [37.01, 36.315],
-  [37.04, 36.295], // west of Anadan (government)
+  [37.04, 36.295], // west of Anadan (government until 29 Nov)
   [37.055, 36.275],
   [37.06, 36.255],
-  [37.058, 36.235],
-  [37.055, 36.215], // Mansoura
-  [37.055, 36.195],
-  [37.056, 36.178], // east of Khan al-Asal, ~0.6 km from the Rashideen edge of the city
-  [37.053, 36.16],
-  [37.05, 36.14],
-  [37.058, 36.125],
-  [37.062, 36.113], // across the M5 at Khan Tuman
-  [37.055, 36.095],
-  [37.035, 36.075],
-  [37.005, 36.055], // south-east of al-Zerbah
-  [36.98, 36.035],
-  [36.95, 36.015],
+  [37.062, 36.235],
+  [37.062, 36.22], // north-east of al-Mansoura
+  [37.061, 36.205], // 0.5 km east of al-Mansoura
+  [37.056, 36.19],
+  [37.05, 36.168], // 1.1 km east of Khan al-Asal
+  [37.048, 36.15], // across the M5 south-east of Khan al-Asal
+  [37.04, 36.13],
+  [37.025, 36.1], // west of Khan Tuman (not reported taken)
+  [37.005, 36.075], // south-east of al-Zerbah
+  [36.98, 36.05],
+  [36.95, 36.025],
   [36.925, 36.005], // back west of the M5
   [36.9, 35.995],
   [36.87, 35.99],
@@ -614,7 +851,9 @@ const SNA_30 = ring([
 
 /**
  * 1 Dec: the SNA takes Kuweires airbase, reaches the south of Sheikh Najjar and encircles Tal Rifaat
- * (entering it the same day), taking the ground between the pocket, al-Bab and Aleppo.
+ * (entering it the same day), taking the ground between the pocket, al-Bab and Aleppo; south of
+ * Kuweires it takes as-Safirah and Khanasir on the Aleppo–Khanasir road (the army's supply route),
+ * drawn as a corridor about 4–5 km either side of as-Safirah and of the road down to Khanasir.
  */
 const SNA_01 = ring([
   [36.9, 36.45], // Afrin
@@ -623,8 +862,17 @@ const SNA_01 = ring([
   [37.1, 36.29],
   [37.2, 36.27],
   [37.3, 36.25], // south of Sheikh Najjar
-  [37.4, 36.215],
-  [37.48, 36.18],
+  [37.33, 36.2],
+  [37.32, 36.12], // west of as-Safirah
+  [37.34, 36.04],
+  [37.4, 35.93],
+  [37.44, 35.82],
+  [37.46, 35.74], // south-west of Khanasir
+  [37.54, 35.74], // south-east of Khanasir
+  [37.55, 35.84],
+  [37.5, 35.96],
+  [37.44, 36.06], // east of as-Safirah
+  [37.48, 36.15],
   [37.55, 36.15],
   [37.63, 36.16], // south-east of Kuweires airbase
   [37.645, 36.25],
@@ -633,6 +881,28 @@ const SNA_01 = ring([
   [37.5, 36.42], // al-Bab (SNA)
   [37.2, 36.5], // Mare' (SNA)
   [36.98, 36.5], // Afrin
+])
+
+/**
+ * 1 Dec, contested: the ground between the HTS line east of Aleppo and Idlib and the SNA corridor
+ * to Khanasir. The army left it (its supply road was cut at as-Safirah and Khanasir), but no report
+ * says who held it; it is marked contested rather than given to either side.
+ */
+const CONTESTED_01 = ring([
+  [37.285, 36.175],
+  [37.33, 36.2],
+  [37.32, 36.12],
+  [37.34, 36.04],
+  [37.4, 35.93],
+  [37.44, 35.82],
+  [37.46, 35.74],
+  [37.3, 35.62],
+  [37.15, 35.6],
+  [37.22, 35.72],
+  [37.22, 35.85],
+  [37.2, 35.95],
+  [37.22, 36.05],
+  [37.25, 36.12],
 ])
 
 // ---------------------------------------------------------------------------------------------
@@ -669,7 +939,11 @@ const OUTSKIRTS: Pos[] = [
   [37.068, 36.166],
 ]
 
-/** M5 from Damascus to Aleppo through GeoNames town positions plus intermediate points. */
+/**
+ * M5 from Damascus to Aleppo through GeoNames town positions plus intermediate points. North of
+ * Saraqib it follows the highway's own alignment: al-Zerbah, west of Khan Tuman, the southern edge
+ * of Khan al-Asal, al-Rashideen and into the city (not the old Khan Tuman – al-Ramouseh road).
+ */
 const M5: Pos[] = [
   G('Damascus'),
   G('Harasta'),
@@ -705,11 +979,12 @@ const M5: Pos[] = [
   [36.9, 35.97],
   [36.945, 36.02],
   G('Az Zarbah'),
-  [37.01, 36.09],
-  [37.05, 36.115], // Khan Tuman junction
-  [37.095, 36.137],
-  [37.14, 36.155], // al-Ramouseh
-  [37.155, 36.18],
+  [37.008, 36.095],
+  [37.02, 36.12], // west of Khan Tuman, east of Sheikh Ali
+  offset(KHAN_AL_ASAL(), 0.8, 180), // the southern edge of Khan al-Asal (Wikipedia, de)
+  [37.07, 36.168], // al-Rashideen, the south-western edge of the city
+  [37.105, 36.185], // New Aleppo / al-Hamdaniyeh
+  [37.135, 36.197],
   G('Aleppo'),
 ]
 
@@ -760,6 +1035,7 @@ const TOWNS: TownSpec[] = [
   { id: 'manbij', ascii: 'Manbij', name: 'Manbij', name_ar: 'منبج', kind: 'town' },
   { id: 'dayr-hafir', ascii: 'Dayr Hafir', name: 'Dayr Hafir', name_ar: 'دير حافر', kind: 'town' },
   { id: 'as-safirah', ascii: 'As Safirah', name: 'As-Safirah', name_ar: 'السفيرة', kind: 'town' },
+  { id: 'khanasir', ascii: 'Khanasir', name: 'Khanasir', name_ar: 'خناصر', kind: 'town' },
   { id: 'idlib', ascii: 'Idlib', name: 'Idlib', name_ar: 'إدلب', kind: 'city' },
   { id: 'sarmin', ascii: 'Sarmin', name: 'Sarmin', name_ar: 'سرمين', kind: 'town' },
   { id: 'taftanaz', ascii: 'Taftanaz', name: 'Taftanaz', name_ar: 'تفتناز', kind: 'town' },
@@ -784,8 +1060,26 @@ const TOWNS: TownSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // build
 
+/** Which manifest sources a hand-placed position cites. */
+const positionCites = (): Record<string, string[]> => ({
+  'base-46': [SRC.wikiBase46, SRC.dailyStar2012],
+  'urum-al-sughra': [SRC.wikiBase46, SRC.muraselon2020],
+  'urum-al-kubra': [SRC.wikiUrumKubra],
+  'khan-al-asal': [SRC.wikiKhanAsal],
+  'kafr-dael': [SRC.wikiKhanAsal],
+  'al-mansoura': [SRC.routeDaratIzza],
+  bashantra: [SRC.routeDaratIzza],
+  hur: [SRC.routeDaratIzza],
+  anjara: [SRC.routeDaratIzza],
+  qasimiyah: [SRC.routeDaratIzza],
+  'qubtan-al-jabal': [SRC.routeDaratIzza],
+  'sheikh-aqil': [SRC.akhbarAlaan2016],
+  'al-zahraa': [SRC.wikiZahraa],
+})
+
 function buildFeatures(): FeatureCollection {
   const features: Feature[] = []
+  const geonamesSource = (id: number): string => `GeoNames cities500, geonameid ${id} (the populated place's point; the built-up area extends around it)`
   const aleppo = place('Aleppo')
   features.push({
     type: 'Feature',
@@ -796,6 +1090,8 @@ function buildFeatures(): FeatureCollection {
       name_ar: 'حلب',
       geonames_id: aleppo.properties.geonameid,
       source: SOURCE_GEONAMES,
+      positionSource: geonamesSource(aleppo.properties.geonameid),
+      uncertaintyKm: 1,
       note: 'city centre (GeoNames point, beside the citadel)',
     },
     geometry: { type: 'Point', coordinates: G('Aleppo') },
@@ -809,6 +1105,9 @@ function buildFeatures(): FeatureCollection {
       name: 'Aleppo outskirts (built-up edge of the city)',
       name_ar: 'أطراف مدينة حلب',
       source: 'hand-drawn from public maps (approximate)',
+      positionSource:
+        'hand-drawn round the districts reporting names as the western edge (New Aleppo, al-Rashideen, al-Hamdaniyeh, the al-Zahraa association, the Scientific Research area); no published city boundary was found',
+      uncertaintyKm: 1,
       note: 'the built-up area of Aleppo city that reporting calls its outskirts; western edge at New Aleppo, al-Rashideen, al-Hamdaniyeh and the al-Zahraa association; the airport lies just outside to the east',
       area_km2: Math.round(km2(outskirts) * 10) / 10,
     },
@@ -823,7 +1122,11 @@ function buildFeatures(): FeatureCollection {
       name_ar: 'الطريق الدولي M5 دمشق–حلب',
       owner_side: 'government',
       source: 'hand-drawn through GeoNames town positions (approximate)',
-      note: 'Damascus – Homs – Hama – Khan Shaykhun – Maarat al-Numan – Saraqib – al-Zerbah – Aleppo',
+      positionSource:
+        'hand-drawn through GeoNames town positions; north of al-Zerbah along the southern edge of Khan al-Asal (Wikipedia, de) to al-Rashideen and into the city',
+      positionSources: [SRC.wikiKhanAsal],
+      uncertaintyKm: 1.5,
+      note: 'Damascus – Homs – Hama – Khan Shaykhun – Maarat al-Numan – Saraqib – al-Zerbah – Khan al-Asal – al-Rashideen – Aleppo',
     },
     geometry: { type: 'LineString', coordinates: M5 } satisfies LineString,
   })
@@ -836,15 +1139,43 @@ function buildFeatures(): FeatureCollection {
       name_ar: 'الطريق الدولي M4 اللاذقية–سراقب',
       owner_side: 'government',
       source: 'hand-drawn through GeoNames town positions (approximate)',
+      positionSource: 'hand-drawn through GeoNames town positions (Latakia, al-Bahluliyah, Jisr al-Shughur, Muhambal, Ariha, Saraqib)',
+      uncertaintyKm: 2,
       note: 'Latakia – Jisr al-Shughur – Ariha – Saraqib (joins the M5); the Jisr al-Shughur – Ariha stretch was HTS-held since 2020',
     },
     geometry: { type: 'LineString', coordinates: M4 } satisfies LineString,
   })
-  for (const h of HAND) {
+  features.push({
+    type: 'Feature',
+    id: 'atarib-aleppo-axis',
+    properties: {
+      kind: 'axis',
+      name: 'Axis al-Atarib – Urum al-Kubra – Khan al-Asal – Aleppo (the Aleppo–Bab al-Hawa road)',
+      name_ar: 'محور الأتارب – أورم الكبرى – خان العسل – حلب',
+      owner_side: 'government',
+      source: 'drawn through GeoNames al-Atarib and Aleppo and the positions of Urum al-Kubra and Khan al-Asal (approximate)',
+      positionSource:
+        'straight legs between GeoNames al-Atarib, Urum al-Kubra (Wikipedia coordinates), Khan al-Asal (Wikipedia distance and direction) and GeoNames Aleppo',
+      positionSources: [SRC.wikiUrumKubra, SRC.wikiKhanAsal],
+      uncertaintyKm: 1.5,
+      note: 'the axis of the first two days of the advance, used to measure its depth: km of this line held by the opposition (route analysis with owner=government)',
+    },
+    geometry: { type: 'LineString', coordinates: [G('Al Atarib'), [36.95, 36.14861], KHAN_AL_ASAL(), G('Aleppo')] } satisfies LineString,
+  })
+  for (const h of hand()) {
+    const cites = positionCites()[h.id]
     features.push({
       type: 'Feature',
       id: h.id,
-      properties: { kind: h.kind, name: h.name, name_ar: h.name_ar, source: SOURCE_HAND },
+      properties: {
+        kind: h.kind,
+        name: h.name,
+        name_ar: h.name_ar,
+        source: SOURCE_HAND,
+        positionSource: h.positionSource,
+        ...(cites ? { positionSources: cites } : {}),
+        uncertaintyKm: h.uncertaintyKm,
+      },
       geometry: { type: 'Point', coordinates: h.at },
     })
   }
@@ -858,6 +1189,8 @@ function buildFeatures(): FeatureCollection {
       name_ar: 'مطار حلب الدولي',
       icao: 'OSAP',
       source: 'OurAirports (OSAP), public domain',
+      positionSource: 'OurAirports OSAP (airport reference point)',
+      uncertaintyKm: 1,
     },
     geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
   })
@@ -869,6 +1202,8 @@ function buildFeatures(): FeatureCollection {
       name: 'Nayrab military airbase',
       name_ar: 'مطار النيرب العسكري',
       source: 'OurAirports (OSAP), public domain',
+      positionSource: 'OurAirports OSAP: the military side of Aleppo International Airport shares its runways',
+      uncertaintyKm: 1.5,
       note: 'the military side of Aleppo International Airport; shares its runways, so the OSAP position is used',
     },
     geometry: { type: 'Point', coordinates: p5(osap.geometry.coordinates) },
@@ -876,7 +1211,14 @@ function buildFeatures(): FeatureCollection {
   features.push({
     type: 'Feature',
     id: 'kuweires-airbase',
-    properties: { kind: 'airport', name: 'Kuweires military airbase', name_ar: 'مطار كويرس العسكري', source: SOURCE_HAND },
+    properties: {
+      kind: 'airport',
+      name: 'Kuweires military airbase',
+      name_ar: 'مطار كويرس العسكري',
+      source: SOURCE_HAND,
+      positionSource: 'hand-placed from public maps (not in OurAirports), about 4.5 km east-north-east of GeoNames Kuwayris Sharqi',
+      uncertaintyKm: 2,
+    },
     geometry: { type: 'Point', coordinates: [37.583, 36.187] },
   })
   const os57 = airport('OS57')
@@ -889,6 +1231,8 @@ function buildFeatures(): FeatureCollection {
       name_ar: 'مطار أبو الظهور العسكري',
       icao: 'OS57',
       source: 'OurAirports (OS57), public domain',
+      positionSource: 'OurAirports OS57 (airport reference point)',
+      uncertaintyKm: 1,
     },
     geometry: { type: 'Point', coordinates: p5(os57.geometry.coordinates) },
   })
@@ -897,7 +1241,15 @@ function buildFeatures(): FeatureCollection {
     features.push({
       type: 'Feature',
       id: t.id,
-      properties: { kind: t.kind, name: t.name, name_ar: t.name_ar, geonames_id: f.properties.geonameid, source: SOURCE_GEONAMES },
+      properties: {
+        kind: t.kind,
+        name: t.name,
+        name_ar: t.name_ar,
+        geonames_id: f.properties.geonameid,
+        source: SOURCE_GEONAMES,
+        positionSource: geonamesSource(f.properties.geonameid),
+        uncertaintyKm: t.kind === 'city' ? 2 : 1,
+      },
       geometry: { type: 'Point', coordinates: p5(f.geometry.coordinates) },
     })
   }
@@ -906,7 +1258,7 @@ function buildFeatures(): FeatureCollection {
 
 interface Piece {
   id: string
-  actor: string
+  actor: string | null
   status: 'controlled' | 'contested'
   source: string
   note: string
@@ -934,27 +1286,105 @@ const SRC = {
   anews01: 'anews-2024-12-01',
   mint01: 'livemint-2024-12-01',
   enab05: 'enab-baladi-2024-12-05',
+  anadolu28: 'anadolu-anews-2024-11-28',
+  anf27: 'anf-firat-2024-11-27',
+  rudaw29: 'rudaw-sohr-2024-11-29',
+  afp29: 'afp-sohr-2024-11-29',
+  afp30: 'afp-sohr-2024-11-30',
+  ap29: 'ap-2024-11-29',
+  dawnOfFreedomWiki: 'wikipedia-dawn-of-freedom',
+  // position sources (where a hand-placed feature's position comes from)
+  wikiBase46: 'wikipedia-siege-of-base-46',
+  dailyStar2012: 'daily-star-2012-10-09',
+  wikiUrumKubra: 'wikipedia-urum-al-kubra',
+  wikiZahraa: 'wikipedia-al-zahraa',
+  wikiKhanAsal: 'wikipedia-khan-al-asal',
+  routeDaratIzza: 'route-aleppo-darat-izza',
+  muraselon2020: 'muraselon-2020-02',
+  akhbarAlaan2016: 'akhbar-alaan-2016-02-26',
 } as const
 
+/** A place reported taken on a day, with the reports that say so. */
+interface Taken {
+  place: string
+  sources: string[]
+  /** contested: the report is not enough to give the place to the opposition that day (drawn contested). */
+  status?: 'contested'
+  note?: string
+}
+
+/**
+ * The places reported taken each day: the lines of that day are drawn round them (the check and
+ * the tests verify that each one changes from government to opposition on exactly that day).
+ */
+const TAKEN: Record<Day, Taken[]> = {
+  '2024-11-26': [],
+  '2024-11-27': [
+    { place: 'base-46', sources: [SRC.anadolu28, SRC.syrianObserver27, SRC.sofx28] },
+    { place: 'urum-al-kubra', sources: [SRC.anadolu28] },
+    { place: 'urum-al-sughra', sources: [SRC.syrianObserver27] },
+    { place: 'anjara', sources: [SRC.anadolu28, SRC.syrianObserver27] },
+    { place: 'hur', sources: [SRC.anadolu28, SRC.anf27], note: 'Anadolu: Hawr; ANF: Hûr' },
+    { place: 'qasimiyah', sources: [SRC.anadolu28, SRC.anf27] },
+    { place: 'bala', sources: [SRC.anadolu28, SRC.anf27] },
+    { place: 'basratoun', sources: [SRC.anadolu28, SRC.anf27], note: 'ANF: Bestrun' },
+    { place: 'al-saloum', sources: [SRC.anadolu28, SRC.anf27] },
+    { place: 'ajel', sources: [SRC.anadolu28], note: 'Anadolu: Ajil' },
+    {
+      place: 'bashantra',
+      sources: [SRC.anadolu28],
+      status: 'contested',
+      note: 'Anadolu: Bashnatrah; a single claim the distances reported that day contradict, so contested on 27 Nov and opposition-held from 28 Nov',
+    },
+    { place: 'kafr-basin', sources: [SRC.syrianObserver27, SRC.anf27], note: 'ANF: Kefer Bisên' },
+    { place: 'qubtan-al-jabal', sources: [SRC.anf27, SRC.syrianObserver27, SRC.mediaLine27] },
+    { place: 'sheikh-aqil', sources: [SRC.anf27, SRC.syrianObserver27, SRC.mediaLine27] },
+  ],
+  '2024-11-28': [
+    { place: 'khan-al-asal', sources: [SRC.syriaRevisited, SRC.afp29], note: 'AFP photographed fighters in Khan al-Asal on 29 Nov' },
+    { place: 'kafr-dael', sources: [SRC.syriaRevisited] },
+    { place: 'al-mansoura', sources: [SRC.syriaRevisited] },
+    { place: 'kafr-halab', sources: [SRC.syriaRevisited] },
+    { place: 'al-zerbah', sources: [SRC.syriaRevisited, SRC.afp28], note: 'the M5 cut (SOHR via AFP)' },
+  ],
+  '2024-11-29': [{ place: 'saraqib', sources: [SRC.afp30], note: 'reported taken in the SOHR account of the morning of 30 Nov' }],
+  '2024-11-30': [
+    { place: 'aleppo', sources: [SRC.politico30, SRC.cnn01] },
+    { place: 'aleppo-airport', sources: [SRC.albawaba30, SRC.anews30] },
+    { place: 'maarat-al-numan', sources: [SRC.albawaba30] },
+    { place: 'khan-shaykhun', sources: [SRC.anews30] },
+    { place: 'morek', sources: [SRC.albawaba30] },
+  ],
+  '2024-12-01': [
+    { place: 'kuweires-airbase', sources: [SRC.sabah01, SRC.dawnOfFreedomWiki] },
+    { place: 'as-safirah', sources: [SRC.dawnOfFreedomWiki], note: 'taken by the SNA' },
+    { place: 'khanasir', sources: [SRC.dawnOfFreedomWiki], note: 'taken by the SNA' },
+    { place: 'tal-rifaat', sources: [SRC.sabah01, SRC.anews01], note: 'encircled and entered by the SNA' },
+    { place: 'nubl', sources: [SRC.enab05], note: 'the day of capture is approximate' },
+    { place: 'al-zahraa', sources: [SRC.enab05], note: 'the day of capture is approximate' },
+  ],
+}
+
 const DAY_SOURCES: Record<Day, string[]> = {
-  '2024-11-26': [SRC.lines2020],
-  '2024-11-27': [SRC.syrianObserver27, SRC.mediaLine27, SRC.reuters28],
-  '2024-11-28': [SRC.sofx28, SRC.reuters28, SRC.afp28, SRC.syriaRevisited, SRC.trt29],
-  '2024-11-29': [SRC.trt29, SRC.yahoo29, SRC.politico30],
+  '2024-11-26': [SRC.lines2020, SRC.muraselon2020],
+  '2024-11-27': [SRC.anadolu28, SRC.anf27, SRC.syrianObserver27, SRC.mediaLine27, SRC.reuters28, SRC.rudaw29],
+  '2024-11-28': [SRC.syriaRevisited, SRC.afp28, SRC.trt29, SRC.afp29, SRC.sofx28, SRC.reuters28],
+  '2024-11-29': [SRC.afp29, SRC.ap29, SRC.trt29, SRC.yahoo29, SRC.politico30, SRC.afp30],
   '2024-11-30': [SRC.politico30, SRC.albawaba30, SRC.anews30, SRC.cnn01],
-  '2024-12-01': [SRC.cnn01, SRC.sabah01, SRC.anews01, SRC.mint01, SRC.enab05],
+  '2024-12-01': [SRC.cnn01, SRC.sabah01, SRC.anews01, SRC.dawnOfFreedomWiki, SRC.mint01, SRC.enab05],
 }
 
 const DAY_NOTES: Record<Day, string> = {
-  '2024-11-26': 'lines before the offensive (March 2020 ceasefire lines)',
-  '2024-11-27': 'first day of the HTS-led offensive: the 46th Regiment base and about a dozen villages west of Aleppo taken',
+  '2024-11-26': 'lines before the offensive (March 2020 ceasefire lines, own reconstruction)',
+  '2024-11-27':
+    'first day of the HTS-led offensive: the 46th Regiment base and the villages listed in taken; Anadolu: some 5 km from Aleppo city, 245 km²; Reuters (army source) and SOHR: within about 10 km of the outskirts',
   '2024-11-28':
-    'M5 cut at al-Zerbah and at the M4–M5 junction by Saraqib; Khan al-Asal taken; about 10 km gained, within about 1 km of the outskirts of Aleppo',
-  '2024-11-29': 'fighters enter western Aleppo (New Aleppo, al-Hamdaniyeh, al-Zahraa); Saraqib falls',
+    'Khan al-Asal, Kafr Dael, al-Mansoura, Kafr Halab and al-Zerbah taken; the M5 cut at al-Zerbah and the M4–M5 junction taken (SOHR); TRT/Anadolu: within 1 km of the outer neighbourhoods; SOHR via AFP next morning: almost 2 km from the city',
+  '2024-11-29': 'fighters enter western Aleppo (New Aleppo, the Scientific Research neighbourhood, al-Hamdaniyeh, al-Zahraa association); Saraqib falls',
   '2024-11-30':
     'most of Aleppo city incl. the citadel and the airport held by the opposition; SDF keeps Sheikh Maqsoud; Maarat al-Numan, Khan Shaykhun and Morek taken; SNA launches Dawn of Freedom (Tadef)',
   '2024-12-01':
-    'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama just north of Suran, Taybat al-Imam and Halfaya (taken 2–3 Dec); SNA takes Kuweires and encircles and enters Tal Rifaat',
+    'all of Aleppo city but Sheikh Maqsoud; Nubl and al-Zahraa; front in northern Hama just north of Suran, Taybat al-Imam and Halfaya (taken 2–3 Dec); the SNA takes Kuweires, as-Safirah and Khanasir and encircles and enters Tal Rifaat; the ground between the HTS line and the SNA corridor to Khanasir is contested',
 }
 
 function main(): void {
@@ -979,6 +1409,34 @@ function main(): void {
     '2024-11-29': HTS_29,
     '2024-11-30': HTS_30,
     '2024-12-01': HTS_01,
+  }
+  interface ContestedSpec {
+    id: string
+    note: string
+    sources: string[]
+    geometry: Polygon
+  }
+  const contestedDrawn: Record<Day, ContestedSpec[]> = {
+    '2024-11-26': [],
+    '2024-11-27': [
+      {
+        id: 'contested-bashantra',
+        note: 'Bashantra: claimed taken (Anadolu, relaying the attackers) but 3 km from the city, nearer than the distances Reuters and SOHR reported that day',
+        sources: [SRC.anadolu28, SRC.reuters28, SRC.rudaw29],
+        geometry: CONTESTED_27,
+      },
+    ],
+    '2024-11-28': [],
+    '2024-11-29': [],
+    '2024-11-30': [],
+    '2024-12-01': [
+      {
+        id: 'contested-safirah-khanasir',
+        note: 'left by the army when the SNA took as-Safirah and Khanasir on 1 Dec; no report says who held it',
+        sources: [SRC.dawnOfFreedomWiki, SRC.sabah01],
+        geometry: CONTESTED_01,
+      },
+    ],
   }
   const snaDrawn: Record<Day, Polygon | null> = {
     '2024-11-26': null,
@@ -1036,7 +1494,14 @@ function main(): void {
     const htsGain = intersect(frontZone, htsCumulative)
     const remaining = htsCumulative ? difference(frontZone, htsCumulative) : frontZone
     const snaGain = snaCumulative ? intersect(remaining, snaCumulative) : null
-    const govFront = snaCumulative ? difference(remaining, snaCumulative) : remaining
+    const afterSna = snaCumulative ? difference(remaining, snaCumulative) : remaining
+    const contested: Piece[] = []
+    let govFront = afterSna
+    for (const spec of contestedDrawn[day]) {
+      const geometry = intersect(govFront, spec.geometry)
+      govFront = difference(govFront, geometry)
+      contested.push({ id: spec.id, actor: null, status: 'contested', source: spec.sources.join(','), note: spec.note, geometry })
+    }
     const sources = DAY_SOURCES[day].join(',')
 
     const list: Piece[] = [
@@ -1072,18 +1537,19 @@ function main(): void {
           ),
       pieces.sdfEast,
       pieces.sheikhMaqsoud,
+      ...contested,
     ]
     const features = list
       .filter((piece) => piece.geometry !== null)
       .map((piece) => ({
         type: 'Feature' as const,
         id: piece.id,
-        properties: { actor: piece.actor, status: piece.status, source: piece.source, note: piece.note },
+        properties: { ...(piece.actor ? { actor: piece.actor } : {}), status: piece.status, source: piece.source, note: piece.note },
         geometry: piece.geometry!,
       }))
     const file = `snapshots/${day}.geojson`
     writeJson(join(OUT_DIR, file), { type: 'FeatureCollection', features })
-    manifestSnapshots.push({ validFrom: day, file, sources: DAY_SOURCES[day], note: DAY_NOTES[day] })
+    manifestSnapshots.push({ validFrom: day, file, sources: DAY_SOURCES[day], note: DAY_NOTES[day], taken: TAKEN[day] })
     log.push(`${day}: ${features.map((f) => `${f.id} ${km2(f.geometry).toFixed(0)} km²`).join(', ')}`)
   }
 
@@ -1129,25 +1595,42 @@ function manifest(snapshots: object[]): object {
     id: 'aleppo-2024',
     name: 'Aleppo offensive, 26 November – 1 December 2024',
     description:
-      'Daily control maps of north-west Syria during the offensive launched on 27 November 2024 by Hayat Tahrir al-Sham (HTS) and allied factions from Idlib: ' +
-      'on its first two days it took the 46th Regiment base and a string of villages west of Aleppo, cut the Damascus–Aleppo M5 highway and advanced about 10 km, ' +
-      'to within about 1 km of the outskirts of Aleppo, while the army, backed by Russian air power and allied militias, tried to regain ground. It was the largest rebel ' +
-      'advance in the north since the March 2020 Turkey–Russia ceasefire, which had left much of Idlib under HTS control. Fighters entered western Aleppo on 29 November ' +
-      'and held most of the city by 30 November (the SDF kept Sheikh Maqsoud); Saraqib, Maarat al-Numan and Khan Shaykhun fell on 29–30 November and the front reached ' +
-      'northern Hama; from 30 November the Turkish-backed SNA advanced from al-Bab ("Dawn of Freedom") and took Kuweires and the Tal Rifaat area. ' +
-      'Reference features: Aleppo and its outskirts, the M5 and M4 highways, the 46th Regiment base, airports and airbases, towns and villages.',
+      'Daily control maps of north-west Syria during the offensive launched on 27 November 2024 by Hayat Tahrir al-Sham (HTS) and allied factions from Idlib. ' +
+      'Each day’s lines are drawn round the places reported taken that day (listed per snapshot under taken, with their sources): on 27 November the 46th Regiment base ' +
+      'and about fifteen villages west of Aleppo; on 28 November Khan al-Asal, Kafr Dael, al-Mansoura and al-Zerbah, cutting the Damascus–Aleppo M5 highway, and the M4–M5 ' +
+      'junction by Saraqib. The reports disagree on how close the front came to the city: on 27 November Anadolu said some 5 km, Reuters (an army source) and the Syrian ' +
+      'Observatory about 10 km; on 28 November TRT (local sources) said within 1 km of the outer neighbourhoods, the Syrian Observatory to AFP the next morning almost 2 km. ' +
+      'Fighters entered western Aleppo on 29 November and held most of the city by 30 November (the SDF kept Sheikh Maqsoud); Saraqib, Maarat al-Numan and Khan Shaykhun ' +
+      'fell on 29–30 November and the front reached northern Hama; from 30 November the Turkish-backed SNA advanced from al-Bab ("Dawn of Freedom"), took Tadef, and on ' +
+      '1 December Kuweires, as-Safirah, Khanasir and the Tal Rifaat area; the ground between the HTS line and the SNA corridor to Khanasir is marked contested. ' +
+      'Reference features: Aleppo and its outskirts, the M5 and M4 highways, the al-Atarib – Aleppo axis, the 46th Regiment base, airports and airbases, towns and villages, ' +
+      'each with its position source and an uncertainty in km.',
+    // Short: the map shows it in its attribution. The details are in `attribution` and on each feature and event.
     licence:
-      'CC BY 4.0 (our own reconstruction). Derived from Natural Earth (public domain), GeoNames (CC BY 4.0), OurAirports (public domain); see attribution.',
+      'CC BY 4.0 (our own reconstruction), from GeoNames and Open-Syria/geoBoundaries (CC BY 4.0), Natural Earth and OurAirports (public domain) ' +
+      'and positions published in cited pages; see attribution.',
     sourceUrl: null,
     timeSpan: { start: '2024-11-26', end: '2024-12-01' },
     disclaimer:
-      'Approximate reconstruction from public reporting, not surveyed boundaries. The lines were drawn by hand from news reports and general knowledge of the ' +
-      'March 2020 ceasefire lines; villages not in GeoNames, the 46th Regiment base, Kuweires airbase, the Aleppo outskirts polygon and the highways are hand-placed ' +
-      'and may be off by a few kilometres. Each daily map shows the situation as reported for that day; areas outside north-west Syria are coarse.',
+      'Approximate reconstruction from public reporting, not surveyed boundaries. Front lines are drawn by hand 0.5–2.5 km beyond the villages reported taken each day, ' +
+      'so a line is as good as the positions of those villages: towns from GeoNames are within about 1 km; the base, Urum al-Kubra, al-Zahraa and Khan al-Asal come from ' +
+      'published coordinates or distances (0.5–1.5 km); villages placed along a road from a route description are within about 3 km; several villages the reports name ' +
+      '(Kafr Basin, Bala, Basratoun, al-Saloum, Ajel) could not be located and are placed in the reported sector with a 5 km uncertainty. Each feature says its own ' +
+      '(properties.positionSource, properties.uncertaintyKm). The 26 Nov lines are our reconstruction of the March 2020 ceasefire lines (a few km); areas outside ' +
+      'north-west Syria are coarse. Distances measured from these lines inherit these uncertainties: read them against the sources’ spread, not as exact figures.',
     sources: SOURCES,
-    attribution: ['GeoNames (geonames.org), CC BY 4.0', 'Natural Earth (naturalearthdata.com), public domain', 'OurAirports (ourairports.com), public domain'],
+    attribution: [
+      'GeoNames (geonames.org), CC BY 4.0',
+      'Natural Earth (naturalearthdata.com), public domain',
+      'OurAirports (ourairports.com), public domain',
+      'Positions of Base 46, Urum al-Kubra, al-Zahraa and Khan al-Asal: coordinates and distances published in Wikipedia articles (cited per feature in properties.positionSources)',
+      // events.geojson places one event at a subdistrict centroid (see data/aleppo-2024/EVENTS.md).
+      'Open-Syria data-geography (geoBoundaries), CC BY 4.0: a subdistrict centroid placing an event whose sources name only the subdistrict',
+    ],
     actors: 'actors.json',
     features: 'features.geojson',
+    events: 'events.geojson',
+    tallies: 'tallies.geojson',
     snapshots,
   }
 }
@@ -1183,7 +1666,8 @@ const SOURCES = [
     publisher: 'Reuters (via The Star)',
     date: '2024-11-28',
     url: 'https://www.thestar.com.my/news/world/2024/11/28/syrian-rebels-launch-attack-against-army-in-aleppo-province',
-    used_for: 'offensive launched 27 Nov; first advance since March 2020; rebels a few km from Nubl and al-Zahraa',
+    used_for:
+      'offensive launched 27 Nov; first advance since March 2020; rebels "advanced almost 10 km (6 miles) from the outskirts of Aleppo city" and a few km from Nubl and al-Zahraa (army source)',
   },
   {
     id: SRC.sofx28,
@@ -1191,7 +1675,8 @@ const SOURCES = [
     publisher: 'SOFX',
     date: '2024-11-28',
     url: 'https://sofx.com/fierce-fighting-in-northern-syria-as-jihadist-offensive-kills-over-200',
-    used_for: 'base and villages captured, M5 severed, advance of about 10 km to within 1 km of the outskirts of Aleppo',
+    used_for:
+      'aggregator (not primary): base and villages captured, M5 severed, "advance of about 10 km to within 1 km of the outskirts" (its reading of the Reuters and TRT figures)',
   },
   {
     id: SRC.afp28,
@@ -1215,7 +1700,7 @@ const SOURCES = [
     publisher: 'TRT World',
     date: '2024-11-29',
     url: 'https://www.trtworld.com/article/18237844',
-    used_for: 'within 1 km of the outer neighbourhoods (New Aleppo) on 28 Nov',
+    used_for: 'within 1 km of the outer neighbourhoods (New Aleppo) on 28 Nov (local sources); 56 villages and points, about 400 km² in two days',
   },
   {
     id: SRC.yahoo29,
@@ -1281,6 +1766,130 @@ const SOURCES = [
     url: 'https://english.enabbaladi.net/archives/2024/12/return-of-limited-number-of-residents-to-nubl-and-zahra-in-aleppo/',
     used_for:
       'Nubl and al-Zahraa held by the "Deterrence of Aggression" factions after their residents left (the day of capture, drawn on 1 Dec, is approximate)',
+  },
+  {
+    id: SRC.anadolu28,
+    title: 'Syrian opposition forces claim seizing 32 villages, areas in western Aleppo',
+    publisher: 'A News (Anadolu Agency correspondent; Turkish state-run)',
+    date: '2024-11-28',
+    url: 'https://www.anews.com.tr/middle-east/2024/11/28/syrian-opposition-forces-claim-seizing-32-villages-areas-in-western-aleppo',
+    used_for:
+      '27 Nov: Urum al-Kubra, Anjara, Bashantra, Basratoun, Hur, al-Qasimiyah, Ajel, Bala, al-Saloum and Base 46 taken; 245 km² taken; "some 5 kilometers from Aleppo city"',
+  },
+  {
+    id: SRC.anf27,
+    title: 'Halep’te şiddetli çatışmalar: çeteler çok sayıda köyü ele geçirdi',
+    publisher: 'ANF Firat News Agency (Turkish edition; aligned with the Kurdish movement, hostile to the attackers)',
+    date: '2024-11-27',
+    url: 'https://firatnews.com/avrupa/halep-te-siddetli-catismalar-Ceteler-cok-sayida-koyu-ele-gecirdi-205648',
+    used_for:
+      '27 Nov: Basratoun, Bala, al-Saloum, Qubtan al-Jabal, Sheikh Aqil, al-Qasimiyah, Kafr Basin and Hur taken (date of the report inferred from its content)',
+  },
+  {
+    id: SRC.rudaw29,
+    title: 'Four students killed in rebel attack on Aleppo university dorm: monitor',
+    publisher: 'Rudaw (citing SOHR)',
+    date: '2024-11-29',
+    url: 'https://rudaw.net/english/middleeast/syria/29112024',
+    used_for: 'on 27 Nov the rebels "came within 10 kilometers of Aleppo city" (SOHR)',
+  },
+  {
+    id: SRC.afp29,
+    title: 'In Syria, jihadist groups and their allies are carrying out a vast offensive in the north of the country',
+    publisher: 'AFP via franceinfo (syndicated by euro.dayfr.com)',
+    date: '2024-11-29',
+    url: 'https://euro.dayfr.com/news/2412363.html',
+    used_for:
+      'morning of 29 Nov: "almost two kilometers from the city of Aleppo" (SOHR director to AFP); a Syrian official says the attackers did not reach the city limits; about fifty localities taken; an AFP photograph shows a fighter in Khan al-Asal that day',
+  },
+  {
+    id: SRC.afp30,
+    title: 'In Syria, jihadist groups have taken control of “most” of Aleppo, according to an NGO',
+    publisher: 'AFP via franceinfo (syndicated by euro.dayfr.com)',
+    date: '2024-11-30',
+    url: 'https://euro.dayfr.com/news/2416457.html',
+    used_for: 'fighters entered Aleppo on 29 Nov; most of the city held on 30 Nov; Saraqib taken (SOHR)',
+  },
+  {
+    id: SRC.ap29,
+    title: 'Syria insurgents push their advance toward second-largest city Aleppo',
+    publisher: 'The New Indian Express (AP)',
+    date: '2024-11-29',
+    url: 'https://www.newindianexpress.com/world/2024/Nov/29/syria-insurgents-push-their-advance-toward-second-largest-city-aleppo',
+    used_for: '29 Nov: insurgents on the outskirts of Aleppo; they say they took the Scientific Research Center neighbourhood on the western outskirts',
+  },
+  {
+    id: SRC.dawnOfFreedomWiki,
+    title: 'Operation Dawn of Freedom',
+    publisher: 'Wikipedia (mirror; tertiary, summarising Turkish and Syrian reporting)',
+    date: null,
+    url: 'http://5.180.24.3/info/operation-dawn-of-freedom',
+    used_for: '1 Dec: the SNA takes as-Safirah, Khanasir and Kuweires airbase; about 850 km² taken by the SNA since 30 Nov (its own claim)',
+  },
+  {
+    id: SRC.wikiBase46,
+    title: 'Siege of Base 46',
+    publisher: 'Wikipedia',
+    date: null,
+    url: 'https://en.wikipedia.org/wiki/Siege_of_Base_46',
+    used_for: 'position of Base 46 (36.125709 N, 36.887927 E; south-east of al-Atarib, near Urum al-Sughra)',
+  },
+  {
+    id: SRC.dailyStar2012,
+    title: 'Syrian army Base 46 keeps rebels at bay',
+    publisher: 'The Daily Star (AFP)',
+    date: '2012-10-09',
+    url: 'http://www.dailystar.com.lb/News/Middle-East/2012/Oct-09/190657-syrian-army-base-46-keeps-rebels-at-bay.ashx',
+    used_for: 'al-Atarib about five kilometres west of Base 46',
+  },
+  {
+    id: SRC.wikiUrumKubra,
+    title: 'Урум-эль-Кубра (Urum al-Kubra)',
+    publisher: 'Wikipedia (ru), via a mirror',
+    date: null,
+    url: 'https://perceptiode.com/%D0%A3%D1%80%D1%83%D0%BC-%D1%8D%D0%BB%D1%8C-%D0%9A%D1%83%D0%B1%D1%80%D0%B0',
+    used_for: 'position of Urum al-Kubra (36°08′55″ N, 36°57′00″ E)',
+  },
+  {
+    id: SRC.wikiZahraa,
+    title: 'Al-Zahraa',
+    publisher: 'Wikipedia, via an IPFS mirror',
+    date: null,
+    url: 'https://bafybeiaysi4s6lnjev27ln5icwm6tueaw2vdykrtjkwiphwekaywqhcjze.ipfs.dweb.link/wiki/Al-Zahraa',
+    used_for: 'position of al-Zahraa (36°21′30.9″ N, 37°00′38.4″ E), south-east of Nubl',
+  },
+  {
+    id: SRC.wikiKhanAsal,
+    title: 'Khan al-Asal',
+    publisher: 'Wikipedia (de), via a mirror',
+    date: null,
+    url: 'http://de.knowledgr.com/19122874/KhanAlAsal',
+    used_for: 'Khan al-Asal 12 km west-south-west of central Aleppo, bounded to the south by the Aleppo–Damascus highway; Kafr Dael 5 km north of it',
+  },
+  {
+    id: SRC.routeDaratIzza,
+    title: 'جولة ٦ : حلب - قلعة سمعان (Tour 6: Aleppo – Qal‘at Sim‘an)',
+    publisher: 'Fotoartbook forum (a travel guide’s route description)',
+    date: null,
+    url: 'https://fotoartbook.net/vb/node/79497?p=79501',
+    used_for:
+      'order of the villages on the road from Aleppo to Darat Izza: al-Mansoura, Kafr Dael, Bashantra, Babis, Hur, Anjara, al-Qasimiyah, Qubtan al-Jabal',
+  },
+  {
+    id: SRC.muraselon2020,
+    title: 'Syrian Army presses forward in west Aleppo, liberates strategic key base',
+    publisher: 'Muraselon (pro-government)',
+    date: '2020-02-14',
+    url: 'https://en.muraselon.com/2020/02/syrian-army-presses-forward-in-west-aleppo-liberates-strategic-key-base/',
+    used_for: 'Feb 2020: the army took Base 46 and Urum al-Sughra and stood about 3 km from al-Atarib (the 2020 line east of al-Atarib)',
+  },
+  {
+    id: SRC.akhbarAlaan2016,
+    title: 'Opposition factions regain areas west of Aleppo',
+    publisher: 'Akhbar al-Aan',
+    date: '2016-02-26',
+    url: 'https://akhbaralaan.net/news/arab-world/2016/02/26/syrian-opposition-factions-regain-areas-west-aleppo',
+    used_for: 'Sheikh Aqil adjacent to Qubtan al-Jabal (relative position)',
   },
   {
     id: SRC.mint01,

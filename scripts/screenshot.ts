@@ -1,7 +1,7 @@
 /**
  * The README's picture of the viewer: the service started on a temporary PGlite data directory with the bundled
  * dataset, the viewer opened in Debian's Chromium at 28 November 2024 with the fronts, the distance to Aleppo's
- * outskirts and the M5 on the map, Aleppo watched, and the page written as a 1280×800 PNG.
+ * outskirts, the M5 and the day's events on the map, Aleppo watched, and the page written as a 1280×800 PNG.
  *
  *   npx tsx scripts/screenshot.ts [out.png]      (default docs/viewer.png)
  */
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       // The analysis thread started first: a cold one can make the page's first analysis wait past its budget (503).
       await getApi(server.base, `/v1/analysis/area?dataset=${DATASET}&start=${encodeURIComponent(instant)}&end=${encodeURIComponent(instant)}`)
       const viewer = await newViewerPage(browser, server.base, { timeoutMs: 120_000 })
-      await viewer.open(`/#dataset=${DATASET}&at=${DATE}&layers=fronts,distance,route&point=${aleppo.join(',')}`, instant)
+      await viewer.open(`/#dataset=${DATASET}&at=${DATE}&layers=fronts,distance,route,events&point=${aleppo.join(',')}`, instant)
       // The charts come after the first picture; wait for them and for the map to be still again.
       await viewer.page.waitForSelector('#chart-area svg .cursor', { state: 'attached' })
       await viewer.page.waitForSelector('#chart-distance svg .cursor', { state: 'attached' })

@@ -8,6 +8,7 @@ import type { Database } from './db/database.js'
 import actorsRoutes from './modules/actors/actors.routes.js'
 import controlRoutes from './modules/control/control.routes.js'
 import datasetsRoutes from './modules/datasets/datasets.routes.js'
+import eventsRoutes from './modules/events/events.routes.js'
 import featuresRoutes from './modules/features/features.routes.js'
 import importsRoutes from './modules/imports/imports.routes.js'
 import analysisRoutes from './modules/analysis/analysis.routes.js'
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(controlRoutes, { prefix: '/v1' })
   await app.register(featuresRoutes, { prefix: '/v1' })
   await app.register(analysisRoutes, { prefix: '/v1' })
+  await app.register(eventsRoutes, { prefix: '/v1' })
   // Other ways in over the same services: the map viewer, OGC API – Features and Tiles, at the root.
   await app.register(viewerFace, { basemapUrl: config.VIEWER_BASEMAP_URL, basemapAttribution: config.VIEWER_BASEMAP_ATTRIBUTION })
   await app.register(ogcFace)

@@ -4,6 +4,7 @@
 
 import { forgetAnswers, getAll, getJson } from './api.js'
 import { drawAreaChart, drawDistanceChart } from './charts.js'
+import { eventDetail } from './events.js'
 import { escapeHtml, km2, longDate, shortDate } from './format.js'
 import { clearOverlay, LOAD } from './overlays.js'
 import { LAYERS, readState, writeState } from './state.js'
@@ -23,6 +24,8 @@ const context = {
   features: [],
   instants: [],
   sources: new Map(),
+  // The events drawn, by id, as the API gave them (the map keeps only flat properties).
+  shownEvents: new Map(),
   state: readState(location.hash),
   setData: (name, data) => map.getSource(name)?.setData(data),
   setLabel,
@@ -75,7 +78,7 @@ async function main() {
   })
   map.on('zoom', zoomLabels)
   map.on('click', (event) => pick(event).catch(fail))
-  for (const layer of ['feature-points', 'highways', 'outskirts']) {
+  for (const layer of ['feature-points', 'highways', 'outskirts', 'events']) {
     map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'))
     map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''))
   }
@@ -104,13 +107,17 @@ async function loadDataset(id) {
       console.warn(error)
       return null
     })
+  // Whether the dataset holds events: the events layer is on by default only where there are some.
+  const events = getJson('/v1/events', { dataset: id, limit: 1 })
+    .then((answer) => (answer.numberMatched ?? answer.features.length) > 0)
+    .catch(() => false)
   const [dataset, actors, features, sources] = await Promise.all([
     getJson(path),
     getAll(`${path}/actors`, {}, 'actors'),
     getAll('/v1/features', { dataset: id }, 'features'),
     getAll(`${path}/sources`, {}, 'sources'),
   ])
-  return { dataset, actors, features, sources, timeline: await timeline, whole: await whole }
+  return { dataset, actors, features, sources, timeline: await timeline, whole: await whole, hasEvents: await events }
 }
 
 /** Opens a dataset (loaded here unless given): picks what the URL does not say, and shows it. */
@@ -119,7 +126,7 @@ async function openDataset(id, wanted, loaded) {
   document.body.dataset.state = 'loading'
   $('dataset').value = id
   forgetAnswers()
-  const { dataset, timeline, actors, features, sources, whole } = loaded ?? (await loadDataset(id))
+  const { dataset, timeline, actors, features, sources, whole, hasEvents } = loaded ?? (await loadDataset(id))
   // Another dataset was picked meanwhile: that one is shown.
   if (mine !== datasetGeneration) return
   if (playing) stop()
@@ -135,7 +142,7 @@ async function openDataset(id, wanted, loaded) {
   $('disclaimer').textContent = dataset.disclaimer ?? ''
   const first = timeline.instants[0]
   const state = context.state
-  Object.assign(state, defaults(wanted, whole))
+  Object.assign(state, defaults(wanted, whole, hasEvents))
   state.dataset = id
   state.at = instantFor(wanted.at) ?? first ?? null
   fillChoices()
@@ -170,7 +177,7 @@ function clearDataset() {
 }
 
 /** The state asked for, completed: sides from who gained and who lost most, the feature nearest the story. */
-function defaults(wanted, whole) {
+function defaults(wanted, whole, hasEvents) {
   const sides = [...new Set(context.actors.map((actor) => actor.side).filter(Boolean))]
   const ranked = whole ? [...whole.sides].sort((a, b) => b.netKm2 - a.netKm2).map((entry) => entry.side) : sides
   const gainer = ranked[0] ?? sides[0]
@@ -187,7 +194,9 @@ function defaults(wanted, whole) {
     to: wanted.to ?? (target ? `feature:${target.id}` : null),
     route: wanted.route && context.features.some((feature) => feature.id === wanted.route) ? wanted.route : (route?.id ?? null),
     since: valid(wanted.since) ?? context.instants[0] ?? null,
-    layers: wanted.layers ?? LAYERS.filter((layer) => layer !== 'changes' && (layer !== 'route' || route) && (layer !== 'distance' || target)),
+    layers:
+      wanted.layers ??
+      LAYERS.filter((layer) => layer !== 'changes' && (layer !== 'route' || route) && (layer !== 'distance' || target) && (layer !== 'events' || hasEvents)),
     point: wanted.point ?? null,
   }
 }
@@ -489,6 +498,18 @@ async function pick(event) {
     [event.point.x - 4, event.point.y - 4],
     [event.point.x + 4, event.point.y + 4],
   ]
+  const circle = map.queryRenderedFeatures(box, { layers: ['events'] })[0]
+  if (circle) {
+    const shown = context.shownEvents.get(circle.properties.eid)
+    if (shown) {
+      panelGeneration++
+      $('history').dataset.feature = ''
+      $('history').innerHTML = ''
+      $('info').dataset.event = circle.properties.eid
+      $('info').innerHTML = eventDetail(context, shown)
+      return
+    }
+  }
   const hit = map.queryRenderedFeatures(box, { layers: ['feature-points', 'highways', 'outskirts'] })[0]
   if (hit) {
     const feature = context.features.find((entry) => entry.id === hit.properties.fid)

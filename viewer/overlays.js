@@ -2,6 +2,7 @@
 // and a few words). The page asks for every part of a picture first and draws them together, in one frame.
 
 import { getJson } from './api.js'
+import { clearEvents, loadEvents, loadTallies } from './events.js'
 import { escapeHtml, km, km2, shortDate } from './format.js'
 
 const collection = (features) => ({ type: 'FeatureCollection', features })
@@ -124,7 +125,16 @@ export function clearOverlay(context, layer) {
   } else if (layer === 'changes') {
     context.setData('changes', NONE)
     document.getElementById('changes-summary').innerHTML = ''
+  } else if (layer === 'events') clearEvents(context)
+}
+
+/** The events of the days shown and the tolls reported by then, drawn together. */
+async function loadEventsAndTallies(context, at, signal) {
+  const [events, tallies] = await Promise.all([loadEvents(context, at, signal), loadTallies(context, at, signal)])
+  return () => {
+    events()
+    tallies()
   }
 }
 
-export const LOAD = { fronts: loadFronts, distance: loadDistance, route: loadRoute, changes: loadChanges }
+export const LOAD = { fronts: loadFronts, distance: loadDistance, route: loadRoute, changes: loadChanges, events: loadEventsAndTallies }

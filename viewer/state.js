@@ -1,7 +1,7 @@
 // What the page shows, kept in the URL's fragment so that a link or a reload restores the same picture.
 // `/` refuses query parameters it does not know; the fragment never reaches the server.
 
-export const LAYERS = ['fronts', 'distance', 'route', 'changes']
+export const LAYERS = ['fronts', 'distance', 'route', 'changes', 'events']
 
 /** The state written in a fragment (`#dataset=…&at=…`), every member present, unknown ones dropped. */
 export function readState(hash) {

@@ -1,5 +1,7 @@
 // The map's look: actor colours (the dataset's, else a colour-blind-safe palette), the base map drawn from bundled
-// data, and the layers every dataset gets. Overlays (fronts, distance, route, changes) sit above the areas.
+// data, and the layers every dataset gets. Overlays (fronts, distance, route, changes, events) sit above the areas.
+
+import { EVENT_KINDS } from './events.js'
 
 // Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies (Okabe & Ito 2008).
 const PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999']
@@ -53,6 +55,7 @@ export function baseStyle(settings) {
     route: empty(),
     cuts: empty(),
     changes: empty(),
+    events: empty(),
   }
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': '#dfe7ec' } },
@@ -131,6 +134,19 @@ export function datasetLayers(colours) {
         'circle-color': ['match', ['get', 'kind'], 'base', '#5b2c83', 'airport', '#2c5b83', '#fff'],
         'circle-stroke-color': '#222',
         'circle-stroke-width': 1.5,
+      },
+    },
+    {
+      id: 'events',
+      type: 'circle',
+      source: 'events',
+      paint: {
+        // Area proportional to the dead (best estimate), with a floor so that an event without deaths still shows.
+        'circle-radius': ['+', 4, ['*', 2, ['sqrt', ['get', 'dead']]]],
+        'circle-color': ['match', ['get', 'kind'], ...EVENT_KINDS.flatMap((kind) => [kind.id, kind.colour]).slice(0, -2), EVENT_KINDS.at(-1).colour],
+        'circle-opacity': 0.8,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1,
       },
     },
     {

@@ -7,6 +7,8 @@ import { Errors } from '../errors.js'
 import { loadBundle } from '../modules/imports/imports.bundle.js'
 import { FeaturesQuerySchema, HistoryQuerySchema, SnapshotQuerySchema } from '../modules/imports/imports.schemas.js'
 import { type ImportContext, importFeatures, importHistory, importSnapshot } from '../modules/imports/imports.service.js'
+import { EventsImportQuerySchema, TalliesImportQuerySchema } from '../modules/imports/imports.schemas.js'
+import { importEvents, importTallies } from '../modules/imports/events-import.js'
 import { toProblem } from '../plugins/errors.js'
 import { LruCache } from '../read/cache.js'
 import { describeImport, Refusal } from './problems.js'
@@ -14,7 +16,7 @@ import { type ImportKind, sendBundle, sendImport } from './remote.js'
 import type { Connection } from './target.js'
 import { type Args, IMPORT_PARAMETERS } from './usage.js'
 
-const KINDS: ImportKind[] = ['snapshot', 'history', 'features']
+const KINDS: ImportKind[] = ['snapshot', 'history', 'features', 'events', 'tallies']
 
 export async function importCommand(connection: Connection, args: Args): Promise<void> {
   const target = args.positionals[1]
@@ -25,7 +27,7 @@ export async function importCommand(connection: Connection, args: Args): Promise
 
   const { dataset, kind } = args.values
   if (!dataset || !kind) throw new Error('importing a file needs --dataset and --kind (frontline help import)')
-  if (!KINDS.includes(kind as ImportKind)) throw new Error(`unknown kind ${kind}: snapshot, history or features`)
+  if (!KINDS.includes(kind as ImportKind)) throw new Error(`unknown kind ${kind}: snapshot, history, features, events or tallies`)
   const query = importQuery(args)
   const file = readFileSync(target)
   const result = await connection.run(
@@ -69,8 +71,16 @@ function readRules(file: string): string {
   }
 }
 
-const SCHEMAS: Record<ImportKind, ZodType> = { snapshot: SnapshotQuerySchema, history: HistoryQuerySchema, features: FeaturesQuerySchema }
-const ROUTES: Record<ImportKind, string> = { snapshot: 'snapshots', history: 'history', features: 'features' }
+const SCHEMAS: Record<ImportKind, ZodType> = {
+  snapshot: SnapshotQuerySchema,
+  history: HistoryQuerySchema,
+  features: FeaturesQuerySchema,
+  events: EventsImportQuerySchema,
+  tallies: TalliesImportQuerySchema,
+}
+const ROUTES: Record<ImportKind, string> = { snapshot: 'snapshots', history: 'history', features: 'features', events: 'events', tallies: 'tallies' }
+/** The formats of event and tally files that are CSV text; the others are GeoJSON. */
+const CSV_FORMATS = ['acled', 'ucdp', 'frontline']
 
 /**
  * The import on this process's database, by the service the route calls, so that progress can be
@@ -102,6 +112,9 @@ async function importLocally(
   try {
     if (kind === 'snapshot') return await importSnapshot(ctx, dataset, { bytes: file }, parsed as Parameters<typeof importSnapshot>[3])
     if (kind === 'history') return await importHistory(ctx, dataset, { bytes: file }, parsed as Parameters<typeof importHistory>[3])
+    const eventFile = { bytes: file, csv: CSV_FORMATS.includes(query.format ?? '') }
+    if (kind === 'events') return await importEvents(ctx, dataset, eventFile, parsed as Parameters<typeof importEvents>[3])
+    if (kind === 'tallies') return await importTallies(ctx, dataset, eventFile, parsed as Parameters<typeof importTallies>[3])
     return await importFeatures(ctx, dataset, { bytes: file }, parsed as Parameters<typeof importFeatures>[3])
   } catch (error) {
     throw asRefusal(error, what)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -34,10 +34,12 @@ export function serverFromLock(config: Config, locked: DataDirLockedError): Serv
   return { ...api, base, pid: owner.pid, port: owner.port }
 }
 
-export type ImportKind = 'snapshot' | 'history' | 'features'
-const ROUTE: Record<ImportKind, string> = { snapshot: 'snapshots', history: 'history', features: 'features' }
+export type ImportKind = 'snapshot' | 'history' | 'features' | 'events' | 'tallies'
+const ROUTE: Record<ImportKind, string> = { snapshot: 'snapshots', history: 'history', features: 'features', events: 'events', tallies: 'tallies' }
+/** The formats of event and tally files that are CSV (the rest are GeoJSON). */
+const CSV_FORMATS = ['acled', 'ucdp', 'frontline']
 
-/** Posts one GeoJSON file, unchanged, to the import route of its kind; answers the server's import result. */
+/** Posts one file, unchanged, to the import route of its kind (CSV for a CSV format); answers the server's import result. */
 export async function sendImport(
   server: Api,
   datasetId: string,
@@ -50,7 +52,7 @@ export async function sendImport(
   const search = params.size > 0 ? `?${params}` : ''
   const answer = await server.send('POST', `/v1/datasets/${encodeURIComponent(datasetId)}/${ROUTE[kind]}${search}`, {
     body: file,
-    contentType: 'application/geo+json',
+    contentType: CSV_FORMATS.includes(query.format ?? '') ? 'text/csv' : 'application/geo+json',
   })
   return JSON.parse(answer.text)
 }
@@ -69,7 +71,7 @@ const ActorsFileSchema = z.array(BundleActorSchema)
 export async function sendBundle(server: Api, dir: string, log: (line: string) => void): Promise<void> {
   const read = (file: string) => readFileSync(join(dir, file))
   const manifest = ManifestSchema.parse(JSON.parse(read('manifest.json').toString('utf8')))
-  const { id, name, description, licence, sourceUrl, actors, features, sources, snapshots, ...rest } = manifest
+  const { id, name, description, licence, sourceUrl, actors, features, events, tallies, sources, snapshots, ...rest } = manifest
   const dataset = `/v1/datasets/${encodeURIComponent(id)}`
   const json = (value: unknown) => ({ body: JSON.stringify(value), contentType: 'application/json' })
   await server.send('PUT', dataset, json({ name, description, licence, sourceUrl, properties: { ...rest, snapshots } }))
@@ -91,5 +93,18 @@ export async function sendBundle(server: Api, dir: string, log: (line: string) =
     log(
       `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,
     )
+  }
+  // Events and tallies after the maps, as loadBundle loads them (a named file that is absent is said, not sent).
+  for (const [file, kind] of [
+    [events, 'events'],
+    [tallies, 'tallies'],
+  ] as const) {
+    if (!file) continue
+    if (!existsSync(join(dir, file))) {
+      log(`${id}: ${file} is named in the manifest but absent: not loaded`)
+      continue
+    }
+    const result = ImportAnswerSchema.parse(await sendImport(server, id, kind, read(file), {}))
+    log(`${id}: ${file} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`)
   }
 }

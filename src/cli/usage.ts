@@ -104,7 +104,14 @@ export const IMPORT_PARAMETERS: { flag: FlagName; parameter: string; kinds: stri
     help: "the property holding 'controlled' or 'contested' (default status)",
   },
   { flag: 'source-property', parameter: 'source_property', kinds: 'snapshot, history', value: 'P', help: 'the property holding the source (default source)' },
-  { flag: 'aliases', parameter: 'aliases', kinds: 'snapshot, history', value: 'a:b,c:d', help: 'names used in the file mapped to actor ids' },
+  { flag: 'aliases', parameter: 'aliases', kinds: 'snapshot, history, events', value: 'a:b,c:d', help: 'names used in the file mapped to actor ids' },
+  {
+    flag: 'format',
+    parameter: 'format',
+    kinds: 'events, tallies',
+    value: 'F',
+    help: 'the layout of the file: geojson (default); for events acled or ucdp (their CSV exports), for tallies frontline (CSV)',
+  },
   {
     flag: 'unknown-actors',
     parameter: 'unknown_actors',
@@ -201,7 +208,7 @@ const JSON_FLAG: [FlagName, string] = ['json', 'print the API’s answer as JSON
 
 const IMPORT_FLAGS: [FlagName, string][] = [
   ['dataset', 'ID: the dataset to import into (required)'],
-  ['kind', 'snapshot|history|features: what the file is (required)'],
+  ['kind', 'snapshot|history|features|events|tallies: what the file is (required)'],
   ...IMPORT_PARAMETERS.map(({ flag, value, kinds, help }): [FlagName, string] => [flag, `${value ? `${value}: ` : ''}${help} [${kinds}]`]),
   JSON_FLAG,
   ...WHERE,
@@ -229,8 +236,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   serve: { usage: 'serve', summary: 'start the HTTP service (same as npm start)', flags: [] },
   migrate: { usage: 'migrate', summary: 'apply pending migrations to the local database', flags: [] },
   import: {
-    usage: 'import <folder> | import <file> --dataset ID --kind snapshot|history|features [options]',
-    summary: 'load a dataset folder with a manifest.json (e.g. data/aleppo-2024), or import one GeoJSON file with the API’s options',
+    usage: 'import <folder> | import <file> --dataset ID --kind snapshot|history|features|events|tallies [options]',
+    summary:
+      'load a dataset folder with a manifest.json (e.g. data/aleppo-2024), or import one file (GeoJSON; ACLED, UCDP GED or tally CSV with --format) with the API’s options',
     flags: IMPORT_FLAGS,
   },
   export: {

@@ -34,7 +34,7 @@ export interface ActorsTable {
 export interface ImportsTable {
   id: Generated<number>
   dataset_id: string
-  kind: 'snapshot' | 'history' | 'features' | 'revert'
+  kind: 'snapshot' | 'history' | 'features' | 'revert' | 'events' | 'tallies'
   content_hash: string
   valid_from: Date | null
   options: Json<Record<string, unknown>>
@@ -113,6 +113,50 @@ export interface SourcesTable {
   updated_at: CreatedAt
 }
 
+/** A calendar date column: read it as text (date::text), the drivers would make a local-time Date of it. */
+type CalendarDate = ColumnType<string, string, string>
+
+/** One version of an event (migration 0005): the filterable members as columns, the whole event in `record`. */
+export interface EventsTable {
+  row_id: Generated<number>
+  dataset_id: string
+  id: string
+  date_start: CalendarDate
+  date_end: CalendarDate
+  event_type: string | null
+  sub_event_type: string | null
+  actor_ids: Json<string[]>
+  geometry: Json<unknown>
+  bbox: ColumnType<string, string, string>
+  lon: number
+  lat: number
+  record: Json<Record<string, unknown>>
+  content_hash: string
+  recorded_at: Date
+  superseded_at: Date | null
+  superseded_by: Generated<number | null>
+  import_id: number
+}
+
+/** One version of a tally (migration 0005). */
+export interface TalliesTable {
+  row_id: Generated<number>
+  dataset_id: string
+  id: string
+  as_of: CalendarDate
+  metric: string
+  scope_name: string
+  scope_feature: string | null
+  publisher: string
+  geometry: ColumnType<unknown, string | null, string | null>
+  record: Json<Record<string, unknown>>
+  content_hash: string
+  recorded_at: Date
+  superseded_at: Date | null
+  superseded_by: Generated<number | null>
+  import_id: number
+}
+
 export interface SchemaMigrationsTable {
   name: string
   applied_at: CreatedAt
@@ -126,6 +170,8 @@ export interface Tables {
   geometries: GeometriesTable
   features: FeaturesTable
   sources: SourcesTable
+  events: EventsTable
+  tallies: TalliesTable
   schema_migrations: SchemaMigrationsTable
 }
 
@@ -136,3 +182,5 @@ export type ControlAreaRow = Selectable<ControlAreasTable>
 export type NewControlArea = Insertable<ControlAreasTable>
 export type FeatureRow = Selectable<FeaturesTable>
 export type NewFeature = Insertable<FeaturesTable>
+export type NewEvent = Insertable<EventsTable>
+export type NewTally = Insertable<TalliesTable>

@@ -1,8 +1,8 @@
 import Flatbush from 'flatbush'
-import { difference as turfDifference, featureCollection, intersect as turfIntersect, multiPolygon, polygon, union as turfUnion } from '@turf/turf'
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson'
+import type { MultiPolygon, Polygon, Position } from 'geojson'
 import { analyzeTopology, dissolveClean } from './dissolve.js'
 import { EARTH_RADIUS_KM } from './geodesic.js'
+import { overlay } from './overlay.js'
 import { bboxOf, bboxesMeet } from './primitives.js'
 
 type Areal = Polygon | MultiPolygon
@@ -148,7 +148,7 @@ function differenceAgainst(from: PreparedTerritory, i: number, other: PreparedTe
   if (near.length === 0) return p
   // Neighbours that only share edges and vertices with p take nothing from it: no clip at all.
   if (analyzeTopology([from.polygons[i], ...near.map((j) => other.polygons[j])])) return p
-  // Otherwise one clip with every neighbour as a subtrahend: polyclip sweeps them together.
+  // Otherwise one clip with every neighbour as a subtrahend: the overlay sweeps them together.
   return clip(
     'difference',
     p,
@@ -159,8 +159,8 @@ function differenceAgainst(from: PreparedTerritory, i: number, other: PreparedTe
 /**
  * Union of polygons. Groups whose bboxes touch nothing else are kept as they are. A group of
  * polygons that meet only along exactly shared edges (cells of one map) is dissolved by dropping
- * those edges, in O(n log n); any other group goes to polyclip in one n-ary sweep, which measured
- * 3.5× faster than a balanced tree of pairwise unions and far faster than a one-by-one fold.
+ * those edges, in O(n log n); any other group goes to the overlay in one n-ary sweep (with polyclip-ts, that
+ * measured 3.5× faster than a balanced tree of pairwise unions and far faster than a one-by-one fold).
  */
 export function unionPolygons(polys: readonly (Areal | null)[]): Areal | null {
   const parts = polygonParts(polys)
@@ -208,7 +208,7 @@ export function differencePolygons(a: Areal | null, b: Areal | null): Areal | nu
 
 /**
  * The ground of `outline` that none of `covered` covers: an outline minus the union of every area
- * of one map, in one clip (polyclip sweeps every subtrahend together; a union first would clip
+ * of one map, in one clip (the overlay sweeps every subtrahend together; a union first would clip
  * twice). Areas whose bbox misses the outline's take no part; with none left the outline is
  * returned as it is. Null when nothing is left.
  */
@@ -227,47 +227,9 @@ export function intersectPolygons(a: Areal, b: Areal): Areal | null {
   return clip('intersection', a, [b])
 }
 
-/**
- * polyclip-ts (behind Turf's union/difference/intersect) can throw on nearly coincident vertices or
- * near-collinear edges, when its floating-point predicates disagree about the order of segments
- * in its sweep line. Snapping every coordinate to a 1e-9° grid (~0.1 mm) makes such near
- * coincidences exact and lets the retry succeed, changing areas by far less than a m².
- */
+/** The overlay of `a` with `others` (see overlay.ts); null when nothing is left. */
 function clip(op: 'union' | 'difference' | 'intersection', a: Areal, others: Areal[]): Areal | null {
-  const run = (x: Areal, ys: Areal[]): Areal | null => {
-    const fc = featureCollection<Polygon | MultiPolygon>([toFeature(x), ...ys.map(toFeature)])
-    const r = op === 'union' ? turfUnion(fc) : op === 'difference' ? turfDifference(fc) : turfIntersect(fc)
-    return r ? r.geometry : null
-  }
-  try {
-    return run(a, others)
-  } catch (first) {
-    try {
-      return run(snap(a), others.map(snap))
-    } catch {
-      throw new Error(`polygon ${op} failed, even after snapping to 1e-9°: ${(first as Error).message}`)
-    }
-  }
-}
-
-function toFeature(g: Areal): Feature<Polygon | MultiPolygon> {
-  return g.type === 'Polygon' ? polygon(g.coordinates) : multiPolygon(g.coordinates)
-}
-
-function snap(g: Areal): Areal {
-  const s = (x: number): number => Math.round(x * 1e9) / 1e9
-  const ring = (r: Position[]): Position[] => {
-    const out: Position[] = []
-    for (const p of r) {
-      const q = [s(p[0]), s(p[1])]
-      const last = out[out.length - 1]
-      if (!last || last[0] !== q[0] || last[1] !== q[1]) out.push(q)
-    }
-    return out
-  }
-  return g.type === 'Polygon'
-    ? { type: 'Polygon', coordinates: g.coordinates.map(ring).filter((r) => r.length >= 4) }
-    : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(ring).filter((r) => r.length >= 4)).filter((p) => p.length > 0) }
+  return overlay(op, a, others)
 }
 
 /**

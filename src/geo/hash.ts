@@ -10,9 +10,34 @@ import type { Geometry, Position } from 'geojson'
  * the output of normalizeGeometry. Any changed coordinate changes the hash.
  */
 export function geometryHash(geometry: Geometry): string {
-  return createHash('sha256')
-    .update(canonicalJson(canonicalGeometry(geometry)))
-    .digest('hex')
+  return createHash('sha256').update(canonicalGeometryJson(geometry)).digest('hex')
+}
+
+/**
+ * canonicalJson(canonicalGeometry(geometry)), made faster: a geometry other than a collection is
+ * `{"coordinates":…,"type":…}` (its two keys in sorted order), and for arrays of numbers alone
+ * JSON.stringify writes exactly what canonicalJson does (each number as JSON.stringify writes it,
+ * non-finite ones as null, no whitespace). Anything else (a collection, a coordinate that is not
+ * a number) takes the generic path, so the text, and every stored hash, stays the same.
+ */
+export function canonicalGeometryJson(geometry: Geometry): string {
+  if (geometry.type !== 'GeometryCollection') {
+    const canonical = canonicalGeometry(geometry, true) as { type: string; coordinates: unknown }
+    if (isNumberTree(canonical.coordinates)) return `{"coordinates":${JSON.stringify(canonical.coordinates)},"type":${JSON.stringify(canonical.type)}}`
+  }
+  return canonicalJson(canonicalGeometry(geometry))
+}
+
+/** Whether `value` is a number or a dense array of such trees (no hole, no other value), depth-first. */
+function isNumberTree(value: unknown): boolean {
+  if (typeof value === 'number') return true
+  if (!Array.isArray(value)) return false
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) return false
+    const item: unknown = value[i]
+    if (typeof item !== 'number' && !isNumberTree(item)) return false
+  }
+  return true
 }
 
 /**
@@ -62,23 +87,34 @@ function serialize(value: unknown, ancestors: Set<object>): string | undefined {
   return text
 }
 
-function canonicalGeometry(geometry: Geometry): unknown {
+/**
+ * The geometry as its hash sees it (rings rotated, holes and polygons sorted). `numeric`: its
+ * coordinates are sorted by their JSON.stringify text, which equals their canonicalJson text when
+ * they are arrays of numbers alone (the caller checks that the result is).
+ */
+export function canonicalGeometry(geometry: Geometry, numeric = false): unknown {
   switch (geometry.type) {
     case 'GeometryCollection':
-      return { type: geometry.type, geometries: geometry.geometries.map(canonicalGeometry) }
+      return { type: geometry.type, geometries: geometry.geometries.map((member) => canonicalGeometry(member)) }
     case 'Polygon':
-      return { type: geometry.type, coordinates: canonicalPolygon(geometry.coordinates) }
+      return { type: geometry.type, coordinates: canonicalPolygon(geometry.coordinates, numeric) }
     case 'MultiPolygon':
-      return { type: geometry.type, coordinates: sortByJson(geometry.coordinates.map(canonicalPolygon)) }
+      return {
+        type: geometry.type,
+        coordinates: sortByJson(
+          geometry.coordinates.map((polygon) => canonicalPolygon(polygon, numeric)),
+          numeric,
+        ),
+      }
     default:
       return { type: geometry.type, coordinates: geometry.coordinates }
   }
 }
 
-function canonicalPolygon(rings: Position[][]): Position[][] {
+function canonicalPolygon(rings: Position[][], numeric: boolean): Position[][] {
   if (rings.length === 0) return rings
   const [shell, ...holes] = rings.map(rotateRing)
-  return [shell, ...sortByJson(holes)]
+  return [shell, ...sortByJson(holes, numeric)]
 }
 
 /** The same closed ring starting at its smallest vertex; an open ring is left as it is. */
@@ -94,9 +130,10 @@ function rotateRing(ring: Position[]): Position[] {
   return [...ring.slice(start, n), ...ring.slice(0, start), ring[start]]
 }
 
-function sortByJson<T>(items: T[]): T[] {
+function sortByJson<T>(items: T[], numeric: boolean): T[] {
+  if (items.length < 2) return items
   return items
-    .map((item) => ({ item, key: canonicalJson(item) }))
+    .map((item) => ({ item, key: numeric ? JSON.stringify(item) : canonicalJson(item) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ item }) => item)
 }

@@ -159,14 +159,17 @@ export class ReadModel {
     return `answer:${kind}`
   }
 
-  /** A body answer: `render` makes the text once per view; the bytes (and their compressed forms) are cached. */
+  /** A body answer: `render` makes the text (its UTF-8 bytes, or the body itself) once per view; the bytes (and their compressed forms) are cached. */
   async body(
     view: DatasetView,
     kind: string,
     parts: readonly unknown[],
-    render: (view: DatasetView) => Promise<string>,
+    render: (view: DatasetView) => Promise<string | Uint8Array | CachedBody>,
   ): Promise<{ view: DatasetView; body: CachedBody }> {
-    const { view: answered, value } = await this.answer(view, kind, parts, async (current) => new CachedBody(await render(current)))
+    const { view: answered, value } = await this.answer(view, kind, parts, async (current) => {
+      const made = await render(current)
+      return made instanceof CachedBody ? made : new CachedBody(made)
+    })
     return { view: answered, body: value }
   }
 

@@ -51,14 +51,27 @@ function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined)
  * shapes) and for some actors or sides, geometry as stored text.
  */
 export async function listAreaTextsAt(db: Executor, query: AreaQuery): Promise<AreaText[]> {
+  const rows = await listAreaBoxesAt(db, query)
+  const texts = await listGeometryTexts(
+    db,
+    rows.map((row) => row.geometryHash),
+  )
+  return rows.map((row) => ({ ...row, geometryText: texts.get(row.geometryHash)! }))
+}
+
+/**
+ * The areas valid at `at` as listAreaTextsAt has them, without the geometry text: a map's rows,
+ * whose geometry texts the caller keeps by hash (a day's map shares most shapes with the day before).
+ */
+export async function listAreaBoxesAt(db: Executor, query: AreaQuery): Promise<AreaRow[]> {
   let select = selectAreas(db, query.datasetId, query.knownAt)
-    .select([sql<string>`g.geometry::text`.as('geometryText'), sql<string>`a.bbox::text`.as('bboxText')])
+    .select(sql<string>`a.bbox::text`.as('bboxText'))
     .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
   if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
   if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
   if (query.sides) select = select.where('r.side', 'in', query.sides)
   const rows = await select.orderBy('a.id').execute()
-  return rows.map(({ bboxText, ...row }) => ({ ...(row as Omit<AreaText, 'bbox'>), bbox: parseBox(bboxText) }))
+  return rows.map(({ bboxText, ...row }) => ({ ...(row as AreaMeta), bbox: parseBox(bboxText) }))
 }
 
 /** An area without its geometry, with the box around it. */

@@ -38,7 +38,7 @@ export interface ImportNote {
   note: string
 }
 
-export type ImportKind = 'snapshot' | 'history' | 'features' | 'revert'
+export type ImportKind = 'snapshot' | 'history' | 'features' | 'revert' | 'events' | 'tallies'
 
 export interface ImportRecord {
   id: number
@@ -152,4 +152,42 @@ export interface FeatureRecord {
   geometryHash: string
   bbox: Bbox
   properties: Record<string, unknown>
+}
+
+/**
+ * One event as the store holds it: its members as imported (the readers' EventDraft, actors
+ * resolved to the dataset's ids, without the geometry), its geometry, and the point it is joined
+ * with control at ([lon, lat]: the Point, or a point inside a polygon).
+ */
+export interface EventRecord {
+  rowId: number
+  id: string
+  /** calendar dates, YYYY-MM-DD (UTC) */
+  dateStart: string
+  dateEnd: string
+  eventType: string | null
+  subEventType: string | null
+  actorIds: string[]
+  geometry: GeoJSON.Geometry
+  bbox: Bbox
+  point: [number, number]
+  record: Record<string, unknown>
+  recordedAt: Date
+  importId: number
+}
+
+/** One tally (an as-of statement of one source) as the store holds it. */
+export interface TallyRecord {
+  rowId: number
+  id: string
+  /** calendar date, YYYY-MM-DD (UTC) */
+  asOf: string
+  metric: string
+  scopeName: string
+  scopeFeature: string | null
+  publisher: string
+  geometry: GeoJSON.Geometry | null
+  record: Record<string, unknown>
+  recordedAt: Date
+  importId: number
 }

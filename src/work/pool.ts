@@ -75,6 +75,7 @@ export class WorkPool {
   #pending = 0
   #inFlight = 0
   #terminated = 0
+  #warming: Promise<void> | undefined
 
   constructor(options: WorkPoolOptions) {
     this.#options = options
@@ -95,14 +96,19 @@ export class WorkPool {
     return this.#pools[kind]
   }
 
-  /** Starts the threads now and resolves once each has loaded its tasks, so the first analysis does not wait for them. */
-  async warm(): Promise<void> {
-    const analyses = this.#threads('analyses')
-    await Promise.all([
-      ...Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })),
-      this.#threads('writes').run({}, { name: 'ping' }),
-      this.#threads('tiles').run({}, { name: 'ping' }),
-    ])
+  /**
+   * Starts the threads now and resolves once each has loaded its tasks, so the first analysis does
+   * not wait for them. The analyses' threads first, the writers' and the tiles' once those are up:
+   * each thread loads the whole of src/ on its own, and on a small machine four at once made the
+   * first analysis wait for all of them. Called again, it is the same warming.
+   */
+  warm(): Promise<void> {
+    this.#warming ??= (async () => {
+      const analyses = this.#threads('analyses')
+      await Promise.all(Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })))
+      await Promise.all([this.#threads('writes').run({}, { name: 'ping' }), this.#threads('tiles').run({}, { name: 'ping' })])
+    })()
+    return this.#warming
   }
 
   /** Refuses at once (429, Retry-After) when `client` has its share running or waiting, or the pool is full. */

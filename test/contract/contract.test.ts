@@ -63,6 +63,27 @@ const importUrl =
     return `/v1/imports/${found.id}${suffix}`
   }
 const writer = { ...AUTH, 'content-type': 'application/json' }
+const geoJsonWriter = { ...AUTH, 'content-type': 'application/geo+json' }
+const csvWriter = { ...AUTH, 'content-type': 'text/csv' }
+// An air strike on hts ground and a toll, for the event and tally operations.
+const events = collection([
+  {
+    type: 'Feature',
+    id: 'strike-1',
+    geometry: { type: 'Point', coordinates: [0.5, 0.5] },
+    properties: {
+      date: '2024-11-27',
+      event_type: 'explosions_remote_violence',
+      sub_event_type: 'air_drone_strike',
+      actors: [{ role: 'primary', name: 'Government', attribution: 'alleged' }],
+      fatalities: { low: 1, best: 2, high: 3 },
+      sources: [{ publisher: 'A wire', url: 'https://example.org/wire' }],
+    },
+  },
+])
+const tallies = collection([
+  { type: 'Feature', id: 'toll-1', geometry: null, properties: { as_of: '2024-11-28', scope: 'Test', metric: 'killed', value: 5, source: 'A wire' } },
+])
 
 const CASES: Record<string, ContractCase[]> = {
   service: [
@@ -499,6 +520,64 @@ const CASES: Record<string, ContractCase[]> = {
     { method: 'POST', url: importUrl('history', null, '/revert'), headers: AUTH, status: 200 },
     { method: 'POST', url: '/v1/imports/99999/revert', headers: AUTH, status: 404, code: 'IMPORT_NOT_FOUND' },
     { method: 'POST', url: '/v1/imports/latest/revert', headers: AUTH, status: 400, code: 'INVALID_REQUEST' },
+  ],
+  // Events and tallies: imported first (writes), then read.
+  events: [
+    { method: 'POST', url: '/v1/datasets/test/events', headers: geoJsonWriter, payload: JSON.stringify(events), status: 201 },
+    { method: 'POST', url: '/v1/datasets/test/events', headers: geoJsonWriter, payload: JSON.stringify(events), status: 200 },
+    { method: 'POST', url: '/v1/datasets/test/events?dry_run=true', headers: geoJsonWriter, payload: JSON.stringify(events), status: 200 },
+    { method: 'POST', url: '/v1/datasets/test/events', payload: events, status: 401, code: 'AUTH_REQUIRED' },
+    { method: 'POST', url: '/v1/datasets/nope/events', headers: geoJsonWriter, payload: JSON.stringify(events), status: 404, code: 'DATASET_NOT_FOUND' },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/events?format=acled',
+      headers: csvWriter,
+      payload: 'event_id_cnty\nSYR1\n',
+      status: 400,
+      code: 'INVALID_EVENT_IMPORT',
+    },
+    { method: 'POST', url: '/v1/datasets/test/events?format=acled', headers: geoJsonWriter, payload: JSON.stringify(events), status: 415 },
+    { method: 'POST', url: '/v1/datasets/test/events', headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<x/>', status: 415 },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/events',
+      headers: geoJsonWriter,
+      // MAX_FEATURES_PER_IMPORT is 10 here: eleven events are one too many.
+      payload: JSON.stringify(collection(Array.from({ length: 11 }, (_, i) => ({ ...(events.features[0] as object), id: `many-${i}` })))),
+      status: 413,
+      code: 'TOO_MANY_FEATURES',
+    },
+    { method: 'POST', url: '/v1/datasets/test/tallies', headers: geoJsonWriter, payload: JSON.stringify(tallies), status: 201 },
+    {
+      method: 'POST',
+      url: '/v1/datasets/test/tallies',
+      headers: geoJsonWriter,
+      payload: JSON.stringify(collection([{ type: 'Feature', id: 'x', geometry: null, properties: {} }])),
+      status: 400,
+      code: 'INVALID_EVENT_IMPORT',
+    },
+    { url: '/v1/events?dataset=test', status: 200 },
+    { url: '/v1/events?dataset=test&held_by=hts&start=2024-11-26&end=2024-11-28&limit=1', status: 200 },
+    { url: '/v1/events?dataset=test&f=csv', status: 200 },
+    unchanged('/v1/events?dataset=test'),
+    { url: '/v1/events?dataset=test&type=nope', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/events?dataset=test&actor=nope', status: 404, code: 'ACTOR_NOT_FOUND' },
+    { url: '/v1/events?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/events?dataset=test', headers: { accept: 'image/png' }, status: 406, code: 'NOT_ACCEPTABLE' },
+    { url: '/v1/events/strike-1?dataset=test', status: 200 },
+    unchanged('/v1/events/strike-1?dataset=test'),
+    { url: '/v1/events/nope?dataset=test', status: 404, code: 'EVENT_NOT_FOUND' },
+    { url: '/v1/analysis/events?dataset=test&group_by=held_by_side', status: 200 },
+    { url: '/v1/analysis/events?dataset=test&group_by=day&f=csv', status: 200 },
+    unchanged('/v1/analysis/events?dataset=test'),
+    { url: '/v1/analysis/events?dataset=test&group_by=week', status: 400, code: 'INVALID_REQUEST' },
+    { url: '/v1/analysis/events?dataset=test', headers: { accept: 'image/png' }, status: 406, code: 'NOT_ACCEPTABLE' },
+    { url: '/v1/tallies?dataset=test&as_of=2024-11-28', status: 200 },
+    { url: '/v1/tallies?dataset=test&f=csv', status: 200 },
+    unchanged('/v1/tallies?dataset=test'),
+    { url: '/v1/tallies?dataset=test&as_of=someday', status: 400, code: 'INVALID_DATE' },
+    { url: '/v1/tallies?dataset=nope', status: 404, code: 'DATASET_NOT_FOUND' },
+    { url: '/v1/tallies?dataset=test', headers: { accept: 'image/png' }, status: 406, code: 'NOT_ACCEPTABLE' },
   ],
 }
 

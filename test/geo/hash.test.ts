@@ -1,7 +1,7 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import type { Polygon } from 'geojson'
-import { canonicalJson, geometryHash } from '../../src/geo/hash.js'
+import type { Geometry, Polygon } from 'geojson'
+import { canonicalGeometry, canonicalGeometryJson, canonicalJson, geometryHash } from '../../src/geo/hash.js'
 
 const SQUARE: Polygon = {
   type: 'Polygon',
@@ -174,5 +174,125 @@ t.test('canonicalJson', async (t) => {
   t.test('allows the same object twice when it is not its own ancestor', async (t) => {
     const shared = { z: 1 }
     t.equal(canonicalJson([shared, shared]), '[{"z":1},{"z":1}]')
+  })
+})
+
+t.test('the fast path for geometries writes the generic canonical text', async (t) => {
+  const ring = (x: number, y: number, size: number) => [
+    [x, y],
+    [x + size, y],
+    [x + size, y + size],
+    [x, y + size],
+    [x, y],
+  ]
+  // A deterministic generator (mulberry32): coordinates of every kind JSON writes differently.
+  let seed = 15
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let r = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
+  }
+  const kinds = [
+    () => Math.round(random() * 360 - 180),
+    () => (random() - 0.5) * 1e-6,
+    () => random() * 1e22,
+    () => -0,
+    () => 1e-7,
+    () => 5e-324,
+    () => random() * 90,
+  ]
+  const coordinate = () => kinds[Math.floor(random() * kinds.length)]()
+  const randomRing = () => {
+    const points = Array.from({ length: 3 + Math.floor(random() * 6) }, () => [coordinate(), coordinate()])
+    return [...points, points[0]]
+  }
+  const geometries: Geometry[] = [
+    SQUARE,
+    { type: 'Point', coordinates: [-0, 1e-7] },
+    { type: 'Point', coordinates: [37, 36, 412.5] },
+    {
+      type: 'LineString',
+      coordinates: [
+        [1e21, -1e-21],
+        [0, -0],
+        [180, -90],
+      ],
+    },
+    {
+      type: 'MultiPoint',
+      coordinates: [
+        [3, 4],
+        [1, 2],
+      ],
+    },
+    {
+      type: 'MultiLineString',
+      coordinates: [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ],
+    },
+    { type: 'Polygon', coordinates: [] },
+    { type: 'Polygon', coordinates: [ring(-0, -0, 4), ring(2, 2, 1), ring(1, 1, 0.5), ring(1e-7, 1e-7, 1e-8)] },
+    { type: 'MultiPolygon', coordinates: [[ring(10, 10, 1)], [ring(-10, -10, 1), ring(-9.5, -9.5, 0.25)], [ring(10, 10, 1)], [ring(0, 0, 3), ring(1, 1, 1)]] },
+    { type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [1, 2] }, SQUARE] },
+    ...Array.from({ length: 40 }, (): Geometry => ({
+      type: 'MultiPolygon',
+      coordinates: Array.from({ length: 1 + Math.floor(random() * 4) }, () => Array.from({ length: 1 + Math.floor(random() * 4) }, randomRing)),
+    })),
+    ...Array.from({ length: 20 }, (): Geometry => ({ type: 'Polygon', coordinates: Array.from({ length: 1 + Math.floor(random() * 5) }, randomRing) })),
+  ]
+  for (const [i, geometry] of geometries.entries())
+    t.equal(canonicalGeometryJson(geometry), canonicalJson(canonicalGeometry(geometry)), `geometry ${i} (${geometry.type})`)
+
+  t.test('hashes as the canonical text written by hand', async (t) => {
+    // Rotated to start at the smallest vertex, the holes sorted by text, -0 written 0, 1e-7 as JSON writes it.
+    const polygon: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [4, -0],
+          [4, 4],
+          [1e-7, 4],
+          [1e-7, -0],
+          [4, -0],
+        ],
+        [
+          [2, 2],
+          [3, 2],
+          [3, 3],
+          [2, 2],
+        ],
+        [
+          [1, 1],
+          [2, 1],
+          [2, 2],
+          [1, 1],
+        ],
+      ],
+    }
+    const text = '{"coordinates":[[[1e-7,0],[4,0],[4,4],[1e-7,4],[1e-7,0]],[[1,1],[2,1],[2,2],[1,1]],[[2,2],[3,2],[3,3],[2,2]]],"type":"Polygon"}'
+    t.equal(canonicalGeometryJson(polygon), text)
+    t.equal(geometryHash(polygon), createHash('sha256').update(text).digest('hex'))
+  })
+
+  t.test('a coordinate that is not a number takes the generic path', async (t) => {
+    const odd = { type: 'Point', coordinates: [1, { toJSON: () => 2 }] } as unknown as Geometry
+    t.equal(canonicalGeometryJson(odd), '{"coordinates":[1,2],"type":"Point"}')
+    const sparse = {
+      type: 'LineString',
+      coordinates: [
+        [1, 2],
+        [3, Number.NaN],
+      ],
+    } as Geometry
+    t.equal(canonicalGeometryJson(sparse), '{"coordinates":[[1,2],[3,null]],"type":"LineString"}')
   })
 })

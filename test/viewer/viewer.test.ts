@@ -413,6 +413,53 @@ t.test('the viewer on the bundled dataset, in Chromium', async (t) => {
     await p.context.close()
   })
 
+  t.test('events and tolls: the circles and totals of the day shown, the tolls reported by then, an event on click', async (t) => {
+    const p = await viewer.newPage()
+    const at = day('2024-11-28')
+    await p.open(`/#dataset=${DATASET}&at=${at}&layers=events`, at)
+    await p.page.waitForSelector('#events-summary[data-events]', { state: 'attached' })
+    await p.page.waitForSelector('#tallies tr', { state: 'attached' })
+    // The map of the 28th is in force for that day alone (the next map is the 29th's).
+    const events = await api(`/v1/events?${Q}&start=2024-11-28&end=2024-11-28&limit=1000`)
+    const totals = await api(`/v1/analysis/events?${Q}&start=2024-11-28&end=2024-11-28`)
+    t.ok(events.features.length > 0, `the bundle has events on 28 November (${events.features.length})`)
+    const summary = await p.page.$eval('#events-summary', (element) => {
+      const { events, count, fatalitiesBest } = (element as HTMLElement).dataset
+      return { events, count, fatalitiesBest }
+    })
+    t.equal(Number(summary.events), totals.total.events, 'the count of events is the aggregate answer')
+    t.equal(Number(summary.count), events.features.length, 'every event of the day is drawn')
+    t.equal(summary.fatalitiesBest, String(totals.total.fatalities.best ?? ''), 'the dead (best estimate) as the aggregate answers')
+    const drawn = await p.page.evaluate(() => (window as any).frontline.map.querySourceFeatures('events').map((feature: any) => feature.properties.eid))
+    t.same([...new Set(drawn)].sort(), events.features.map((feature: any) => feature.id).sort(), 'a circle per event, by id')
+
+    const tallies = await api(`/v1/tallies?${Q}&as_of=2024-11-28`)
+    const rows = await p.page.$$eval('#tallies tr[data-tally]', (elements) =>
+      elements.map((element) => [(element as HTMLElement).dataset.tally, (element as HTMLElement).dataset.best]),
+    )
+    t.ok(tallies.tallies.length > 1, 'several tolls reported by the 28th')
+    t.same(
+      rows.sort(),
+      tallies.tallies.map((tally: any) => [tally.id, String(tally.value.best ?? '')]).sort(),
+      'every statement listed, each with its own figure',
+    )
+
+    // A click on an event's circle: the place, who held the ground that day, and the sources.
+    const target = events.features.find((feature: any) => feature.geometry.type === 'Point')
+    await p.page.evaluate(([lon, lat]) => (window as any).frontline.map.jumpTo({ center: [lon, lat], zoom: 11 }), target.geometry.coordinates)
+    await p.page.waitForFunction(() => (window as any).frontline.map.loaded())
+    await clickMap(p.page, target.geometry.coordinates)
+    await p.page.waitForSelector('#info[data-event]', { state: 'attached' })
+    const info = await p.page.$eval('#info', (element) => ({ id: (element as HTMLElement).dataset.event, text: (element as HTMLElement).innerText }))
+    const clicked = events.features.find((feature: any) => feature.id === info.id)
+    t.ok(clicked, `the panel shows an event of the day (${info.id})`)
+    const held = clicked.properties.held_by
+    t.match(info.text, held?.side ? held.side : 'no area covers it', 'with who held its ground')
+    t.match(info.text, clicked.properties.sources[0].publisher, 'and its sources')
+    t.same(p.errors, [], 'no error in the page')
+    await p.context.close()
+  })
+
   t.test('the OGC landing page is still JSON for application/json and HTML at /?f=html', async (t) => {
     const json = await fetch(`${base}/`, { headers: { accept: 'application/json' } })
     t.equal(json.status, 200)

@@ -39,7 +39,7 @@ function asset(body: Buffer, name: string): Asset {
 }
 
 /** The viewer's own files: every file it loads is named here, so that nothing else under viewer/ is served. */
-const OWN_FILES = ['app.js', 'api.js', 'state.js', 'style.js', 'overlays.js', 'charts.js', 'format.js', 'viewer.css']
+const OWN_FILES = ['app.js', 'api.js', 'state.js', 'style.js', 'overlays.js', 'events.js', 'charts.js', 'format.js', 'viewer.css']
 const BASEMAP_FILES = ['countries.geojson', 'places.geojson']
 
 export interface ViewerOptions {

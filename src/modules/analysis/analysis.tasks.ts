@@ -48,11 +48,15 @@ export interface AnalysisTask {
   maxSteps: number
 }
 
-/** Runs one analysis over a view read through `db`, with `cache` as the view's cache, and renders it with its compressed forms. */
+/**
+ * Runs one analysis over a view read through `db`, with `cache` as the view's cache, and renders
+ * it; a body under 256 KiB is not compressed here but on the answering thread, for the encoding a
+ * request accepts, once, and kept with the answer (CachedBody.renderedLazily).
+ */
 export async function runAnalysisTask(task: AnalysisTask, db: Db, cache: LruCache): Promise<RenderedBody> {
   const view = new DatasetView(cache, task.view.datasetId, task.view.revision, task.view.knownAt, db)
   const ctx: AnalysisContext = { view, deadline: new Deadline(task.budgetMs), maxSteps: task.maxSteps }
   const run = ANALYSES[task.call.analysis] as (ctx: AnalysisContext, ...args: unknown[]) => Promise<unknown>
   const render = RENDERERS[task.render] as (answer: unknown) => string
-  return CachedBody.rendered(render(await run(ctx, ...task.call.args)))
+  return CachedBody.renderedLazily(render(await run(ctx, ...task.call.args)))
 }

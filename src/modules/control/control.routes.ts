@@ -65,12 +65,12 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
       const { view: answered, body } = await app.readModel.body(view, 'control', parts, (current) =>
         format === 'csv'
           ? controlService.renderControlCsv(current, map, page)
-          : controlService.renderControlMap(current, map, {
+          : controlService.renderControlMapBody(current, map, {
               ...page,
               members: (matched, returned) => pageOf(request, { ...page, matched }, returned, GEOJSON_CONTENT_TYPE),
             }),
       )
-      // Already serialised (and compressed) once for this view: no response schema on the way out.
+      // Already serialised once for this view (the features once for their validity interval): no response schema on the way out.
       return sendBody(request, reply, answered, body, format === 'csv' ? CSV_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
     },
   )

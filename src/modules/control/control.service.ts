@@ -1,12 +1,14 @@
 import type { Position } from 'geojson'
-import { bboxesMeet, pointInShape, shapeIntersectsBbox } from '../../geo/index.js'
-import { areasTouching, complementHolding, requireActor, requireSide } from '../../read/areas.js'
+import { bboxesMeet, shapeIntersectsBbox } from '../../geo/index.js'
+import { requireActor, requireSide } from '../../read/areas.js'
+import { CachedBody, SharedBodyPart } from '../../read/cache.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
+import { areasHolding, type PlaceHolder, placeHoldings } from '../../read/point-holders.js'
 import * as controlRepository from '../../store/control.repository.js'
 import type { AreaMeta, Bbox } from '../../store/records.js'
 import { type Column, columns, toCsv } from '../common/csv.js'
-import { holdingSpan, round, validAt } from '../common/intervals.js'
-import { coverageJson, instantNotes, isLowerBound, type Note, pointNotes, sinceNote } from '../common/notes.js'
+import { round } from '../common/intervals.js'
+import { coverageJson, instantNotes, type Note, pointNotes, sinceNote } from '../common/notes.js'
 import type { ItemSelection, QueryableType } from '../common/items.js'
 import type { Holder, PointControl } from './control.schemas.js'
 
@@ -37,12 +39,27 @@ interface MapItem {
  * The control map at `at` as a GeoJSON FeatureCollection, serialised here: each geometry is the
  * JSON text the database holds, embedded without a parse and re-serialisation (a map of 100k
  * vertices would otherwise cost more in JSON than in the query). The features are kept per
- * validity interval, so another instant of the same interval reads no row.
+ * validity interval, so another instant of the same interval reads no row; their page is kept
+ * encoded as well, so such an instant costs only its head (at, links, notes) and a copy.
  */
+export async function renderControlMapBody(view: DatasetView, query: MapQuery, page: MapPage): Promise<CachedBody> {
+  const { head, features } = await mapParts(view, query, page)
+  // The head ends in '}' (ASCII): its UTF-8 bytes less the last one, then the features' bytes, are the bytes of the whole text.
+  const headBytes = Buffer.from(head)
+  return CachedBody.spliced(headBytes.subarray(0, headBytes.length - 1), features.bytes)
+}
+
+/** The map of renderControlMapBody as text. */
 export async function renderControlMap(view: DatasetView, query: MapQuery, page: MapPage): Promise<string> {
+  const { head, features } = await mapParts(view, query, page)
+  return `${head.slice(0, -1)}${features.bytes.raw.toString()}`
+}
+
+/** The head of a map (what depends on the instant, the links and the notes) as JSON text, and its page of features. */
+async function mapParts(view: DatasetView, query: MapQuery, page: MapPage): Promise<{ head: string; features: MapFeatures }> {
   await checkFilters(view, query)
   const items = await mapItems(view, query)
-  const shown = items.slice(page.offset, page.offset + page.limit)
+  const features = await mapFeatures(view, query, page, items)
   const coverage = await view.coverage()
   const head = JSON.stringify({
     type: 'FeatureCollection',
@@ -50,12 +67,33 @@ export async function renderControlMap(view: DatasetView, query: MapQuery, page:
     revision: view.revision,
     at: query.at.toISOString(),
     knownAt: view.knownAt?.toISOString() ?? null,
-    ...page.members(items.length, shown.length),
-    sources: [...new Set(shown.flatMap((item) => item.meta.sources))].sort(),
+    ...page.members(items.length, features.returned),
+    sources: features.sources,
     coverage: coverageJson(coverage),
     notes: mapNotes(coverage, query, items),
   })
-  return `${head.slice(0, -1)},"features":[${shown.map((item) => item.text).join(',')}]}`
+  return { head, features }
+}
+
+/** A page of a map's features as the UTF-8 bytes of `,"features":[…]}`, with what the head says of them. */
+interface MapFeatures {
+  bytes: SharedBodyPart
+  returned: number
+  sources: string[]
+}
+
+/** The page of the map's features, kept per validity interval (as the items are): every instant of it shares the bytes. */
+async function mapFeatures(view: DatasetView, query: MapQuery, page: Pick<MapPage, 'limit' | 'offset'>, items: MapItem[]): Promise<MapFeatures> {
+  const interval = await view.intervalOf(query.at)
+  const parts = [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null, page.offset, page.limit]
+  return view.cached('map-features', parts, () => {
+    const shown = items.slice(page.offset, page.offset + page.limit)
+    return {
+      bytes: new SharedBodyPart(Buffer.from(`,"features":[${shown.map((item) => item.text).join(',')}]}`)),
+      returned: shown.length,
+      sources: [...new Set(shown.flatMap((item) => item.meta.sources))].sort(),
+    }
+  })
 }
 
 /** The map's areas without geometry, as CSV: a row per area, columns as the feature's properties. */
@@ -119,12 +157,39 @@ async function meetingBox<T extends { bbox: Bbox; geometryHash: string }>(view: 
 async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> {
   const interval = await view.intervalOf(query.at)
   return view.cached('map-items', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
-    let areas = await controlRepository.listAreaTextsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, ...query })
+    let areas = await controlRepository.listAreaBoxesAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, ...query })
     // The index matches bounding boxes; keep only areas whose shape really meets the box.
     if (query.bbox) areas = await meetingBox(view, areas, query.bbox)
-    return areas.map(({ geometryText, bbox: _bbox, ...meta }) => ({ ...featureText(meta, geometryText), meta }))
+    const texts = await geometryTexts(
+      view,
+      areas.map((area) => area.geometryHash),
+    )
+    return areas.map(({ bbox: _bbox, ...meta }) => ({ ...featureText(meta, texts.get(meta.geometryHash)!), meta }))
   })
 }
+
+/**
+ * Geometries by content hash as the JSON text the database holds. A hash names one geometry
+ * forever, so the texts are kept under the hash alone, shared by every view, revision and
+ * interval: a new day's map fetches only the shapes that changed since a map was last made.
+ */
+async function geometryTexts(view: DatasetView, hashes: string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>()
+  const missing: string[] = []
+  for (const hash of new Set(hashes)) {
+    const text = view.cache.get(`${GEOMETRY_TEXT_KEY}${hash}`) as string | undefined
+    if (text !== undefined) texts.set(hash, text)
+    else missing.push(hash)
+  }
+  if (missing.length === 0) return texts
+  for (const [hash, text] of await controlRepository.listGeometryTexts(view.db, missing)) {
+    texts.set(hash, text)
+    view.cache.set(`${GEOMETRY_TEXT_KEY}${hash}`, text)
+  }
+  return texts
+}
+
+const GEOMETRY_TEXT_KEY = 'shape-text|'
 
 /** An area's GeoJSON feature as text, the stored geometry text (or null) embedded as is; `keep` names the properties kept. */
 function featureText(area: AreaMeta, geometryText: string | null, keep?: string[]): { text: string; geometryAt: [number, number] } {
@@ -166,19 +231,17 @@ function toFeature(area: AreaMeta) {
 /**
  * Who holds a point at `at`, since when and until when. Where areas overlap, every one is listed;
  * `holder` is the first: controlled ground before contested, then the longest-standing holding,
- * then the lowest area id; `holderRule` says which of these steps picked it.
+ * then the lowest area id; `holderRule` says which of these steps picked it. The holders are
+ * read/point-holders.ts's (the one home of that rule, which the events' `held_by` uses too): found
+ * in the view's indexed area history, without a query per point.
  */
 export async function getPointControl(view: DatasetView, query: { point: Position; at: Date }): Promise<PointControl> {
   const [lon, lat] = query.point
-  const containing = await areasContaining(view, query.point)
+  const [holding] = await placeHoldings(view, [query])
   const coverage = await view.coverage()
-  const holders = containing
-    .filter((area) => validAt(area, query.at))
-    .map((area) => toHolder(area, containing, query.at, coverage))
-    .sort(byHolderRule)
+  const holders = holding.holders.map(toHolder)
   // No area covers the point: inside the dataset's outline, its complement actor holds it (a single-actor map's other side).
-  const complement = holders.length === 0 ? await complementHolding(view, query.point, query.at) : null
-  if (complement) holders.push(complementHolder(complement, coverage))
+  const complement = holding.complement ? { ...holding.complement, actor: holders[0].actor!, side: holders[0].side! } : null
   const rule = complement
     ? `no area covers this point; inside outline '${complement.outlineFeature}' the dataset's complement actor (${complement.actor}) holds it`
     : holderRule(holders)
@@ -205,20 +268,19 @@ export async function getPointControl(view: DatasetView, query: { point: Positio
   }
 }
 
-/** The complement actor as a point's holder: no area row stands behind it, so it has no area id, valid time or sources. */
-function complementHolder(complement: { actor: string; side: string; since: Date | null; until: Date | null }, coverage: Coverage): Holder {
-  const since = complement.since ?? coverage.from
+/** A holder as the answer carries it: instants as ISO strings (the complement actor has no area, valid time or sources). */
+function toHolder(holder: PlaceHolder): Holder {
   return {
-    actor: complement.actor,
-    side: complement.side,
-    status: 'controlled',
-    since: (since ?? new Date(0)).toISOString(),
-    sinceIsLowerBound: complement.since === null,
-    until: complement.until?.toISOString() ?? null,
-    areaId: null,
-    validFrom: null,
-    validTo: null,
-    sources: [],
+    actor: holder.actor,
+    side: holder.side,
+    status: holder.status,
+    since: holder.since.toISOString(),
+    sinceIsLowerBound: holder.sinceIsLowerBound,
+    until: holder.until?.toISOString() ?? null,
+    areaId: holder.areaId,
+    validFrom: holder.validFrom?.toISOString() ?? null,
+    validTo: holder.validTo?.toISOString() ?? null,
+    sources: holder.sources,
   }
 }
 
@@ -229,17 +291,6 @@ async function withSwapHint(view: DatasetView, query: { point: Position; at: Dat
   return swapped.length > 0 ? [...notes.filter((note) => note.code !== 'NO_AREA' && note.code !== 'OUTSIDE_EXTENT'), ...swapped] : notes
 }
 
-/** Every area, of any time, whose shape contains the point. */
-async function areasContaining(view: DatasetView, point: Position): Promise<AreaMeta[]> {
-  const touching = await areasTouching(view, [point[0], point[1], point[0], point[1]])
-  // Many rows share a shape (an area closed and carried on): test each shape once.
-  const inside = new Map<string, boolean>()
-  return touching.filter((area) => {
-    if (!inside.has(area.geometryHash)) inside.set(area.geometryHash, pointInShape(point, area.geometry))
-    return inside.get(area.geometryHash)
-  })
-}
-
 /**
  * A point no area covers whose swapped coordinates some area does cover at `at`: lon and lat were
  * probably given the wrong way round (Aleppo is 37.16°E, 36.20°N; lon=36.2&lat=37.16 is in Turkey).
@@ -248,7 +299,7 @@ async function areasContaining(view: DatasetView, point: Position): Promise<Area
 async function swappedNotes(view: DatasetView, query: { point: Position; at: Date }): Promise<Note[]> {
   const [lon, lat] = query.point
   if (Math.abs(lon) > 90 || lon === lat) return []
-  const held = (await areasContaining(view, [lat, lon])).filter((area) => validAt(area, query.at))
+  const held = await areasHolding(view, [lat, lon], query.at)
   if (held.length === 0) return []
   const who = [...new Set(held.map((area) => area.actorId ?? 'contested ground'))].join(', ')
   return [
@@ -257,12 +308,6 @@ async function swappedNotes(view: DatasetView, query: { point: Position; at: Dat
       message: `no area covers [${lon}, ${lat}], but [${lat}, ${lon}] is held by ${who}: lon and lat may be swapped (lon is east, lat is north)`,
     },
   ]
-}
-
-/** The order of a point's holders: controlled ground before contested, then the earliest `since` (ISO strings order as instants), then the lowest area id. */
-function byHolderRule(a: Holder, b: Holder): number {
-  if (a.status !== b.status) return a.status === 'controlled' ? -1 : 1
-  return a.since.localeCompare(b.since) || (a.areaId ?? 0) - (b.areaId ?? 0)
 }
 
 const HOLDER_RULE = 'controlled ground before contested, then the longest-standing holding (earliest since), then the lowest area id'
@@ -300,27 +345,6 @@ function pointControlNotes(coverage: Coverage, query: { point: Position; at: Dat
     notes.push({ code: 'OVERLAPPING_AREAS', message: `${holders.length} areas overlap here (${holderNames(holders)}): ${rule.slice(rule.indexOf(': ') + 2)}` })
   for (const holder of holders) notes.push(...sinceNote(coverage, new Date(holder.since), holder.actor ?? 'contested ground'))
   return notes
-}
-
-/** A holder of a place at `at`, its uninterrupted holding found among all the areas that cover the place. */
-function toHolder(area: AreaMeta, covering: AreaMeta[], at: Date, coverage: Coverage): Holder {
-  const span = holdingSpan(
-    covering.filter((other) => other.actorId === area.actorId && other.status === area.status),
-    at,
-  )
-  const since = span?.from ?? area.validFrom
-  return {
-    actor: area.actorId,
-    side: area.side,
-    status: area.status,
-    since: since.toISOString(),
-    sinceIsLowerBound: isLowerBound(coverage, since),
-    until: span ? (span.to?.toISOString() ?? null) : (area.validTo?.toISOString() ?? null),
-    areaId: area.id,
-    validFrom: area.validFrom.toISOString(),
-    validTo: area.validTo?.toISOString() ?? null,
-    sources: area.sources,
-  }
 }
 
 /** The holders of a point as CSV, a row per holder, columns as the JSON members. */
@@ -426,7 +450,7 @@ async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Dat
  */
 export async function areaFeatureTexts(view: DatasetView, page: AreaItem[], shape: ItemShape): Promise<string[]> {
   const missing = shape.skipGeometry ? [] : page.filter((item) => item.text === undefined).map((item) => item.meta.geometryHash)
-  const geometries = missing.length > 0 ? await controlRepository.listGeometryTexts(view.db, missing) : new Map<string, string>()
+  const geometries = missing.length > 0 ? await geometryTexts(view, missing) : new Map<string, string>()
   return page.map((item) => {
     if (item.text !== undefined && !shape.properties && !shape.skipGeometry) return item.text
     const geometry = shape.skipGeometry
@@ -442,7 +466,7 @@ export async function areaFeatureTexts(view: DatasetView, page: AreaItem[], shap
 export async function getAreaItem(view: DatasetView, id: string): Promise<{ meta: AreaMeta; text: string } | undefined> {
   const meta = (await areaRows(view)).find((row) => String(row.id) === id)
   if (!meta) return undefined
-  const geometries = await controlRepository.listGeometryTexts(view.db, [meta.geometryHash])
+  const geometries = await geometryTexts(view, [meta.geometryHash])
   return { meta, text: featureText(meta, geometries.get(meta.geometryHash)!).text }
 }
 

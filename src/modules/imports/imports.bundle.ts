@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { Db } from '../../db/database.js'
@@ -8,6 +8,7 @@ import * as sourcesRepository from '../../store/sources.repository.js'
 import { SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { FeaturesQuerySchema, SnapshotQuerySchema } from './imports.schemas.js'
 import { type ImportContext, importFeatures, importSnapshot } from './imports.service.js'
+import { importEvents, importTallies } from './events-import.js'
 
 /**
  * A source of the manifest, as PUT /v1/datasets/{id}/sources/{source} takes it (used_for is its
@@ -40,6 +41,8 @@ export const ManifestSchema = z
     sourceUrl: z.string().url().nullable().default(null),
     actors: z.string().optional(),
     features: z.string().optional(),
+    events: z.string().optional(),
+    tallies: z.string().optional(),
     sources: z.array(BundleSourceSchema).default([]),
     snapshots: z.array(z.object({ validFrom: z.string(), file: z.string() }).passthrough()).default([]),
   })
@@ -74,7 +77,7 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
   const readJson = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'))
   const manifest = ManifestSchema.parse(readJson('manifest.json'))
   // The sources become the dataset's records, not free properties: areas cite them by id.
-  const { id, name, description, licence, sourceUrl, actors, features, sources, snapshots, ...rest } = manifest
+  const { id, name, description, licence, sourceUrl, actors, features, events, tallies, sources, snapshots, ...rest } = manifest
   const values = { name, description, licence, sourceUrl, properties: { ...rest, snapshots } }
   // Marked as loading from its first write until its last: a load cut short (the process killed)
   // is found marked at the next start and resumed, each import it had landed being a replay.
@@ -112,6 +115,21 @@ export async function loadBundle(ctx: ImportContext, dir: string, log: (line: st
     log(
       `${id}: snapshot ${snapshot.validFrom} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`,
     )
+  }
+  // Events and tallies after the maps: their answers say who held each place then.
+  for (const [file, load] of [
+    [events, importEvents],
+    [tallies, importTallies],
+  ] as const) {
+    if (!file) continue
+    // A manifest may name a file still being written beside it: the load goes on without it, and says so.
+    if (!existsSync(join(dir, file))) {
+      log(`${id}: ${file} is named in the manifest but absent: not loaded`)
+      continue
+    }
+    const result = await load(ctx, id, { bytes: readFileSync(join(dir, file)), csv: false }, { dry_run: false })
+    report.imports.push({ file, id: result.import.id, replayed: result.replayed })
+    log(`${id}: ${file} → import ${result.import.id}${result.replayed ? ' (already loaded)' : ''}, ${JSON.stringify(result.import.counts)}`)
   }
   await datasetsRepository.upsertDataset(ctx.db, id, values)
   return report

@@ -7,7 +7,10 @@ import { tableFormat } from '../../plugins/formats.js'
 import { CSV_CONTENT_TYPE } from '../common/media-types.js'
 import { pageOf } from '../common/paging.js'
 import { contentResponse, CsvSchema, DatasetParamSchema, ImportBodySchema, problemResponses, RowIdParamSchema } from '../common/schemas.js'
+import * as eventsImport from './events-import.js'
+import type { EventFile } from './events-import.js'
 import {
+  EventsImportQuerySchema,
   FeaturesQuerySchema,
   IMPORT_COLUMNS,
   IMPORT_COUNT_NAMES,
@@ -17,6 +20,7 @@ import {
   ImportResultSchema,
   ImportSchema,
   SnapshotQuerySchema,
+  TalliesImportQuerySchema,
 } from './imports.schemas.js'
 import { WRITER } from '../../work/pool.js'
 import * as importsService from './imports.service.js'
@@ -94,6 +98,67 @@ export default async function importsRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       const { status, body } = answer(await importsService.importSnapshot(context(request), request.params.id, fileOf(request), request.query))
+      return reply.status(status).send(body)
+    },
+  )
+
+  // Event and tally files may be CSV (ACLED, UCDP GED, Frontline tallies): read as bytes here, decoded by the import.
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  const eventFileOf = (request: FastifyRequest): EventFile => ({
+    bytes: request.body as Uint8Array,
+    csv: (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'text/csv',
+  })
+  const jsonOrCsv = async (request: FastifyRequest) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (type !== 'application/json' && type !== 'application/geo+json' && type !== 'text/csv')
+      throw new Errors.UNSUPPORTED_MEDIA_TYPE(`${type || '(none)'} (or text/csv with format=acled|ucdp for events, format=frontline for tallies)`)
+  }
+  const eventsBody = z.any().describe('Frontline event GeoJSON (application/geo+json), or an ACLED or UCDP GED CSV export (text/csv, with format)')
+
+  routes.post(
+    '/datasets/:id/events',
+    {
+      ...onWorker,
+      onRequest: [app.requireWriter, jsonOrCsv],
+      schema: {
+        ...common,
+        body: eventsBody,
+        summary: 'Import events: Frontline GeoJSON, or ACLED / UCDP GED CSV in their own column layouts',
+        description:
+          'One transaction: all of it lands or none; a file with any problem is refused with 400 INVALID_EVENT_IMPORT listing every ' +
+          'problem by row and column (/rows/3/fatalities) or feature and member (/features/2/properties/date). Events are upserted by ' +
+          'id: a new id is inserted, a changed one supersedes the stored one (known_at before the import answers as before), an unchanged ' +
+          'one is left alone. Actor names resolve to the dataset actor ids by id, name, alias and the aliases option; a name that matches ' +
+          'none is kept by name (actor null) with a note. The same content again answers 200 with the earlier import; revert it with ' +
+          'POST /v1/imports/{id}/revert. dry_run=true answers the report and writes nothing.',
+        querystring: EventsImportQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await eventsImport.importEvents(context(request), request.params.id, eventFileOf(request), request.query))
+      return reply.status(status).send(body)
+    },
+  )
+
+  routes.post(
+    '/datasets/:id/tallies',
+    {
+      ...onWorker,
+      onRequest: [app.requireWriter, jsonOrCsv],
+      schema: {
+        ...common,
+        body: eventsBody.describe(
+          'Frontline tally GeoJSON (application/geo+json), or CSV with columns named after the tally members (text/csv, format=frontline)',
+        ),
+        summary: 'Import tallies: as-of statements of one source each (tolls, the displaced)',
+        description:
+          'As events are imported: atomic, upserted by id (a correction supersedes), replayed when the same content comes again, revertible, ' +
+          'refused with 400 INVALID_EVENT_IMPORT listing every problem. Each tally is one statement of one source: two sources giving a toll are two tallies.',
+        querystring: TalliesImportQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const { status, body } = answer(await eventsImport.importTallies(context(request), request.params.id, eventFileOf(request), request.query))
       return reply.status(status).send(body)
     },
   )

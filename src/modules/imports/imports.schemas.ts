@@ -121,7 +121,7 @@ export type FeaturesQuery = z.infer<typeof FeaturesQuerySchema>
 export const ImportSchema = z.object({
   id: z.number().int(),
   dataset: z.string(),
-  kind: z.enum(['snapshot', 'history', 'features', 'revert']),
+  kind: z.enum(['snapshot', 'history', 'features', 'revert', 'events', 'tallies']),
   validFrom: z.string().nullable(),
   contentHash: z.string(),
   counts: z.record(z.string(), z.number()).describe('features read, stored, carried on, closed, skipped, actors created…'),
@@ -196,6 +196,13 @@ export const IMPORT_COUNT_NAMES = [
   'areasRestored',
   'featuresSuperseded',
   'featuresRestored',
+  'events',
+  'tallies',
+  'unresolvedActors',
+  'eventsSuperseded',
+  'eventsRestored',
+  'talliesSuperseded',
+  'talliesRestored',
 ] as const
 
 /** The CSV of a list of imports: every member but the notes, a counts.<name> column per count. */
@@ -203,3 +210,39 @@ export const IMPORT_COLUMNS: Column<Import>[] = [
   ...columns<Import>('id', 'dataset', 'kind', 'validFrom', 'contentHash', 'submittedBy', 'createdAt', 'reverts', 'revertedBy'),
   ...IMPORT_COUNT_NAMES.map((name) => ({ name: `counts.${name}`, value: (row: Import) => row.counts[name] })),
 ]
+
+// ---- event and tally imports ----
+
+const DryRun = booleanParam(false).describe(
+  'true: answer 200 with the full report (counts, notes, and the problems that would refuse it in refused) and write nothing',
+)
+
+export const EventsImportQuerySchema = z.object({
+  format: z
+    .enum(['geojson', 'acled', 'ucdp'])
+    .optional()
+    .describe(
+      "the file's layout: geojson (Frontline event GeoJSON, application/geo+json; the default for a JSON body), acled (an ACLED export, text/csv, " +
+        "the codebook's columns), ucdp (a UCDP GED export, text/csv). A CSV body must name its layout",
+    ),
+  dry_run: DryRun,
+  aliases: z
+    .string()
+    .max(10_000)
+    .regex(/^[^:,\n\r]+:[a-z0-9_-]+(,[^:,\n\r]+:[a-z0-9_-]+)*$/, 'aliases as name:actor pairs, comma-separated, e.g. Military Forces of Russia:ru')
+    .optional()
+    .describe(
+      "names the file uses mapped to the dataset's actor ids, name:actor,name:actor (beside the actors' own ids, names and aliases). " +
+        'A name that matches no actor is kept by name with actor null (a note), never refused',
+    ),
+})
+export type EventsImportQuery = z.infer<typeof EventsImportQuerySchema>
+
+export const TalliesImportQuerySchema = z.object({
+  format: z
+    .enum(['geojson', 'frontline'])
+    .optional()
+    .describe('geojson (Frontline tally GeoJSON, the default for a JSON body) or frontline (text/csv, columns named after the tally members)'),
+  dry_run: DryRun,
+})
+export type TalliesImportQuery = z.infer<typeof TalliesImportQuerySchema>

@@ -10,10 +10,12 @@ import type { ActorValues } from '../../store/actors.repository.js'
 import { boxLiteral } from '../../store/box.js'
 import * as controlRepository from '../../store/control.repository.js'
 import * as datasetsRepository from '../../store/datasets.repository.js'
+import * as eventsRepository from '../../store/events.repository.js'
 import * as featuresRepository from '../../store/features.repository.js'
 import * as importsRepository from '../../store/imports.repository.js'
 import type { NewImport } from '../../store/imports.repository.js'
-import type { ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
+import * as talliesRepository from '../../store/tallies.repository.js'
+import type { ImportKind, ImportNote, ImportRecord, OpenArea } from '../../store/records.js'
 import { RESERVED_ACTOR_IDS, SlugSchema, TEXT_LIMITS } from '../common/schemas.js'
 import { instantProblem, parseInstant } from '../common/time.js'
 import { ActorResolver } from './actor-resolver.js'
@@ -448,7 +450,9 @@ export async function revertImport(ctx: ImportContext, id: number): Promise<Impo
   if (target.kind === 'revert')
     throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
   return runImport(ctx, target.datasetId, `revert:${id}`, false, async (tx, now) => {
-    const later = await importsRepository.listLiveImportsAfter(tx, target.datasetId, id, target.kind === 'features' ? ['features'] : ['snapshot', 'history'])
+    // Each family of rows undoes as a stack of its own: areas (snapshots, histories), features, events, tallies.
+    const family: ImportKind[] = target.kind === 'snapshot' || target.kind === 'history' ? ['snapshot', 'history'] : [target.kind]
+    const later = await importsRepository.listLiveImportsAfter(tx, target.datasetId, id, family)
     if (later.length > 0) {
       throw new Errors.IMPORT_NOT_REVERTIBLE(
         `import ${id} cannot be reverted while later import(s) ${later.join(', ')} build on it: revert ${later.length > 1 ? 'them' : 'it'} first (newest first)`,
@@ -468,19 +472,23 @@ export async function revertImport(ctx: ImportContext, id: number): Promise<Impo
     })
     const areas = await controlRepository.revertAreas(tx, id, now, record.id)
     const features = await featuresRepository.revertFeatures(tx, id, now, record.id)
+    const events = await eventsRepository.revertEvents(tx, id, now, record.id)
+    const tallies = await talliesRepository.revertTallies(tx, id, now, record.id)
     await importsRepository.markReverted(tx, id, record.id)
     return importsRepository.updateImportCounts(tx, record.id, {
       areasSuperseded: areas.superseded,
       areasRestored: areas.restored,
       featuresSuperseded: features.superseded,
       featuresRestored: features.restored,
+      ...(target.kind === 'events' ? { eventsSuperseded: events.superseded, eventsRestored: events.restored } : {}),
+      ...(target.kind === 'tallies' ? { talliesSuperseded: tallies.superseded, talliesRestored: tallies.restored } : {}),
     })
   })
 }
 
 // ---- the steps every import shares ----
 
-async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
+export async function assertDatasetExists(db: Db, datasetId: string): Promise<void> {
   if ((await datasetsRepository.findRevision(db, datasetId)) === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
 }
 
@@ -560,7 +568,7 @@ function refuseIfInvalid(errors: ProblemDetail[]): void {
  * One transaction per import, holding the dataset's row lock: imports into one dataset run one at
  * a time, and identical content found under the lock answers with the earlier import.
  */
-async function runImport(
+export async function runImport(
   ctx: ImportContext,
   datasetId: string,
   contentHash: string,
@@ -610,7 +618,7 @@ function refuseOverlaps(plan: ImportPlan, problems: ProblemDetail[]): ProblemDet
 }
 
 /** The record a dry run reports: what would have been stored, under id 0. */
-function dryRecord(values: NewImport): ImportRecord {
+export function dryRecord(values: NewImport): ImportRecord {
   return { ...values, id: 0, reverts: null, revertedBy: null }
 }
 
