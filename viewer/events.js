@@ -29,16 +29,13 @@ export function daysShown(instants, at) {
   return { start: first, end: last }
 }
 
+/** "12 (8–19)": the best estimate (else the low, else the high), and the range where both ends are known and differ from it. */
 const estimate = (value) => {
-  if (!value) return '–'
-  const { low, best, high } = value
+  const { low, best, high } = value ?? {}
   const shown = best ?? low ?? high
   if (shown === null || shown === undefined) return '–'
-  const range =
-    low !== null && high !== null && low !== undefined && high !== undefined && (low !== high || low !== shown)
-      ? ` (${NUMBER.format(low)}–${NUMBER.format(high)})`
-      : ''
-  return `${NUMBER.format(shown)}${range}`
+  const ranged = low !== null && low !== undefined && high !== null && high !== undefined && (low !== shown || high !== shown)
+  return `${NUMBER.format(shown)}${ranged ? ` (${NUMBER.format(low)}–${NUMBER.format(high)})` : ''}`
 }
 
 function sourceLinks(sources) {
@@ -125,11 +122,11 @@ export async function loadTallies(context, at, signal) {
 
 function drawTallies(answer, asOf) {
   const table = document.getElementById('tallies')
-  const rows = (answer.tallies ?? answer.features?.map((feature) => ({ id: feature.id, ...feature.properties })) ?? []).map(
+  const rows = answer.tallies.map(
     (tally) =>
-      `<tr data-tally="${escapeHtml(tally.id)}" data-metric="${escapeHtml(tally.metric)}" data-best="${tally.value?.best ?? ''}">` +
-      `<td>${escapeHtml(tally.metric.replaceAll('_', ' '))}<small> ${escapeHtml(tally.scope?.name ?? '')}</small></td>` +
-      `<td class="num">${estimate(tally.value)} <small>${escapeHtml(tally.unit ?? '')}</small></td>` +
+      `<tr data-tally="${escapeHtml(tally.id)}" data-metric="${escapeHtml(tally.metric)}" data-best="${tally.value.best ?? ''}">` +
+      `<td>${escapeHtml(tally.metric.replaceAll('_', ' '))}<small> ${escapeHtml(tally.scope.name)}</small></td>` +
+      `<td class="num">${estimate(tally.value)} <small>${escapeHtml(tally.unit)}</small></td>` +
       `<td><small>as of ${escapeHtml(shortDate(tally.as_of))}</small> ${sourceLinks([tally.source])}</td></tr>`,
   )
   table.innerHTML =

@@ -1,24 +1,13 @@
 import t from 'tap'
-import { square } from '../helpers.js'
-import { cliSetting, collection, seedFolder, writeJson } from './fixtures/cli.js'
+import { area as feature, square } from '../helpers.js'
+import { collection, seededCli, writeJson } from './fixtures/cli.js'
 
 // `frontline import FILE` with each mapping option of the API, as a user runs it: its own process,
 // its own database (PGlite, or the server in DATABASE_URL). Answers known by construction: squares
 // whose areas are computed independently, files whose features say what they are.
 
-const feature = (geometry: object, properties: object = {}, id?: string) => ({ type: 'Feature', ...(id ? { id } : {}), geometry, properties })
-
 t.test('frontline import FILE: the mapping options of each kind', async (t) => {
-  const { dir, cli } = await cliSetting(t, 'import-mapping')
-  const seeded = await cli('import', seedFolder(dir, 'opts'))
-  t.equal(seeded.code, 0, seeded.stderr)
-  t.match(seeded.stdout, /opts: 2 actors/)
-
-  const json = async (...args: string[]) => {
-    const result = await cli(...args, '--json')
-    t.equal(result.code, 0, result.stderr)
-    return JSON.parse(result.stdout)
-  }
+  const { dir, cli, json } = await seededCli(t, 'import-mapping')
 
   t.test('snapshot: actor, status and source properties, aliases, valid-from offset', async (t) => {
     const file = writeJson(
