@@ -77,8 +77,22 @@ export function sendBody(request: FastifyRequest, reply: FastifyReply, view: Dat
   return reply.header('Content-Encoding', encoding).send(body.encoded(encoding))
 }
 
-/** Sets the validators for an answer made at `view` and returns it, for routes whose schema serialises it. */
-export function answeredAt<T>(request: FastifyRequest, reply: FastifyReply, view: DatasetView, answer: T): T {
+/**
+ * Opens the view a request asks for (the dataset as known at `knownAt`, now when undefined) and sets
+ * its validators: undefined when the client already has this answer and a 304 went out, the handler
+ * then returns the reply.
+ */
+export async function openView(request: FastifyRequest, reply: FastifyReply, datasetId: string, knownAt: Date | undefined): Promise<DatasetView | undefined> {
+  const view = await request.server.readModel.open(datasetId, knownAt)
+  return notModified(request, reply, view) ? undefined : view
+}
+
+/**
+ * Sets the validators for an answer made at `view` (and the content type when given) and returns
+ * it, for routes whose schema serialises it.
+ */
+export function answeredAt<T>(request: FastifyRequest, reply: FastifyReply, view: DatasetView, answer: T, contentType?: string): T {
+  if (contentType !== undefined) reply.type(contentType)
   setValidators(request, reply, view)
   return answer
 }

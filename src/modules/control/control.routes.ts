@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
+import { answeredAt, openView, sendBody } from '../../plugins/views.js'
 import { tableFormat } from '../../plugins/formats.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { baseUrl, pageOf } from '../common/paging.js'
@@ -42,8 +42,8 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
       const { query } = request
       const format = tableFormat(request, query.f, GEOJSON_CONTENT_TYPE)
       const { at, knownAt } = queryInstants(query)
-      const view = await app.readModel.open(query.dataset, knownAt)
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAt)
+      if (!view) return reply
       const map = {
         at,
         bbox: query.bbox ? parseBbox(query.bbox) : undefined,
@@ -97,8 +97,8 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
       const { query } = request
       const format = tableFormat(request, query.f)
       const { at, knownAt } = queryInstants(query)
-      const view = await app.readModel.open(query.dataset, knownAt)
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAt)
+      if (!view) return reply
       const point = [query.lon, query.lat]
       const { view: answered, value } = await app.readModel.answer(view, 'point', [point, at.toISOString()], (current) =>
         controlService.getPointControl(current, { point, at }),

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors, withDetails } from '../../errors.js'
-import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
+import { answeredAt, openView, sendBody } from '../../plugins/views.js'
 import { tableFormat } from '../../plugins/formats.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { baseUrl, pageOf } from '../common/paging.js'
@@ -105,8 +105,8 @@ export default async function eventsRoutes(app: FastifyInstance): Promise<void> 
     async (request, reply) => {
       const { query } = request
       const format = tableFormat(request, query.f, GEOJSON_CONTENT_TYPE)
-      const view = await app.readModel.open(query.dataset, knownAtOf(query.known_at))
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAtOf(query.known_at))
+      if (!view) return reply
       const filter = filterOf(query)
       const page = { limit: query.limit, offset: query.offset }
       const parts = [format, filter, page, format === 'json' ? linksBase(request) : null]
@@ -139,13 +139,12 @@ export default async function eventsRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (request, reply) => {
-      const view = await app.readModel.open(request.query.dataset, knownAtOf(request.query.known_at))
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, request.query.dataset, knownAtOf(request.query.known_at))
+      if (!view) return reply
       const { view: answered, value } = await app.readModel.answer(view, 'event', [request.params.event], (current) =>
         eventsService.getEvent(current, request.params.event),
       )
-      reply.type(GEOJSON_CONTENT_TYPE)
-      return answeredAt(request, reply, answered, value)
+      return answeredAt(request, reply, answered, value, GEOJSON_CONTENT_TYPE)
     },
   )
 
@@ -171,8 +170,8 @@ export default async function eventsRoutes(app: FastifyInstance): Promise<void> 
     async (request, reply) => {
       const { query } = request
       const format = tableFormat(request, query.f)
-      const view = await app.readModel.open(query.dataset, knownAtOf(query.known_at))
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAtOf(query.known_at))
+      if (!view) return reply
       const filter = filterOf(query)
       const { view: answered, value } = await app.readModel.answer(view, 'event-aggregates', [filter, query.group_by ?? null], (current) =>
         eventsService.getEventAggregates(current, filter, query.group_by),
@@ -203,8 +202,8 @@ export default async function eventsRoutes(app: FastifyInstance): Promise<void> 
     async (request, reply) => {
       const { query } = request
       const format = tableFormat(request, query.f)
-      const view = await app.readModel.open(query.dataset, knownAtOf(query.known_at))
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAtOf(query.known_at))
+      if (!view) return reply
       const filter = { metrics: list(query.metric), scope: query.scope, asOf: dayOf(query.as_of), all: query.all }
       const page = { limit: query.limit, offset: query.offset }
       if (format === 'csv') {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { Errors, withDetails } from '../../errors.js'
-import { answeredAt, notModified, sendBody } from '../../plugins/views.js'
+import { answeredAt, openView, sendBody } from '../../plugins/views.js'
 import { toCsv } from '../common/csv.js'
 import { tableFormat } from '../../plugins/formats.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
@@ -50,8 +50,8 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const { query } = request
       const format = tableFormat(request, query.f, GEOJSON_CONTENT_TYPE)
       const knownAt = query.known_at ? parseInstant(query.known_at, 'end-of-day') : undefined
-      const view = await app.readModel.open(query.dataset, knownAt)
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAt)
+      if (!view) return reply
       const filter = [query.kind ?? null, query.bbox ?? null, query.q ?? null, query.limit, query.offset]
       if (format === 'csv') {
         const { view: answered, body } = await app.readModel.body(view, 'features-csv', filter, async (current) =>
@@ -65,8 +65,7 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
         const page = pageOf(request, { limit: query.limit, offset: query.offset, matched }, features.length, GEOJSON_CONTENT_TYPE)
         return { type: 'FeatureCollection' as const, dataset: current.datasetId, ...page, coverage, notes, features }
       })
-      reply.type(GEOJSON_CONTENT_TYPE)
-      return answeredAt(request, reply, answered, value)
+      return answeredAt(request, reply, answered, value, GEOJSON_CONTENT_TYPE)
     },
   )
 
@@ -83,13 +82,12 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
     },
     async (request, reply) => {
       const knownAt = request.query.known_at ? parseInstant(request.query.known_at, 'end-of-day') : undefined
-      const view = await app.readModel.open(request.query.dataset, knownAt)
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, request.query.dataset, knownAt)
+      if (!view) return reply
       const { view: answered, value } = await app.readModel.answer(view, 'feature', [request.params.id], (current) =>
         featuresService.getFeature(current, request.params.id),
       )
-      reply.type(GEOJSON_CONTENT_TYPE)
-      return answeredAt(request, reply, answered, value)
+      return answeredAt(request, reply, answered, value, GEOJSON_CONTENT_TYPE)
     },
   )
 
@@ -133,8 +131,8 @@ export default async function featuresRoutes(app: FastifyInstance): Promise<void
       const start = query.start ? parseInstant(query.start, 'end-of-day') : undefined
       const end = query.end ? parseInstant(query.end, 'end-of-day') : undefined
       if (start && end && start > end) throw new Errors.INVALID_DATE(`start (${start.toISOString()}) is after end (${end.toISOString()})`)
-      const view = await app.readModel.open(query.dataset, knownAt)
-      if (notModified(request, reply, view)) return reply
+      const view = await openView(request, reply, query.dataset, knownAt)
+      if (!view) return reply
       const parts = [request.params.id, start ? null : at.toISOString(), start?.toISOString() ?? null, end?.toISOString() ?? null]
       const control = (current: typeof view) => featuresService.getFeatureControl(current, { featureId: request.params.id, at, start, end })
       if (format === 'csv') {
