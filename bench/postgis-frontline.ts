@@ -2,10 +2,12 @@
 // over IPC: it imports the histories of bench/postgis-data.ts through the service functions and
 // serves the v1 API. `restart` builds a fresh app over the same database (empty caches): the
 // "first request after start" figures. Writes nothing to stdout.
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
+import { listenWarm } from '../src/server.js'
 import { type Database, openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
 import { putActor } from '../src/modules/actors/actors.service.js'
@@ -16,7 +18,7 @@ import { type ImportContext, importFeatures, importSnapshot } from '../src/modul
 import { FeaturesQuerySchema, SnapshotQuerySchema } from '../src/modules/imports/imports.schemas.js'
 import { LruCache } from '../src/read/cache.js'
 import { DATASETS, referenceFeatures } from './postgis-data.js'
-import { listenOnFreePort, processStats, serveCommands } from './common.js'
+import { processStats, serveCommands } from './common.js'
 
 const LIMITS = { maxFeatures: 20_000, maxVerticesPerImport: 5_000_000, maxVerticesPerFeature: 1_000_000 }
 
@@ -62,7 +64,9 @@ async function load(args: { datasetId: string }) {
 async function serve() {
   if (app) await app.close()
   app = await buildApp({ config: loadConfig({ API_TOKENS: 'x', LOG_LEVEL: 'silent' }), database, logger: false })
-  return listenOnFreePort(app)
+  // As the service starts (src/server.ts): listening once its threads are up.
+  await listenWarm(app, { port: 0, host: '127.0.0.1' })
+  return { port: (app.server.address() as AddressInfo).port }
 }
 
 async function close() {

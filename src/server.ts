@@ -46,6 +46,15 @@ function checkDataDir(dir: string): void {
   }
 }
 
+/**
+ * Listens once the worker threads have loaded their tasks (a few tenths of a second), so that the
+ * first analysis asked of a server that has said it is up never waits for a thread to start.
+ */
+export async function listenWarm(app: FastifyInstance, options: { port: number; host: string }): Promise<void> {
+  await app.work.warm()
+  await app.listen(options)
+}
+
 export async function start(config = loadConfig()): Promise<FastifyInstance> {
   if (!config.DATABASE_URL || config.writers.length === 0) checkDataDir(config.DATA_DIR)
   const withTokens = ensureTokens(config, (line) => process.stdout.write(`${line}\n`))
@@ -61,6 +70,8 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
     await migrate(database.db)
     app = await buildApp({ config: withTokens, database, closeDatabase: true })
     const { log } = app
+    // The threads start while the bundled dataset loads (its validation runs on one of them).
+    app.work.warm().catch(() => undefined)
     const stale = database.lock?.tookOver
     if (stale) log.warn({ lock: database.lock?.file, previousOwner: stale.from }, 'took over the lock of the embedded database from a process that is gone')
 
@@ -114,7 +125,7 @@ export async function start(config = loadConfig()): Promise<FastifyInstance> {
       process.off('SIGINT', onSigint)
       process.off('SIGTERM', onSigterm)
     })
-    await app.listen({ port: config.PORT, host: config.HOST })
+    await listenWarm(app, { port: config.PORT, host: config.HOST })
     const address = app.server.address()
     // The lock now says where this server answers: a `frontline import` started next to it sends its work there.
     if (database.lock && address && typeof address === 'object') database.lock.setPort(address.port, config.HOST)

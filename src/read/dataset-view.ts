@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js'
-import { findExtent, listChangeInstants, listGeometries } from '../store/control.repository.js'
+import { type AreaRow, findExtent, listAreaRows, listChangeInstants, listGeometries } from '../store/control.repository.js'
 import type { AreaShape, Bbox } from '../store/records.js'
 import type { LruCache } from './cache.js'
 
@@ -42,6 +42,14 @@ export class DatasetView {
   /** Something derived from this view's rows, made once per view. */
   async cached<T>(kind: string, parts: readonly unknown[], produce: () => Promise<T> | T): Promise<T> {
     return this.cache.getOrSet(this.key(kind, parts), produce)
+  }
+
+  /**
+   * Every area row of the view, of any time, with its box, in id order: read once per view, and
+   * what a map at any instant, a point's history and the items of an interval are taken from.
+   */
+  areaRows(): Promise<AreaRow[]> {
+    return this.cached('area-rows', [], () => listAreaRows(this.db, this.datasetId, this.knownAt))
   }
 
   /** The instants at which the map changed (every start and end of an area), ascending. */

@@ -6,7 +6,6 @@ import Flatbush from 'flatbush'
 import type { Position } from 'geojson'
 import { pointInShape } from '../geo/index.js'
 import { type PointShape, pointInPointShape, preparePointShape } from '../geo/point-shape-index.js'
-import * as controlRepository from '../store/control.repository.js'
 import type { AreaMeta, Bbox } from '../store/records.js'
 import { complementSetting, mapsAnyArea } from './areas.js'
 import type { Coverage, DatasetView } from './dataset-view.js'
@@ -49,7 +48,7 @@ interface HistoryIndex {
  */
 function historyIndex(view: DatasetView): Promise<HistoryIndex> {
   return view.cached('area-history-index', [], async () => {
-    const rows = await controlRepository.listAreaRows(view.db, view.datasetId, view.knownAt)
+    const rows = await view.areaRows()
     const byHash = new Map<string, { bbox: Bbox; rows: AreaMeta[] }>()
     for (const { bbox, ...row } of rows) {
       const entry = byHash.get(row.geometryHash)

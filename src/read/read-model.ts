@@ -1,4 +1,6 @@
+import { type DatabaseConnection, type Driver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
 import type { Db } from '../db/database.js'
+import type { Tables } from '../db/schema.js'
 import { Errors, withHeaders } from '../errors.js'
 import { findRevision } from '../store/datasets.repository.js'
 import { CachedBody, LruCache, type RenderedBody } from './cache.js'
@@ -30,6 +32,35 @@ export interface CacheReport {
   misses: number
   dropped: number
 }
+
+/** Thrown by KEPT_ONLY when an answer needs a row: it is then made again over a snapshot. */
+class NeedsRows extends Error {}
+
+/** A driver that never connects: every statement run through it throws NeedsRows. */
+const noConnection: Driver = {
+  init: async () => {},
+  acquireConnection: async (): Promise<DatabaseConnection> => {
+    throw new NeedsRows('this answer reads rows')
+  },
+  beginTransaction: async () => {},
+  commitTransaction: async () => {},
+  rollbackTransaction: async () => {},
+  releaseConnection: async () => {},
+  destroy: async () => {},
+}
+
+/**
+ * A database with no rows to give: a view over it answers from what the cache keeps for its
+ * revision alone, or throws NeedsRows at its first statement.
+ */
+const KEPT_ONLY: Db = new Kysely<Tables>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => noConnection,
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+})
 
 /**
  * The read model: opens views of a dataset at one revision and knowledge time, and holds the one
@@ -78,6 +109,16 @@ export class ReadModel {
     const cached = this.#kept<T>(view, kind, parts)
     if (cached) return cached
     const answerKind = ReadModel.#answerKind(kind)
+    // First from what is kept for this revision alone, which was all derived from its rows: a point
+    // in shapes already prepared needs no snapshot (four statements on the embedded engine's one
+    // connection, 19 % of a point's time). The first statement it would run sends it to one.
+    try {
+      const value = await produce(new DatasetView(this.cache, view.datasetId, view.revision, view.knownAt, KEPT_ONLY))
+      this.cache.set(view.key(answerKind, parts), value)
+      return { view, value }
+    } catch (error) {
+      if (!(error instanceof NeedsRows)) throw error
+    }
     return this.#db
       .transaction()
       .setIsolationLevel('repeatable read')

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js'
 import type { NewControlArea, Tables } from '../db/schema.js'
 import { boxLiteral, parseBox } from './box.js'
 import { knownAt as knownAtFilter } from './knowledge.js'
-import type { AreaMeta, AreaRef, AreaShape, AreaStatus, AreaText, Bbox, GeometryRecord, OpenArea } from './records.js'
+import type { AreaMeta, AreaRef, AreaShape, AreaStatus, Bbox, GeometryRecord, OpenArea } from './records.js'
 
 export interface AreaQuery {
   datasetId: string
@@ -44,34 +44,6 @@ function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined)
     ])
     .where('a.dataset_id', '=', datasetId)
     .where(knownRows(knownAt))
-}
-
-/**
- * The areas valid at `at`, optionally within a bbox (of the bounding boxes: the caller checks
- * shapes) and for some actors or sides, geometry as stored text.
- */
-export async function listAreaTextsAt(db: Executor, query: AreaQuery): Promise<AreaText[]> {
-  const rows = await listAreaBoxesAt(db, query)
-  const texts = await listGeometryTexts(
-    db,
-    rows.map((row) => row.geometryHash),
-  )
-  return rows.map((row) => ({ ...row, geometryText: texts.get(row.geometryHash)! }))
-}
-
-/**
- * The areas valid at `at` as listAreaTextsAt has them, without the geometry text: a map's rows,
- * whose geometry texts the caller keeps by hash (a day's map shares most shapes with the day before).
- */
-export async function listAreaBoxesAt(db: Executor, query: AreaQuery): Promise<AreaRow[]> {
-  let select = selectAreas(db, query.datasetId, query.knownAt)
-    .select(sql<string>`a.bbox::text`.as('bboxText'))
-    .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
-  if (query.bbox) select = select.where(sql<boolean>`a.bbox && ${boxLiteral(query.bbox)}::box`)
-  if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
-  if (query.sides) select = select.where('r.side', 'in', query.sides)
-  const rows = await select.orderBy('a.id').execute()
-  return rows.map(({ bboxText, ...row }) => ({ ...(row as AreaMeta), bbox: parseBox(bboxText) }))
 }
 
 /** An area without its geometry, with the box around it. */

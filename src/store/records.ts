@@ -77,12 +77,6 @@ export interface AreaRecord extends AreaMeta {
   geometry: AreaShape
 }
 
-/** An area for a map answer: the geometry left as the JSON text the database holds, embedded as is. */
-export interface AreaText extends AreaMeta {
-  geometryText: string
-  bbox: Bbox
-}
-
 /** An area valid at a date without its geometry: enough to prepare a territory from cached shapes. */
 export interface AreaRef {
   id: number

@@ -4,6 +4,7 @@ import type { Executor } from '../db/database.js'
 import { Errors, withHeaders } from '../errors.js'
 import { type Outcome, unwrap } from './outcome.js'
 import { serveQueries } from './relay.js'
+import { workerScript } from './worker-script.js'
 
 export interface WorkPoolOptions {
   /** Worker threads; heavy work never runs on the thread that answers requests. */
@@ -70,6 +71,7 @@ export type Overrun = 'budget' | 'wait'
 export class WorkPool {
   /** The analyses' threads, one thread of the writers' own (an import never queues behind anonymous analyses) and one for tiles. */
   readonly #pools: Partial<Record<ThreadKind, Piscina>> = {}
+  readonly #starting: Partial<Record<ThreadKind, Promise<Piscina>>> = {}
   readonly #options: WorkPoolOptions
   readonly #perClient = new Map<string, number>()
   #pending = 0
@@ -82,18 +84,23 @@ export class WorkPool {
   }
 
   /** The threads of a kind of task, started on first use (an app that never analyses starts none) or by `warm`. */
-  #threads(kind: ThreadKind): Piscina {
-    const threads = kind === 'analyses' ? this.#options.workers : 1
-    this.#pools[kind] ??= new Piscina({
-      filename: new URL('./worker-entry.mjs', import.meta.url).href,
-      minThreads: threads,
-      maxThreads: threads,
-      // One task a worker at a time: geometry is CPU, and two on one thread only slow both.
-      concurrentTasksPerWorker: 1,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: { cacheEntries: this.#options.cacheEntries, cacheBytes: this.#options.cacheBytes, nice: WORKER_NICE },
+  #threads(kind: ThreadKind): Promise<Piscina> {
+    this.#starting[kind] ??= workerScript().then((filename) => {
+      const threads = kind === 'analyses' ? this.#options.workers : 1
+      this.#pools[kind] = new Piscina({
+        filename,
+        // The bundle is JavaScript: a thread that inherited tsx's loader would spend half a second loading it for nothing.
+        execArgv: flagsForWorkers(process.execArgv),
+        minThreads: threads,
+        maxThreads: threads,
+        // One task a worker at a time: geometry is CPU, and two on one thread only slow both.
+        concurrentTasksPerWorker: 1,
+        idleTimeout: Number.POSITIVE_INFINITY,
+        workerData: { cacheEntries: this.#options.cacheEntries, cacheBytes: this.#options.cacheBytes, nice: WORKER_NICE },
+      })
+      return this.#pools[kind]
     })
-    return this.#pools[kind]
+    return this.#starting[kind]
   }
 
   /**
@@ -104,9 +111,10 @@ export class WorkPool {
    */
   warm(): Promise<void> {
     this.#warming ??= (async () => {
-      const analyses = this.#threads('analyses')
+      const analyses = await this.#threads('analyses')
       await Promise.all(Array.from({ length: this.#options.workers }, () => analyses.run({}, { name: 'ping' })))
-      await Promise.all([this.#threads('writes').run({}, { name: 'ping' }), this.#threads('tiles').run({}, { name: 'ping' })])
+      const others = await Promise.all([this.#threads('writes'), this.#threads('tiles')])
+      await Promise.all(others.map((threads) => threads.run({}, { name: 'ping' })))
     })()
     return this.#warming
   }
@@ -174,7 +182,9 @@ export class WorkPool {
     if (channel && options.executor) serveQueries(channel.port1, options.executor, started)
     try {
       const payload = channel ? { ...task, port: channel.port2 } : task
-      const outcome = (await this.#threads(kind).run(payload, {
+      const outcome = (await (
+        await this.#threads(kind)
+      ).run(payload, {
         name,
         signal: abort.signal,
         transferList: channel ? [channel.port2] : [],
@@ -212,6 +222,34 @@ export class WorkPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.#pools).map((pool) => pool.destroy()))
+    const starting = Object.values(this.#starting)
+    await Promise.all(
+      starting.map((threads) =>
+        threads.then(
+          (pool) => pool.destroy(),
+          () => undefined,
+        ),
+      ),
+    )
   }
+}
+
+/**
+ * The process's Node flags without those that load tsx or run code (`--import tsx`, `-e`): a
+ * thread keeps the rest (`--enable-source-maps`, memory limits).
+ */
+function flagsForWorkers(flags: readonly string[]): string[] {
+  const kept: string[] = []
+  for (let i = 0; i < flags.length; i++) {
+    const [flag, inline] = flags[i].split('=', 2) as [string, string | undefined]
+    const takesValue = ['--import', '--require', '-r', '--loader', '--experimental-loader', '--eval', '-e', '--print', '-p'].includes(flag)
+    if (!takesValue) {
+      kept.push(flags[i])
+      continue
+    }
+    const value = inline ?? flags[++i] ?? ''
+    const runsCode = ['--eval', '-e', '--print', '-p'].includes(flag)
+    if (!runsCode && !/[\\/]tsx[\\/]|^tsx(\/|$)/.test(value)) kept.push(flag, value)
+  }
+  return kept
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { openDatabase } from '../../src/db/database.js'
@@ -119,13 +120,41 @@ t.test('ReadModel.answer', async (t) => {
     const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
     const stale = await model.open('test')
     const newer = await database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
-    const { view, value } = await model.answer(stale, 'probe', [], async (current) => ({ revision: current.revision }))
+    const { view, value } = await model.answer(stale, 'probe', [], async (current) => {
+      // An answer that reads a row is made over a snapshot, at the revision that snapshot holds.
+      const { rows } = await sql<{ revision: number }>`SELECT revision FROM datasets WHERE id = 'test'`.execute(current.db)
+      return { revision: current.revision, read: Number(rows[0].revision) }
+    })
+    t.equal(value.read, newer)
     t.equal(view.revision, newer)
     t.equal(value.revision, newer)
     t.not(stale.revision, newer)
     // kept under the revision it was made at: the stale view's key finds nothing
     t.notOk(model.has(stale, 'probe', []))
     t.ok(model.has(view, 'probe', []))
+  })
+
+  t.test('an answer made from what the view keeps alone runs no statement, and is the view revision’s', async (t) => {
+    const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
+    const view = await model.open('test')
+    await view.cached('kept', [], () => 'made from rows at this revision')
+    let tries = 0
+    const { view: answered, value } = await model.answer(view, 'from-kept', [], async (current) => {
+      tries++
+      return { revision: current.revision, kept: await current.cached('kept', [], () => 'made again') }
+    })
+    t.equal(tries, 1, 'made once: no statement sent it to a snapshot')
+    t.same(value, { revision: view.revision, kept: 'made from rows at this revision' })
+    t.equal(answered.revision, view.revision)
+    // One that needs a row is made again over a snapshot: its first try stops at the statement.
+    let reads = 0
+    const second = await model.answer(view, 'reads', [], async (current) => {
+      reads++
+      const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(current.db)
+      return rows[0].one
+    })
+    t.equal(second.value, 1)
+    t.equal(reads, 2, 'tried from what is kept, then over a snapshot')
   })
 
   t.test('a newer revision drops what older ones made; a deletion drops everything of the dataset', async (t) => {

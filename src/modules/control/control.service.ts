@@ -157,8 +157,16 @@ async function meetingBox<T extends { bbox: Bbox; geometryHash: string }>(view: 
 async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> {
   const interval = await view.intervalOf(query.at)
   return view.cached('map-items', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
-    let areas = await controlRepository.listAreaBoxesAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, ...query })
-    // The index matches bounding boxes; keep only areas whose shape really meets the box.
+    // From the view's rows (read once per view), not a query per interval: [validFrom, validTo) holds `at`.
+    const { at, actorIds, sides } = query
+    let areas = (await view.areaRows()).filter(
+      (row) =>
+        row.validFrom <= at &&
+        (row.validTo === null || at < row.validTo) &&
+        (!actorIds || (row.actorId !== null && actorIds.includes(row.actorId))) &&
+        (!sides || (row.side !== null && sides.includes(row.side))),
+    )
+    // Boxes first, then the shapes of the areas not inside the bbox.
     if (query.bbox) areas = await meetingBox(view, areas, query.bbox)
     const texts = await geometryTexts(
       view,
@@ -426,18 +434,15 @@ export async function listAreaItems(view: DatasetView, query: ItemsQuery): Promi
   return { matched: items.length, page: items.slice(query.offset, query.offset + query.limit) }
 }
 
-/** Every area row of the view, of any time, with its box, in id order. */
-function areaRows(view: DatasetView): Promise<controlRepository.AreaRow[]> {
-  return view.cached('area-rows', [], () => controlRepository.listAreaRows(view.db, view.datasetId, view.knownAt))
-}
-
 /** The rows valid at some instant of [start, end] (all of them without a time) whose shape meets the bbox; kept per view, interval and bbox. */
 async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Date }>, bbox: Bbox | undefined): Promise<AreaMeta[]> {
   const start = time?.start ?? null
   const end = time?.end ?? null
   return view.cached('area-rows-over', [start?.toISOString() ?? null, end?.toISOString() ?? null, bbox ?? null], async () => {
     // [validFrom, validTo) meets [start, end] when it begins by the end and ends after the start.
-    let rows = (await areaRows(view)).filter((row) => (end === null || row.validFrom <= end) && (start === null || row.validTo === null || row.validTo > start))
+    let rows = (await view.areaRows()).filter(
+      (row) => (end === null || row.validFrom <= end) && (start === null || row.validTo === null || row.validTo > start),
+    )
     if (bbox) rows = await meetingBox(view, rows, bbox)
     return rows
   })
@@ -464,7 +469,7 @@ export async function areaFeatureTexts(view: DatasetView, page: AreaItem[], shap
 
 /** One area of the view by id (of any time), as GeoJSON text with its row; undefined when the view has no such row. */
 export async function getAreaItem(view: DatasetView, id: string): Promise<{ meta: AreaMeta; text: string } | undefined> {
-  const meta = (await areaRows(view)).find((row) => String(row.id) === id)
+  const meta = (await view.areaRows()).find((row) => String(row.id) === id)
   if (!meta) return undefined
   const geometries = await geometryTexts(view, [meta.geometryHash])
   return { meta, text: featureText(meta, geometries.get(meta.geometryHash)!).text }
@@ -490,6 +495,6 @@ export function areaProperties(area: AreaMeta): Record<string, unknown> {
  */
 export async function getAreaExtent(view: DatasetView): Promise<{ bbox: Bbox | null; from: Date | null; to: Date | null }> {
   const coverage = await view.coverage()
-  const open = (await areaRows(view)).some((row) => row.validTo === null)
+  const open = (await view.areaRows()).some((row) => row.validTo === null)
   return { bbox: coverage.bbox, from: coverage.from, to: open ? null : coverage.to }
 }
