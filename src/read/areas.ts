@@ -44,7 +44,7 @@ export async function territory(view: DatasetView, at: Date, filter: TerritoryFi
 
 /** The areas of the rows valid at `at` that the filter admits, with their shapes. */
 async function mappedAreas(view: DatasetView, at: Date, filter: TerritoryFilter): Promise<AreaInput[]> {
-  const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at, ...filter })
+  const refs = await view.areasAt(at, filter)
   const shapes = await view.shapes(refs.map((ref) => ref.geometryHash))
   return refs.map((ref) => ({
     key: String(ref.id),
@@ -121,8 +121,7 @@ export async function mapsAnyArea(view: DatasetView, at: Date): Promise<boolean>
   if (coverage.from === null || at < coverage.from) return false
   const interval = await view.intervalOf(at)
   return view.cached('maps-any-area', [interval], async () => {
-    const refs = await controlRepository.listAreaRefsAt(view.db, { datasetId: view.datasetId, knownAt: view.knownAt, at })
-    return refs.length > 0
+    return (await view.areasAt(at)).length > 0
   })
 }
 

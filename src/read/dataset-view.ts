@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js'
 import { type AreaRow, findExtent, listAreaRows, listChangeInstants, listGeometries } from '../store/control.repository.js'
-import type { AreaShape, Bbox } from '../store/records.js'
+import type { AreaShape, AreaStatus, Bbox } from '../store/records.js'
 import type { LruCache } from './cache.js'
 
 /** The span and place a dataset's areas cover (see DatasetView.coverage). */
@@ -50,6 +50,22 @@ export class DatasetView {
    */
   areaRows(): Promise<AreaRow[]> {
     return this.cached('area-rows', [], () => listAreaRows(this.db, this.datasetId, this.knownAt))
+  }
+
+  /**
+   * The rows valid at `at` ([validFrom, validTo) holds it) that the filter admits, in id order:
+   * taken from `areaRows`, not a query per instant.
+   */
+  async areasAt(at: Date, filter: { actorIds?: string[]; sides?: string[]; status?: AreaStatus } = {}): Promise<AreaRow[]> {
+    const { actorIds, sides, status } = filter
+    return (await this.areaRows()).filter(
+      (row) =>
+        row.validFrom <= at &&
+        (row.validTo === null || at < row.validTo) &&
+        (!actorIds || (row.actorId !== null && actorIds.includes(row.actorId))) &&
+        (!sides || (row.side !== null && sides.includes(row.side))) &&
+        (!status || row.status === status),
+    )
   }
 
   /** The instants at which the map changed (every start and end of an area), ascending. */

@@ -3,16 +3,7 @@ import type { Executor } from '../db/database.js'
 import type { NewControlArea, Tables } from '../db/schema.js'
 import { boxLiteral, parseBox } from './box.js'
 import { knownAt as knownAtFilter } from './knowledge.js'
-import type { AreaMeta, AreaRef, AreaShape, AreaStatus, Bbox, GeometryRecord, OpenArea } from './records.js'
-
-export interface AreaQuery {
-  datasetId: string
-  at: Date
-  knownAt?: Date
-  bbox?: Bbox
-  actorIds?: string[]
-  sides?: string[]
-}
+import type { AreaMeta, AreaShape, Bbox, GeometryRecord, OpenArea } from './records.js'
 
 /** Rows of aliased control_areas `a` as known at `knownAt` (current knowledge when absent). */
 function knownRows(knownAt: Date | undefined) {
@@ -100,21 +91,6 @@ export async function listChangeInstants(db: Executor, datasetId: string, knownA
     .orderBy('instant')
     .execute()
   return rows.map((row) => new Date(row.instant))
-}
-
-/** The areas valid at a date, without geometry, for some actors, sides or status. */
-export async function listAreaRefsAt(db: Executor, query: Omit<AreaQuery, 'bbox'> & { status?: AreaStatus }): Promise<AreaRef[]> {
-  let select = db
-    .selectFrom('control_areas as a')
-    .leftJoin('actors as r', (join) => join.onRef('r.dataset_id', '=', 'a.dataset_id').onRef('r.id', '=', 'a.actor_id'))
-    .select(['a.id', 'a.actor_id as actorId', 'r.side as side', 'a.status', 'a.geometry_hash as geometryHash'])
-    .where('a.dataset_id', '=', query.datasetId)
-    .where(knownRows(query.knownAt))
-    .where(sql<boolean>`a.valid @> ${query.at}::timestamptz`)
-  if (query.actorIds) select = select.where('a.actor_id', 'in', query.actorIds)
-  if (query.sides) select = select.where('r.side', 'in', query.sides)
-  if (query.status) select = select.where('a.status', '=', query.status)
-  return (await select.orderBy('a.id').execute()) as AreaRef[]
 }
 
 /** Shapes by content hash. */

@@ -77,15 +77,6 @@ export interface AreaRecord extends AreaMeta {
   geometry: AreaShape
 }
 
-/** An area valid at a date without its geometry: enough to prepare a territory from cached shapes. */
-export interface AreaRef {
-  id: number
-  actorId: string | null
-  side: string | null
-  status: AreaStatus
-  geometryHash: string
-}
-
 /** An area as an import sees it: what it needs to carry, close or copy it. */
 export interface OpenArea {
   id: number

@@ -157,15 +157,7 @@ async function meetingBox<T extends { bbox: Bbox; geometryHash: string }>(view: 
 async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> {
   const interval = await view.intervalOf(query.at)
   return view.cached('map-items', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
-    // From the view's rows (read once per view), not a query per interval: [validFrom, validTo) holds `at`.
-    const { at, actorIds, sides } = query
-    let areas = (await view.areaRows()).filter(
-      (row) =>
-        row.validFrom <= at &&
-        (row.validTo === null || at < row.validTo) &&
-        (!actorIds || (row.actorId !== null && actorIds.includes(row.actorId))) &&
-        (!sides || (row.side !== null && sides.includes(row.side))),
-    )
+    let areas = await view.areasAt(query.at, query)
     // Boxes first, then the shapes of the areas not inside the bbox.
     if (query.bbox) areas = await meetingBox(view, areas, query.bbox)
     const texts = await geometryTexts(
