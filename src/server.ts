@@ -47,11 +47,12 @@ function checkDataDir(dir: string): void {
 }
 
 /**
- * Listens once the worker threads have loaded their tasks (a few tenths of a second), so that the
- * first analysis asked of a server that has said it is up never waits for a thread to start.
+ * Listens once the worker threads have loaded their tasks (a few tenths of a second) and the read
+ * model holds the datasets' rows, so that the first answer asked of a server that has said it is up
+ * never waits for a thread to start or for the rows every answer starts from.
  */
 export async function listenWarm(app: FastifyInstance, options: { port: number; host: string }): Promise<void> {
-  await app.work.warm()
+  await Promise.all([app.work.warm(), app.readModel.warm()])
   await app.listen(options)
 }
 

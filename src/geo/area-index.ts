@@ -28,8 +28,8 @@ export interface PreparedAreas extends PreparedGeometry {
 
 /** Indexes the areas; polygons keep the index of their area as `source`. */
 export function prepareAreas(areas: readonly AreaInput[]): PreparedAreas {
-  const base = buildPreparedGeometry(areas.map((a) => a.geometry))
-  return { ...base, areas: [...areas] }
+  // Assigned onto the prepared structure, not spread: a spread would read its lazy members (see buildPreparedGeometry).
+  return Object.assign(buildPreparedGeometry(areas.map((a) => a.geometry)), { areas: [...areas] })
 }
 
 /** Indexes any geometry (Point, LineString, Polygon, Multi*, GeometryCollection) for `distanceKm`. */

@@ -211,15 +211,13 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
     segIndex.finish()
     bbox = [segIndex.minX, segIndex.minY, segIndex.maxX, segIndex.maxY]
   }
-  const segShared =
-    options.markShared === false ? new Uint8Array(nUsed) : markSharedSegments(coords, segA.subarray(0, nUsed), segB.subarray(0, nUsed), segPolygon)
   let polyIndex: Flatbush | null = null
   if (polygons.length > 0) {
     polyIndex = new Flatbush(polygons.length, NODE_SIZE)
     for (const p of polygons) polyIndex.add(p.bbox[0], p.bbox[1], p.bbox[2], p.bbox[3])
     polyIndex.finish()
   }
-  return {
+  const prepared = {
     wrap,
     bbox,
     coords,
@@ -227,12 +225,21 @@ export function buildPreparedGeometry(geometries: readonly Geometry[], options: 
     segB: segB.subarray(0, nUsed),
     segChain: segChain.subarray(0, nUsed),
     segPolygon: segPolygon.subarray(0, nUsed),
-    segShared,
     segIndex,
     chains,
     polygons,
     polyIndex,
   }
+  // Only fronts ask which edges are shared: marked on first asking, not for every territory a route,
+  // a distance or a map prepares (8–12 % of a route at a new date on a map of neighbouring cells).
+  // Not enumerable, so that measuring the cached territory's size does not mark them.
+  let segShared: Uint8Array | undefined
+  Object.defineProperty(prepared, 'segShared', {
+    enumerable: false,
+    get: () =>
+      (segShared ??= options.markShared === false ? new Uint8Array(nUsed) : markSharedSegments(coords, prepared.segA, prepared.segB, prepared.segPolygon)),
+  })
+  return prepared as typeof prepared & { segShared: Uint8Array }
 }
 
 const hashScratch = new Float64Array(4)

@@ -2,9 +2,12 @@ import { type DatabaseConnection, type Driver, Kysely, PostgresAdapter, Postgres
 import type { Db } from '../db/database.js'
 import type { Tables } from '../db/schema.js'
 import { Errors, withHeaders } from '../errors.js'
-import { findRevision } from '../store/datasets.repository.js'
+import { findRevision, listDatasets } from '../store/datasets.repository.js'
 import { CachedBody, LruCache, type RenderedBody } from './cache.js'
 import { DatasetView } from './dataset-view.js'
+
+/** The datasets whose rows a starting server reads before it listens (ReadModel.warm). */
+const WARMED_DATASETS = 50
 
 /** How many times an answer made outside a transaction is made again when a write lands meanwhile. */
 const UNLOCKED_ATTEMPTS = 2
@@ -80,6 +83,21 @@ export class ReadModel {
     this.#shared = options.shared
     this.#schema = options.schema
     this.cache = new LruCache(options.maxEntries, options.maxBytes)
+  }
+
+  /**
+   * Reads what every answer about a dataset starts from (its rows without geometry and its
+   * coverage) for the first `limit` datasets, so that the first map or point asked after start does
+   * not: one or two statements a dataset. Shapes are not read: they are the bulk, and only the
+   * places asked need theirs.
+   */
+  async warm(limit = WARMED_DATASETS): Promise<void> {
+    const { datasets } = await listDatasets(this.#db, { limit, offset: 0 })
+    for (const dataset of datasets) {
+      const view = await this.open(dataset.id)
+      await view.areaRows()
+      await view.coverage()
+    }
   }
 
   /** A view of the dataset as known at `knownAt` (current knowledge when absent); DATASET_NOT_FOUND when it does not exist. */

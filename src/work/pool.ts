@@ -238,7 +238,7 @@ export class WorkPool {
  * The process's Node flags without those that load tsx or run code (`--import tsx`, `-e`): a
  * thread keeps the rest (`--enable-source-maps`, memory limits).
  */
-function flagsForWorkers(flags: readonly string[]): string[] {
+export function flagsForWorkers(flags: readonly string[]): string[] {
   const kept: string[] = []
   for (let i = 0; i < flags.length; i++) {
     const [flag, inline] = flags[i].split('=', 2) as [string, string | undefined]
