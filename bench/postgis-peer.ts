@@ -4,6 +4,7 @@
 // a changed one closes its row and opens a new one), and the same questions as SQL behind a minimal
 // Fastify route each — what pg_featureserv and tipg are. Every answer is computed by PostgreSQL on
 // every request (no answer cache, as those servers have none); statements are prepared (named).
+import compress from '@fastify/compress'
 import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { DATASETS, referenceFeatures } from './postgis-data.js'
@@ -173,6 +174,9 @@ async function serve() {
   pool = new pg.Pool({ connectionString: url, max: 10 })
   const p = pool
   app = Fastify({ logger: false })
+  // Compressed as the client accepts, as tipg's predecessor timvt does (starlette-cramjam's
+  // CompressionMiddleware with minimum_size=0 on every response): a thin layer a user would deploy.
+  await app.register(compress)
   app.get('/health', async () => ({ ok: true }))
   app.get('/map', async (request, reply) => {
     const q = request.query as Q

@@ -1,14 +1,13 @@
 // What analyses and holdings read of a view: territories prepared once per validity interval,
 // areas around a place with their shapes, reference features, and the ground a single-actor map
 // leaves to its complement actor. Keyed by the view; shapes by hash.
-import type { MultiPolygon, Polygon, Position } from 'geojson'
+import type { MultiPolygon, Polygon } from 'geojson'
 import { Errors } from '../errors.js'
 import {
   type AreaInput,
   areaKm2,
   type PreparedAreas,
   type PreparedGeometry,
-  pointInShape,
   prepareAreas,
   preparedGeometry,
   uncoveredPolygons,
@@ -155,32 +154,6 @@ export async function complementArea(view: DatasetView, at: Date): Promise<AreaI
     if (!geometry || !(areaKm2(geometry) > 0)) return null
     return { key: `${COMPLEMENT_KEY}${interval}`, holder: setting.actor, side: setting.side, status: 'controlled' as const, geometry }
   })
-}
-
-/**
- * Who holds a point through the complement at `at`: the complement actor when the point lies
- * inside the outline and no area valid then covers it, with the span of that holding (from the
- * end of the last area covering the point before `at`, until the start of the next; null where
- * none is). Null when the dataset names no usable outline, an area (or nothing) holds the point,
- * or the dataset maps no area at `at` (before its first area, or in a gap: see `mapsAnyArea`).
- */
-export async function complementHolding(
-  view: DatasetView,
-  point: Position,
-  at: Date,
-): Promise<{ actor: string; side: string; outlineFeature: string; since: Date | null; until: Date | null } | null> {
-  const setting = await complementSetting(view)
-  if (setting.kind !== 'ready' || !pointInShape(point, setting.outline)) return null
-  if (!(await mapsAnyArea(view, at))) return null
-  const covering = (await areasTouching(view, [point[0], point[1], point[0], point[1]])).filter((area) => pointInShape(point, area.geometry))
-  if (covering.some((area) => area.validFrom <= at && (area.validTo === null || area.validTo > at))) return null
-  let since: Date | null = null
-  let until: Date | null = null
-  for (const area of covering) {
-    if (area.validTo !== null && area.validTo <= at && (since === null || area.validTo > since)) since = area.validTo
-    if (area.validFrom > at && (until === null || area.validFrom < until)) until = area.validFrom
-  }
-  return { actor: setting.actor, side: setting.side, outlineFeature: setting.outlineFeature, since, until }
 }
 
 /** A side's ground: what its actors hold outright (contested ground belongs to no side). */

@@ -8,6 +8,7 @@ import { type AnalysisTask, runAnalysisTask } from '../modules/analysis/analysis
 import { type ValidateTask, validateCollection } from '../modules/imports/imports.tasks.js'
 import { LruCache, type RenderedBody } from '../read/cache.js'
 import { failed, type Outcome, succeeded } from './outcome.js'
+import { exerciseGeometry } from './warm-up.js'
 import { relayedDb } from './relay.js'
 
 const options = workerData as { cacheEntries: number; cacheBytes: number; nice: number }
@@ -49,5 +50,10 @@ export async function validate(task: ValidateTask): Promise<Outcome<unknown>> {
   }
 }
 
-/** Nothing: answered once the thread has loaded every task, which is what warming waits for. */
-export async function ping(): Promise<void> {}
+/**
+ * Answered once the thread has loaded every task and run the geometry engine over a made-up map
+ * (see warm-up.ts): what warming a pool waits for.
+ */
+export async function ping(): Promise<void> {
+  exerciseGeometry()
+}

@@ -1,7 +1,8 @@
 import type { Position } from 'geojson'
 import t from 'tap'
 import { frontLines, prepareAreas, preparedGeometry, uncoveredPolygons } from '../../src/geo/index.js'
-import { complementArea, complementHolding } from '../../src/read/areas.js'
+import { complementArea } from '../../src/read/areas.js'
+import { placeHoldings } from '../../src/read/point-holders.js'
 import * as datasetsRepository from '../../src/store/datasets.repository.js'
 import { box, greatCircleKm } from '../geo/shapes.js'
 import { AUTH, area, buildTestApp, collection, importSnapshot } from '../helpers.js'
@@ -102,9 +103,9 @@ t.test('R3: before the first area, and in a gap of a history, the complement cla
   const view = await app.readModel.open('single')
   const before = new Date('2024-02-28T00:00:00Z')
   t.equal(await complementArea(view, before), null, 'no complement before coverage.from')
-  t.equal(await complementHolding(view, [3, 3], before), null)
+  t.same((await placeHoldings(view, [{ point: [3, 3], at: before }]))[0], { holders: [], complement: null })
   t.not(await complementArea(view, new Date('2024-03-01T00:00:00Z')), null, 'from the first area on, there is one')
-  t.match(await complementHolding(view, [3, 3], new Date('2024-03-01T00:00:00Z')), { actor: 'ua' })
+  t.match((await placeHoldings(view, [{ point: [3, 3], at: new Date('2024-03-01T00:00:00Z') }]))[0].holders, [{ actor: 'ua', areaId: null }])
 
   const get = async (url: string) => {
     const res = await app.inject({ url: `/v1/analysis/${url}` })
@@ -143,7 +144,7 @@ t.test('R3: before the first area, and in a gap of a history, the complement cla
   const gappy = await app.readModel.open('gappy')
   t.not(await complementArea(gappy, new Date('2024-01-05T00:00:00Z')), null)
   t.equal(await complementArea(gappy, new Date('2024-01-15T00:00:00Z')), null, 'in the gap, no complement')
-  t.equal(await complementHolding(gappy, [3, 3], new Date('2024-01-15T00:00:00Z')), null)
+  t.same((await placeHoldings(gappy, [{ point: [3, 3], at: new Date('2024-01-15T00:00:00Z') }]))[0], { holders: [], complement: null })
   t.not(await complementArea(gappy, new Date('2024-01-25T00:00:00Z')), null)
   const villageHistory = (await app.inject({ url: '/v1/features/village/control?dataset=gappy&start=2024-01-01T00:00Z&end=2024-01-25T00:00Z' })).json()
   t.same(

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { frontLines, prepareAreas, preparedGeometry, uncoveredPolygons } from '../../src/geo/index.js'
-import { complementHolding } from '../../src/read/areas.js'
+import { placeHoldings } from '../../src/read/point-holders.js'
 import { box, greatCircleKm, R_KM } from '../geo/shapes.js'
 import { AUTH, area, buildTestApp, collection, importSnapshot } from '../helpers.js'
 
@@ -220,21 +220,22 @@ t.test('GET /v1/analysis/* on a single-actor map', async (t) => {
     t.notOk(codes(body).includes('COMPLEMENT'))
   })
 
-  t.test('complementHolding: who holds a point through the complement, and for how long', async (t) => {
+  t.test('placeHoldings: who holds a point through the complement, and for how long', async (t) => {
     const view = await app.readModel.open('single')
     const day1 = new Date('2024-03-01T12:00:00Z')
     const day3 = new Date('2024-03-03T12:00:00Z')
-    t.match(await complementHolding(view, [3, 1], day3), { actor: 'ua', side: 'ua', outlineFeature: 'country', since: null, until: null })
-    t.same(await complementHolding(view, [1.5, 2], day1), {
-      actor: 'ua',
-      side: 'ua',
-      outlineFeature: 'country',
-      since: null,
-      until: new Date('2024-03-03T00:00:00Z'),
-    })
-    t.equal(await complementHolding(view, [1.5, 2], day3), null, 'ru holds it from the 3rd')
-    t.equal(await complementHolding(view, [3.2, 3.2], day3), null, 'contested ground is covered by an area')
-    t.equal(await complementHolding(view, [5, 5], day3), null, 'outside the outline')
+    const holding = async (point: [number, number], at: Date) => (await placeHoldings(view, [{ point, at }]))[0]
+    const inside = await holding([3, 1], day3)
+    t.same(inside.complement, { outlineFeature: 'country' })
+    t.match(inside.holders, [{ actor: 'ua', side: 'ua', areaId: null, sinceIsLowerBound: true, until: null }])
+    const beforeRu = await holding([1.5, 2], day1)
+    t.same(beforeRu.complement, { outlineFeature: 'country' })
+    t.match(beforeRu.holders, [{ actor: 'ua', sinceIsLowerBound: true, until: new Date('2024-03-03T00:00:00Z') }])
+    const ru = await holding([1.5, 2], day3)
+    t.equal(ru.complement, null, 'ru holds it from the 3rd')
+    t.equal(ru.holders[0].actor, 'ru')
+    t.equal((await holding([3.2, 3.2], day3)).complement, null, 'contested ground is covered by an area')
+    t.same(await holding([5, 5], day3), { holders: [], complement: null }, 'outside the outline')
   })
 
   t.test('once the outline is cleared, the analyses are as before', async (t) => {
