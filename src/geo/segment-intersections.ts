@@ -81,12 +81,10 @@ export function findSelfIntersections(rings: readonly (readonly Position[])[], o
       const { kind, at } = meeting
       const pair = `${ringA}:${ringB}`
       if (kind === 'touch') {
+        // Consecutive segments always share their common vertex: told before the point's key is made.
+        if (ringA === ringB && (segB - segA === 1 || (segA === 0 && segB === segCount[ringA] - 1))) continue
         const point = pointKey(at)
-        if (ringA === ringB) {
-          const n = segCount[ringA]
-          // Consecutive segments always share their common vertex.
-          if (segB - segA === 1 || (segA === 0 && segB === n - 1)) continue
-        } else {
+        if (ringA !== ringB) {
           const first = firstTouch.get(pair)
           if (first === undefined) firstTouch.set(pair, point)
           // Two rings meeting at two points cut the polygon's interior apart; one is allowed.

@@ -37,16 +37,16 @@ function selectAreas(db: Executor, datasetId: string, knownAt: Date | undefined)
     .where(knownRows(knownAt))
 }
 
-/** An area without its geometry, with the box around it. */
-export type AreaRow = AreaMeta & { bbox: Bbox }
+/** An area without its geometry, with the box around it and its geometry's vertex count (what a page's size is estimated from before any geometry is read). */
+export type AreaRow = AreaMeta & { bbox: Bbox; vertexCount: number }
 
-/** Every area of the dataset, of any time, without geometry but with its box, in id order: the rows of an OGC collection. */
+/** Every area of the dataset, of any time, without geometry but with its box and vertex count, in id order: the rows of an OGC collection. */
 export async function listAreaRows(db: Executor, datasetId: string, knownAt?: Date): Promise<AreaRow[]> {
   const rows = await selectAreas(db, datasetId, knownAt)
-    .select(sql<string>`a.bbox::text`.as('bboxText'))
+    .select([sql<string>`a.bbox::text`.as('bboxText'), 'g.vertex_count as vertexCount'])
     .orderBy('a.id')
     .execute()
-  return rows.map(({ bboxText, ...row }) => ({ ...(row as AreaMeta), bbox: parseBox(bboxText) }))
+  return rows.map(({ bboxText, ...row }) => ({ ...(row as AreaMeta & { vertexCount: number }), bbox: parseBox(bboxText) }))
 }
 
 /** Geometries by content hash as the JSON text the database holds, for answers that embed them without a parse. */
