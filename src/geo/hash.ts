@@ -17,15 +17,24 @@ export function geometryHash(geometry: Geometry): string {
  * canonicalJson(canonicalGeometry(geometry)), made faster: a geometry other than a collection is
  * `{"coordinates":…,"type":…}` (its two keys in sorted order), and for arrays of numbers alone
  * JSON.stringify writes exactly what canonicalJson does (each number as JSON.stringify writes it,
- * non-finite ones as null, no whitespace). Anything else (a collection, a coordinate that is not
- * a number) takes the generic path, so the text, and every stored hash, stays the same.
+ * non-finite ones as null, no whitespace). A polygon's text is written ring by ring, each ring
+ * once: the same texts order the holes and the polygons and make up the whole. Anything else (a
+ * collection, a coordinate that is not a number) takes the generic path, so the text, and every
+ * stored hash, stays the same.
  */
 export function canonicalGeometryJson(geometry: Geometry): string {
-  if (geometry.type !== 'GeometryCollection') {
-    const canonical = canonicalGeometry(geometry, true) as { type: string; coordinates: unknown }
-    if (isNumberTree(canonical.coordinates)) return `{"coordinates":${JSON.stringify(canonical.coordinates)},"type":${JSON.stringify(canonical.type)}}`
-  }
-  return canonicalJson(canonicalGeometry(geometry))
+  if (geometry.type === 'GeometryCollection' || !isNumberTree(geometry.coordinates)) return canonicalJson(canonicalGeometry(geometry))
+  const type = JSON.stringify(geometry.type)
+  if (geometry.type === 'Polygon') return `{"coordinates":${canonicalPolygonText(geometry.coordinates)},"type":${type}}`
+  if (geometry.type === 'MultiPolygon') return `{"coordinates":[${geometry.coordinates.map(canonicalPolygonText).sort().join(',')}],"type":${type}}`
+  return `{"coordinates":${JSON.stringify(geometry.coordinates)},"type":${type}}`
+}
+
+/** JSON.stringify(canonicalPolygon(rings)) of a polygon of numbers: the texts of its rings, the holes sorted by them. */
+function canonicalPolygonText(rings: Position[][]): string {
+  if (rings.length === 0) return '[]'
+  const [shell, ...holes] = rings.map((ring) => JSON.stringify(rotateRing(ring)))
+  return `[${[shell, ...holes.sort()].join(',')}]`
 }
 
 /** Whether `value` is a number or a dense array of such trees (no hole, no other value), depth-first. */
@@ -87,34 +96,24 @@ function serialize(value: unknown, ancestors: Set<object>): string | undefined {
   return text
 }
 
-/**
- * The geometry as its hash sees it (rings rotated, holes and polygons sorted). `numeric`: its
- * coordinates are sorted by their JSON.stringify text, which equals their canonicalJson text when
- * they are arrays of numbers alone (the caller checks that the result is).
- */
-export function canonicalGeometry(geometry: Geometry, numeric = false): unknown {
+/** The geometry as its hash sees it: rings rotated, holes and polygons sorted. */
+export function canonicalGeometry(geometry: Geometry): unknown {
   switch (geometry.type) {
     case 'GeometryCollection':
       return { type: geometry.type, geometries: geometry.geometries.map((member) => canonicalGeometry(member)) }
     case 'Polygon':
-      return { type: geometry.type, coordinates: canonicalPolygon(geometry.coordinates, numeric) }
+      return { type: geometry.type, coordinates: canonicalPolygon(geometry.coordinates) }
     case 'MultiPolygon':
-      return {
-        type: geometry.type,
-        coordinates: sortByJson(
-          geometry.coordinates.map((polygon) => canonicalPolygon(polygon, numeric)),
-          numeric,
-        ),
-      }
+      return { type: geometry.type, coordinates: sortByJson(geometry.coordinates.map(canonicalPolygon)) }
     default:
       return { type: geometry.type, coordinates: geometry.coordinates }
   }
 }
 
-function canonicalPolygon(rings: Position[][], numeric: boolean): Position[][] {
+function canonicalPolygon(rings: Position[][]): Position[][] {
   if (rings.length === 0) return rings
   const [shell, ...holes] = rings.map(rotateRing)
-  return [shell, ...sortByJson(holes, numeric)]
+  return [shell, ...sortByJson(holes)]
 }
 
 /** The same closed ring starting at its smallest vertex; an open ring is left as it is. */
@@ -130,10 +129,10 @@ function rotateRing(ring: Position[]): Position[] {
   return [...ring.slice(start, n), ...ring.slice(0, start), ring[start]]
 }
 
-function sortByJson<T>(items: T[], numeric: boolean): T[] {
+function sortByJson<T>(items: T[]): T[] {
   if (items.length < 2) return items
   return items
-    .map((item) => ({ item, key: numeric ? JSON.stringify(item) : canonicalJson(item) }))
+    .map((item) => ({ item, key: canonicalJson(item) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ item }) => item)
 }

@@ -1,5 +1,5 @@
 import type { Geometry, Position } from 'geojson'
-import { ringAreaSigned } from './primitives.js'
+import { pointInRing, ringAreaSigned } from './primitives.js'
 import { findHolesOutsideShell, findSelfIntersections } from './segment-intersections.js'
 import type { RingIntersection } from './segment-intersections.js'
 
@@ -58,6 +58,9 @@ const AXIS = ['longitude', 'latitude', 'z'] as const
 // (about 5 s). The budget bounds the worst case at well under a second of extra work.
 const COMPARISONS_BASE = 1_000_000
 const COMPARISONS_PER_SEGMENT = 20
+
+// Up to this many holes, walking the shell for each costs less than indexing its segments.
+const FEW_HOLES = 8
 
 /** What one call has found and fixed so far; local to a call, never shared. */
 interface Findings {
@@ -245,7 +248,7 @@ function normalizePolygon(value: unknown[], path: string, found: Findings): Posi
     )
     return null
   }
-  const outside = findHolesOutsideShell(rings.map((ring) => ring.positions))
+  const outside = holesOutsideShell(rings.map((ring) => ring.positions))
   for (const h of outside) problem(found, `${path}/${h}`, `hole (ring ${h}) lies outside the exterior ring 0`)
   if (outside.length > 0) return null
 
@@ -256,6 +259,25 @@ function normalizePolygon(value: unknown[], path: string, found: Findings): Posi
     found.ringsRewound++
     return ring.positions.slice().reverse()
   })
+}
+
+/**
+ * The holes (rings 1…n) lying outside the shell, as findHolesOutsideShell finds them. A few holes
+ * are each located by walking the shell once or twice (the first of their vertices not on it
+ * decides): cheaper than the segment index that function builds, which pays off only for many.
+ */
+function holesOutsideShell(rings: Position[][]): number[] {
+  if (rings.length - 1 > FEW_HOLES) return findHolesOutsideShell(rings)
+  const outside: number[] = []
+  for (let h = 1; h < rings.length; h++) {
+    for (let k = 0; k < rings[h].length - 1; k++) {
+      const where = pointInRing(rings[0], rings[h][k])
+      if (where === 0) continue
+      if (where < 0) outside.push(h)
+      break
+    }
+  }
+  return outside
 }
 
 function checkRing(positions: Position[], path: string, found: Findings): Ring | null {

@@ -116,7 +116,9 @@ export async function listGeometries(db: Executor, hashes: string[]): Promise<Ma
  * one, stored before or now, with a FOR KEY SHARE lock until the transaction ends: a dataset being
  * deleted meanwhile cannot remove a geometry this transaction's areas are about to refer to (its
  * delete would wait; without the lock the areas' foreign key check failed). Rows are taken in hash
- * order, as deleteDataset takes them, so the two never wait on each other in a cycle.
+ * order, as deleteDataset takes them, so the two never wait on each other in a cycle. One statement
+ * a batch inserts and locks: the rows it inserts are this transaction's own, and the rest of the
+ * batch, stored before it began, are locked by its other half (which does not see the new rows).
  */
 export async function insertGeometries(tx: Executor, records: GeometryRecord[]): Promise<number> {
   const unique = [...new Map(records.map((record) => [record.hash, record])).values()].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0))
@@ -124,39 +126,51 @@ export async function insertGeometries(tx: Executor, records: GeometryRecord[]):
   let pending = unique
   // A geometry deleted (and committed) between the insert and the lock is inserted again: at most twice over.
   for (let round = 0; pending.length > 0 && round < 3; round++) {
+    const held = new Set<string>()
     for (const batch of batches(pending, (record) => record.vertexCount)) {
       // The embedded engine runs each statement on this thread, and awaiting one after another never yields to I/O:
       // without a turn of the event loop between batches, a large import would hold /health for its whole insert.
       await new Promise((resolve) => setImmediate(resolve))
-      const result = await tx
-        .insertInto('geometries')
-        .values(
-          batch.map((record) => ({
-            hash: record.hash,
-            geometry: record.json,
-            bbox: boxLiteral(record.bbox),
-            area_km2: record.areaKm2,
-            vertex_count: record.vertexCount,
-          })),
-        )
-        .onConflict((oc) => oc.column('hash').doNothing())
-        .executeTakeFirst()
-      inserted += Number(result.numInsertedOrUpdatedRows ?? 0)
-    }
-    const held = new Set<string>()
-    for (let i = 0; i < pending.length; i += 1000) {
       const rows = await tx
-        .selectFrom('geometries')
-        .select('hash')
-        .where(
-          'hash',
-          'in',
-          pending.slice(i, i + 1000).map((record) => record.hash),
+        .with('inserted', (db) =>
+          db
+            .insertInto('geometries')
+            .values(
+              batch.map((record) => ({
+                hash: record.hash,
+                geometry: record.json,
+                bbox: boxLiteral(record.bbox),
+                area_km2: record.areaKm2,
+                vertex_count: record.vertexCount,
+              })),
+            )
+            .onConflict((oc) => oc.column('hash').doNothing())
+            .returning('hash'),
         )
-        .orderBy('hash')
-        .forKeyShare()
+        .selectFrom('inserted')
+        .select(['hash', sql<boolean>`true`.as('fresh')])
+        .unionAll((db) =>
+          db
+            .selectFrom((eb) =>
+              eb
+                .selectFrom('geometries')
+                .select('hash')
+                .where(
+                  'hash',
+                  'in',
+                  batch.map((record) => record.hash),
+                )
+                .orderBy('hash')
+                .forKeyShare()
+                .as('stored'),
+            )
+            .select(['hash', sql<boolean>`false`.as('fresh')]),
+        )
         .execute()
-      for (const row of rows) held.add(row.hash)
+      for (const row of rows) {
+        held.add(row.hash)
+        if (row.fresh) inserted++
+      }
     }
     pending = pending.filter((record) => !held.has(record.hash))
   }
@@ -181,30 +195,44 @@ function toOpenArea<R extends { bboxText: string }>({ bboxText, ...row }: R): Op
   return { ...(row as unknown as Omit<OpenArea, 'bbox'>), bbox: parseBox(bboxText) }
 }
 
-/** Areas currently known to hold at `at` (valid_from ≤ at < valid_to), without geometry. */
-export async function listAreasCovering(tx: Executor, datasetId: string, at: Date): Promise<OpenArea[]> {
+/**
+ * What a snapshot at `at` meets, in one statement: the areas currently known to hold there
+ * (valid_from ≤ at < valid_to, without geometry, in id order), and the first instant after `at` at
+ * which a currently known area starts, where the snapshot's reach ends (null when none does).
+ */
+export async function findSnapshotReach(tx: Executor, datasetId: string, at: Date): Promise<{ covering: OpenArea[]; nextStart: Date | null }> {
   const rows = await tx
-    .selectFrom('control_areas')
-    .select(OPEN_AREA_COLUMNS)
-    .select(sql<string>`bbox::text`.as('bboxText'))
-    .where('dataset_id', '=', datasetId)
-    .where('superseded_at', 'is', null)
-    .where(sql<boolean>`valid @> ${at}::timestamptz`)
-    .orderBy('id')
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('control_areas')
+        .select((eb) => eb.fn.min('valid_from').as('nextStart'))
+        .where('dataset_id', '=', datasetId)
+        .where('superseded_at', 'is', null)
+        .where('valid_from', '>', at)
+        .as('n'),
+    )
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('control_areas')
+          .select(OPEN_AREA_COLUMNS)
+          .select(sql<string>`bbox::text`.as('bboxText'))
+          .where('dataset_id', '=', datasetId)
+          .where('superseded_at', 'is', null)
+          .where(sql<boolean>`valid @> ${at}::timestamptz`)
+          .as('a'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('a')
+    .select('n.nextStart')
+    .orderBy('a.id')
     .execute()
-  return rows.map(toOpenArea)
-}
-
-/** The first instant after `at` at which a currently known area starts: where a snapshot's reach ends. */
-export async function findNextStart(tx: Executor, datasetId: string, at: Date): Promise<Date | null> {
-  const row = await tx
-    .selectFrom('control_areas')
-    .select((eb) => eb.fn.min('valid_from').as('next'))
-    .where('dataset_id', '=', datasetId)
-    .where('superseded_at', 'is', null)
-    .where('valid_from', '>', at)
-    .executeTakeFirst()
-  return row?.next ? new Date(row.next) : null
+  // One row at least (the next start's), with no area when none covers `at`.
+  const next = rows[0].nextStart
+  return {
+    covering: rows.filter((row) => row.id !== null).map((row) => toOpenArea(row as typeof row & { bboxText: string })),
+    nextStart: next ? new Date(next) : null,
+  }
 }
 
 /** Areas with these keys, current knowledge, for interval-overlap checks of history imports. */

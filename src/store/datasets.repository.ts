@@ -82,15 +82,22 @@ export async function lockDataset(tx: Executor, id: string): Promise<DatasetReco
   return row && toDatasetRecord(row)
 }
 
-/** Gives the dataset a new revision and announces it; the announcement is delivered when the transaction commits. */
+/**
+ * Gives the dataset a new revision and announces it, in one statement (every write ends with it);
+ * the announcement is delivered when the transaction commits. Its payload is announceRevision's.
+ */
 export async function bumpRevision(db: Executor, id: string): Promise<number> {
   const row = await db
-    .updateTable('datasets')
-    .set({ revision: sql`nextval('dataset_revisions')`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .returning('revision')
+    .with('bumped', (db) =>
+      db
+        .updateTable('datasets')
+        .set({ revision: sql`nextval('dataset_revisions')`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .returning('revision'),
+    )
+    .selectFrom('bumped')
+    .select(['revision', sql`pg_notify(${REVISION_CHANNEL}, current_schema() || ${`:${id}:`} || revision)`.as('announced')])
     .executeTakeFirstOrThrow()
-  await announceRevision(db, id, row.revision)
   return row.revision
 }
 

@@ -31,7 +31,8 @@ export function applyOverlapPolicy(
   // Checked whether or not anything overlaps: a typo in precedence is the request's fault, found before the file's content decides.
   const precedence = plan.overlaps === 'resolve' ? resolvePrecedence(plan.precedence, actors) : []
   const byIndex = new Map(drafts.map((draft) => [draft.feature.index, draft]))
-  const measure = (group: AreaDraft[]) => (withIntervals ? measureOverTime(group) : measureOverlaps(inputsOf(group)))
+  // Areas of one actor never overlap: a map of one holder (a daily union) is not read back from its text to be measured.
+  const measure = (group: AreaDraft[]) => (actorsIn(group) < 2 ? [] : withIntervals ? measureOverTime(group) : measureOverlaps(inputsOf(group)))
   const found = measure(drafts)
   const notes: ImportNote[] = []
   const describe = (overlap: Overlap) =>
@@ -153,6 +154,11 @@ export function resolvePrecedence(
   return ids
 }
 
+/** How many different actors the areas name (contested areas without one take no part). */
+function actorsIn(group: AreaDraft[]): number {
+  return new Set(group.map((draft) => draft.actorId).filter((actor) => actor !== null)).size
+}
+
 function inputsOf(group: AreaDraft[]): OverlapInput[] {
   return group
     .filter((draft) => draft.actorId !== null)
@@ -170,7 +176,7 @@ function measureOverTime(drafts: AreaDraft[]): Overlap[] {
   const found = new Map<string, Overlap>()
   for (const start of starts) {
     const active = drafts.filter((draft) => draft.validFrom!.getTime() <= start && (draft.validTo == null || start < draft.validTo.getTime()))
-    if (new Set(active.map((draft) => draft.actorId).filter((actor) => actor !== null)).size < 2) continue
+    if (actorsIn(active) < 2) continue
     const fresh = new Set(active.filter((draft) => draft.validFrom!.getTime() === start).map((draft) => draft.feature.index))
     for (const overlap of measureOverlaps(inputsOf(active))) {
       const key = overlap.features.join('|')

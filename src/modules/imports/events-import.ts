@@ -233,7 +233,7 @@ interface RecordsImport {
  */
 async function storeRecords(ctx: ImportContext, datasetId: string, kind: RecordTable, dryRun: boolean, input: RecordsImport): Promise<ImportResult> {
   const { rows } = input
-  const result = await runImport(ctx, datasetId, input.contentHash, dryRun, async (tx, now) => {
+  const result = await runImport(ctx, datasetId, input.contentHash, { dryRun }, async (tx, now) => {
     const current = await recordVersions.listCurrentHashes(
       tx,
       kind,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Geometry } from 'geojson'
 import type { ProblemDetail } from '../../errors.js'
-import { areaKm2, bboxOf, type GeometryType, geometryHash, normalizeGeometry } from '../../geo/index.js'
+import { areaKm2, bboxOf, type GeometryType, geometryHash, type NormalizedGeometry, normalizeGeometry } from '../../geo/index.js'
 import type { LruCache } from '../../read/cache.js'
 import type { GeometryRecord, ImportNote } from '../../store/records.js'
 import { SlugSchema } from '../common/schemas.js'
@@ -55,7 +55,8 @@ export interface ParseProgress {
 /**
  * `validated`, when given, is the read model's cache: geometries already validated are found there
  * by a hash of their text as received (content keys), so a daily snapshot repeating yesterday's
- * polygons validates only what changed.
+ * polygons validates only what changed. `geometryTexts`, when given, holds that text by feature
+ * position (JSON.stringify of the feature's geometry), already written for the import's hash.
  */
 export function parseFeatureCollection(
   body: unknown,
@@ -64,6 +65,7 @@ export function parseFeatureCollection(
   progress?: ParseProgress,
   validated?: LruCache,
   rules?: CompiledRules,
+  geometryTexts: readonly (string | undefined)[] = [],
 ): ParsedCollection {
   const result: ParsedCollection = { features: [], notes: [], errors: [], skipped: 0, skippedBy: {}, read: 0 }
   const skip = (index: number, path: string, reason: string, note: string) => {
@@ -146,7 +148,8 @@ export function parseFeatureCollection(
       assigned = outcome.assigned
       rule = outcome.rule
     }
-    const rawKey = `${kind}:${createHash('sha1').update(JSON.stringify(geometry)).digest('base64url')}`
+    const text = (flat ? undefined : geometryTexts[index]) ?? JSON.stringify(geometry)
+    const rawKey = `${kind}:${createHash('sha1').update(text).digest('base64url')}`
     const known = validated?.get(`validated|${rawKey}`) as { record: GeometryRecord; notes: string[] } | undefined
     if (known && known.record.vertexCount <= limits.maxVerticesPerFeature) {
       // Daily snapshots repeat most polygons verbatim: their validation is not done twice.
@@ -184,7 +187,7 @@ export function parseFeatureCollection(
       result.tooLarge = { what: 'vertices', count: vertices, limit: limits.maxVerticesPerImport }
       return result
     }
-    const record = measureGeometry(normalised.geometry, normalised.vertexCount)
+    const record = measureGeometry(normalised.geometry, normalised.vertexCount, isNormalText(geometry, normalised) ? text : undefined)
     // The normalised text: ~20 characters a vertex, two bytes each
     validated?.set(`validated|${rawKey}`, { record, notes: normalised.notes }, record.json.length * 2 + 256)
     result.features.push({
@@ -261,12 +264,23 @@ function describeFeature(properties: unknown, type: unknown): string {
   return `${shown}, geometry ${typeof type === 'string' ? type : 'of no type'}`
 }
 
-export function measureGeometry(geometry: Geometry, vertexCount: number): GeometryRecord {
+/**
+ * Whether the geometry's text as received is the text of its normalised form: it has exactly the
+ * members type and coordinates, in that order, and normalising fixed nothing (no z, no repeated
+ * vertex, no ring rewound, no empty part), so its coordinates are the same numbers, nested alike.
+ */
+function isNormalText(given: unknown, normalised: NormalizedGeometry): boolean {
+  const keys = Object.keys(given as object)
+  return normalised.notes.length === 0 && keys.length === 2 && keys[0] === 'type' && keys[1] === 'coordinates'
+}
+
+/** The geometry stored: its hash, measures and JSON text (`json`, when the caller has it already). */
+export function measureGeometry(geometry: Geometry, vertexCount: number, json = JSON.stringify(geometry)): GeometryRecord {
   const isArea = geometry.type === 'Polygon' || geometry.type === 'MultiPolygon'
   return {
     hash: geometryHash(geometry),
     type: geometry.type,
-    json: JSON.stringify(geometry),
+    json,
     bbox: bboxOf(geometry),
     areaKm2: isArea ? areaKm2(geometry) : 0,
     vertexCount,

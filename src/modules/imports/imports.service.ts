@@ -107,10 +107,10 @@ export async function importSnapshot(ctx: ImportContext, datasetId: string, file
     refused.push(...empty.details)
   }
 
-  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
+  // Only an actor the import creates may be stored retired already (see runImport).
+  const result = await runImport(ctx, datasetId, contentHash, { dryRun: plan.dryRun, unretires: newActors.length > 0 }, async (tx, now) => {
     await assertActorsStand(tx, datasetId, drafts, newActors)
-    const covering = await controlRepository.listAreasCovering(tx, datasetId, validFrom)
-    const nextStart = await controlRepository.findNextStart(tx, datasetId, validFrom)
+    const { covering, nextStart } = await controlRepository.findSnapshotReach(tx, datasetId, validFrom)
 
     // Match the file's areas to those already holding: a multiset keyed by holder, status and geometry.
     const open = new Map<string, OpenArea[]>()
@@ -208,7 +208,8 @@ export async function importHistory(ctx: ImportContext, datasetId: string, file:
   const refused = refusals(plan, [...parsed.errors, ...errors, ...(overlapping.invalid ?? [])])
   refused.push(...refuseOverlaps(plan, overlapping.errors))
 
-  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
+  // Only an actor the import creates may be stored retired already (see runImport).
+  const result = await runImport(ctx, datasetId, contentHash, { dryRun: plan.dryRun, unretires: newActors.length > 0 }, async (tx, now) => {
     const keys = [...new Set(drafts.map((draft) => draft.key).filter((key): key is string => key !== null))]
     const stored = await controlRepository.listAreasByKey(tx, datasetId, keys)
     const clashes: ProblemDetail[] = []
@@ -343,7 +344,7 @@ export async function importFeatures(ctx: ImportContext, datasetId: string, file
   }
   const refused = refusals(plan, [...parsed.errors, ...errors])
 
-  const result = await runImport(ctx, datasetId, contentHash, plan.dryRun, async (tx, now) => {
+  const result = await runImport(ctx, datasetId, contentHash, { dryRun: plan.dryRun }, async (tx, now) => {
     const current = new Map(
       (
         await featuresRepository.listCurrentFeatures(
@@ -449,7 +450,7 @@ export async function revertImport(ctx: ImportContext, id: number): Promise<Impo
   if (!target) throw new Errors.IMPORT_NOT_FOUND(String(id))
   if (target.kind === 'revert')
     throw new Errors.IMPORT_NOT_REVERTIBLE(`import ${id} is itself a revert (of import ${target.reverts}); import that content again instead`)
-  return runImport(ctx, target.datasetId, `revert:${id}`, false, async (tx, now) => {
+  return runImport(ctx, target.datasetId, `revert:${id}`, { dryRun: false }, async (tx, now) => {
     // Each family of rows undoes as a stack of its own: areas (snapshots, histories), features, events, tallies.
     const family: ImportKind[] = target.kind === 'snapshot' || target.kind === 'history' ? ['snapshot', 'history'] : [target.kind]
     const later = await importsRepository.listLiveImportsAfter(tx, target.datasetId, id, family)
@@ -566,13 +567,18 @@ function refuseIfInvalid(errors: ProblemDetail[]): void {
 
 /**
  * One transaction per import, holding the dataset's row lock: imports into one dataset run one at
- * a time, and identical content found under the lock answers with the earlier import.
+ * a time, and identical content found under the lock answers with the earlier import. Retired
+ * actors that the rows written hold again are brought back, unless `unretires` is false: a
+ * snapshot or history names standing actors (checked under the lock, assertActorsStand) and those
+ * it creates, and only one it creates may be stored already, retired (insertActors leaves it so);
+ * the areas a snapshot closes and re-records held their actors while current, and an actor is
+ * retired only when no current area holds it.
  */
 export async function runImport(
   ctx: ImportContext,
   datasetId: string,
   contentHash: string,
-  dryRun: boolean,
+  { dryRun, unretires = true }: { dryRun: boolean; unretires?: boolean },
   write: (tx: Tx, now: Date) => Promise<ImportRecord>,
 ): Promise<ImportResult> {
   return inTransaction(ctx.db, async (tx) => {
@@ -585,7 +591,7 @@ export async function runImport(
     const record = await write(tx, new Date(rows[0].now))
     // A dry run's write returned before writing anything: the revision stays.
     if (dryRun) return { import: toImport(record), replayed: false, revision: dataset.revision, overlaps: [] }
-    await actorsRepository.unretireActorsInUse(tx, datasetId)
+    if (unretires) await actorsRepository.unretireActorsInUse(tx, datasetId)
     const revision = await datasetsRepository.bumpRevision(tx, datasetId)
     return { import: toImport(record), replayed: false, revision, overlaps: [] }
   })

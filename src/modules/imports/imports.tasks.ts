@@ -53,17 +53,78 @@ export interface ValidatedCollection {
 export function validateCollection(task: ValidateTask, cache?: LruCache, progress?: ParseProgress): ValidatedCollection {
   const body = 'bytes' in task.file ? parseJsonBody(task.file.bytes) : task.file.json
   const rules = task.rules ? compileRules(task.rules.document, task.rules.root) : undefined
-  const parsed = parseFeatureCollection(body, task.kind, task.limits, progress, cache, rules)
   // The body as parsed, serialised natively: the same file sent again gives the same text. A
   // canonical form (sorted keys) cost ~165 ms on a 100k-vertex snapshot, most of an import's time.
-  const contentHash = createHash('sha256')
-    .update(task.hash.kind)
-    .update('\n')
-    .update(canonicalJson(task.hash.options))
-    .update('\n')
-    .update(JSON.stringify(body))
-    .digest('hex')
+  const hash = createHash('sha256').update(task.hash.kind).update('\n').update(canonicalJson(task.hash.options)).update('\n')
+  const geometryTexts = writeBody(body, (text) => hash.update(text))
+  const parsed = parseFeatureCollection(body, task.kind, task.limits, progress, cache, rules, geometryTexts)
   // Features a rule skipped are not imported: their ids cannot clash with another's.
   const kept = rules ? new Set([...parsed.features.map((feature) => feature.index), ...parsed.errors.map((error) => error.index)]) : undefined
-  return { parsed, duplicateIds: task.uniqueIds ? duplicateFeatureIds(body, kept) : [], contentHash }
+  return { parsed, duplicateIds: task.uniqueIds ? duplicateFeatureIds(body, kept) : [], contentHash: hash.digest('hex') }
+}
+
+/**
+ * Hands `write` the text JSON.stringify(body) makes, in pieces, and answers the text of each
+ * feature's geometry by the feature's position: the geometry, most of the file, is serialised once
+ * for the import's content hash and for the key its validation is cached under. Only the
+ * collection, its features array and the features are taken apart; every other value is written
+ * by JSON.stringify itself, and a value with a toJSON method is left to it whole.
+ */
+function writeBody(body: unknown, write: (text: string) => void): (string | undefined)[] {
+  const geometryTexts: (string | undefined)[] = []
+  const features = isPlainObject(body) ? body.features : undefined
+  if (!isPlainObject(body) || !Array.isArray(features) || hasToJson(features)) {
+    write(JSON.stringify(body))
+    return geometryTexts
+  }
+  writeObject(body, write, (key, prefix) => {
+    if (key !== 'features') return false
+    write(`${prefix}[`)
+    for (let index = 0; index < features.length; index++) {
+      const feature: unknown = features[index]
+      if (index > 0) write(',')
+      if (!isPlainObject(feature)) {
+        write(JSON.stringify(feature) ?? 'null')
+        continue
+      }
+      writeObject(feature, write, (member, memberPrefix) => {
+        const text = member === 'geometry' ? JSON.stringify(feature.geometry) : undefined
+        if (text === undefined) return false
+        geometryTexts[index] = text
+        write(memberPrefix + text)
+        return true
+      })
+    }
+    write(']')
+    return true
+  })
+  return geometryTexts
+}
+
+/**
+ * Writes an object as JSON.stringify does: its own enumerable members in order, those whose value
+ * has no JSON text left out. `writeMember` writes the members it takes apart itself (after the
+ * `"key":` prefix it is given) and answers true; the rest are written by JSON.stringify.
+ */
+function writeObject(object: Record<string, unknown>, write: (text: string) => void, writeMember: (key: string, prefix: string) => boolean): void {
+  write('{')
+  let separator = ''
+  for (const key of Object.keys(object)) {
+    const prefix = `${separator}${JSON.stringify(key)}:`
+    if (!writeMember(key, prefix)) {
+      const text = JSON.stringify(object[key])
+      if (text === undefined) continue
+      write(prefix + text)
+    }
+    separator = ','
+  }
+  write('}')
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !hasToJson(value)
+}
+
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function'
 }
