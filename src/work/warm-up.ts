@@ -2,7 +2,8 @@
 // an analysis or an import uses, on a small made-up map. V8 compiles a function well only once it
 // has run, so a thread's first analysis ran 2–3× slower than the same analysis again on an empty
 // cache (bench/postgis-data.ts's union: a route 82 ms, then 37–47 ms; changes 409 ms, then
-// 118–281 ms). A few tens of milliseconds of a thread's start, instead of on a client's request.
+// 118–281 ms), and a thread's distances at new dates took 10–20 ms for the first few, 2–4 ms once
+// warm. About 60 ms of a thread's start (ten rounds), instead of on clients' requests.
 import type { Polygon, Position } from 'geojson'
 import {
   type AreaInput,
@@ -38,7 +39,7 @@ function cells(rows: number, columns: number, border: number): AreaInput[] {
 }
 
 /** Runs the engine's analyses `rounds` times over a 6 × 6 map whose border moves one column east. */
-export function exerciseGeometry(rounds = 3): void {
+export function exerciseGeometry(rounds = 10): void {
   const city: Polygon = {
     type: 'Polygon',
     coordinates: [
