@@ -3,15 +3,7 @@
 // leaves to its complement actor. Keyed by the view; shapes by hash.
 import type { MultiPolygon, Polygon } from 'geojson'
 import { Errors } from '../errors.js'
-import {
-  type AreaInput,
-  areaKm2,
-  type PreparedAreas,
-  type PreparedGeometry,
-  prepareAreas,
-  preparedGeometry,
-  uncoveredPolygons,
-} from '../geo/index.js'
+import { type AreaInput, areaKm2, type PreparedAreas, type PreparedGeometry, prepareAreas, preparedGeometry, uncoveredPolygons } from '../geo/index.js'
 import * as actorsRepository from '../store/actors.repository.js'
 import * as controlRepository from '../store/control.repository.js'
 import * as datasetsRepository from '../store/datasets.repository.js'

@@ -25,6 +25,10 @@ t.test('the worker script is one JavaScript module importing packages by absolut
   )
   for (const p of packages) t.doesNotThrow(() => readFileSync(fileURLToPath(p)), `${p} exists`)
   // Loaded on a worker thread only (it reads workerData): its exports are read off the text.
-  const exported = code.match(/export \{([^}]*)\}/)?.[1].split(',').map((name) => name.trim()).filter(Boolean)
+  const exported = code
+    .match(/export \{([^}]*)\}/)?.[1]
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
   t.same(exported?.sort(), ['analysis', 'ping', 'tile', 'validate'], 'the bundle exports the tasks the pool runs')
 })
