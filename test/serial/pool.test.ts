@@ -28,12 +28,12 @@ t.test('one client is held to its share while another is served', async (t) => {
 })
 
 t.test('the time budget cancels an analysis for real, and the overrun is remembered', async (t) => {
-  // Two days of 300,000 edge vertices each: reading and indexing these maps takes a fraction of the
+  // Two days of 600,000 edge vertices each: reading and indexing these maps takes a fraction of the
   // budget, and single steps of the overlay more than its grace (the analysis checks its deadline
   // between steps, which stops anything smaller on its own): only terminating the thread stops it in time.
   // With polyclip-ts 30,000 vertices were enough; Clipper2 clips them in well under the budget.
   const budget = 1000
-  const app = await heavyApp(t, { ANALYSIS_TIMEOUT_MS: String(budget), ANALYSIS_MAX_COST: '1000000000' }, 300_000, 2)
+  const app = await heavyApp(t, { ANALYSIS_TIMEOUT_MS: String(budget), ANALYSIS_MAX_COST: '1000000000' }, 600_000, 2)
   await seed(app, 'small')
   await importSnapshot(
     app,
