@@ -77,6 +77,15 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections per process (PGlite has one)'),
   CACHE_ENTRIES: z.coerce.number().int().positive().default(500).describe('entries kept in the in-process cache of derived geometry and answers'),
   CACHE_MAX_MB: z.coerce.number().positive().default(256).describe('memory the in-process cache may hold (estimated), MiB'),
+  // A map or page past this would be built whole (its text, then its compressed forms) once per
+  // request that misses the cache, and a quarter of CACHE_MAX_MB is the largest entry kept anyway.
+  STREAM_FROM_MB: z.coerce
+    .number()
+    .positive()
+    .default(32)
+    .describe(
+      'a map (GET /v1/control) or items page whose GeoJSON is estimated (from its vertex counts, before any geometry is read) past this many MiB is streamed from the store in batches, compressed on the way, never built whole nor cached',
+    ),
   HEADERS_TIMEOUT_MS: z.coerce
     .number()
     .int()

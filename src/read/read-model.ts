@@ -75,6 +75,11 @@ export class ReadModel {
   readonly #db: Db
   readonly #shared: boolean
   readonly #schema: string
+  /**
+   * The newest revision of each dataset this process has read or been told of. On the embedded
+   * database it is the revision; on a shared one a hint (mightHave), as another process may have
+   * written since, but no answer is kept here at a newer one.
+   */
   readonly #revisions = new Map<string, number>()
   #dropped = 0
 
@@ -104,12 +109,28 @@ export class ReadModel {
   async open(datasetId: string, knownAt?: Date): Promise<DatasetView> {
     let revision = this.#shared ? undefined : this.#revisions.get(datasetId)
     if (revision === undefined) {
-      revision = await findRevision(this.#db, datasetId)
+      revision = await this.#findRevision(this.#db, datasetId)
       if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
-      // A write announced while this read was under way may already have set a newer one.
-      if (!this.#shared && (this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
     }
     return new DatasetView(this.cache, datasetId, revision, knownAt, this.#db)
+  }
+
+  /** The dataset's revision as `db` has it, noted as seen. */
+  async #findRevision(db: Db, datasetId: string): Promise<number | undefined> {
+    const revision = await findRevision(db, datasetId)
+    // A write announced while this read was under way may already have set a newer one.
+    if (revision !== undefined && (this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
+    return revision
+  }
+
+  /**
+   * Whether the answer `kind`/`parts` of the dataset as known at `knownAt` may be kept, asked
+   * before its view is opened (which on a shared database asks it for the revision). Nothing is
+   * kept at a revision newer than the newest this process has seen, so false means a miss.
+   */
+  mightHave(datasetId: string, knownAt: Date | undefined, kind: string, parts: readonly unknown[]): boolean {
+    const revision = this.#revisions.get(datasetId)
+    return revision !== undefined && this.has(new DatasetView(this.cache, datasetId, revision, knownAt, KEPT_ONLY), kind, parts)
   }
 
   /**
@@ -141,6 +162,7 @@ export class ReadModel {
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (tx) => {
+        // Not noted as seen: a snapshot may be older than a deletion announced since.
         const revision = await findRevision(tx, view.datasetId)
         if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
         const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, tx)
@@ -171,7 +193,7 @@ export class ReadModel {
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
       const value = await produce(current)
-      const after = await findRevision(this.#db, view.datasetId)
+      const after = await this.#findRevision(this.#db, view.datasetId)
       if (after === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
       if (after === revision) {
         this.cache.set(current.key(answerKind, parts), value)
@@ -237,10 +259,8 @@ export class ReadModel {
    * announced by another: everything derived from older rows of the dataset is dropped.
    */
   revised(datasetId: string, revision: number): void {
-    if (!this.#shared) {
-      if (revision < 0) this.#revisions.delete(datasetId)
-      else if ((this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
-    }
+    if (revision < 0) this.#revisions.delete(datasetId)
+    else if ((this.#revisions.get(datasetId) ?? -1) < revision) this.#revisions.set(datasetId, revision)
     const prefix = DatasetView.datasetPrefix(datasetId)
     const keep = revision < 0 ? undefined : `${prefix}${revision}|`
     this.#dropped += this.cache.deleteWhere((key) => key.startsWith(prefix) && (keep === undefined || !key.startsWith(keep)))

@@ -219,6 +219,33 @@ t.test('ReadModel.answerUnlocked', async (t) => {
   })
 })
 
+t.test('ReadModel.mightHave: a hint, asked before a view is opened, that is false only where nothing can be kept', async (t) => {
+  const database = await openTestDatabase(t)
+  const app = await buildApp({ config: testConfig(), database, logger: false })
+  t.teardown(() => app.close())
+  await put(app, '/v1/datasets/test', { name: 'test' })
+  // Shared, as on PostgreSQL: every view reads the revision, and a write elsewhere may not have been announced yet.
+  const model = new ReadModel({ db: database.db, shared: true, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
+  const later = new Date('2030-01-01T00:00:00Z')
+  t.notOk(model.mightHave('test', undefined, 'probe', []), 'no revision seen: nothing kept')
+  const view = await model.open('test')
+  t.notOk(model.mightHave('test', undefined, 'probe', []), 'a revision seen, nothing kept at it')
+  await model.answer(view, 'probe', [], async () => 1)
+  t.ok(model.mightHave('test', undefined, 'probe', []))
+  t.notOk(model.mightHave('test', undefined, 'probe', ['another call']))
+  t.notOk(model.mightHave('test', later, 'probe', []), 'another knowledge time is another view')
+  t.notOk(model.mightHave('other', undefined, 'probe', []))
+  // A write this model is not told of: the hint still says the answer may be kept; the next view reads the newer revision.
+  const newer = await database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
+  t.ok(model.mightHave('test', undefined, 'probe', []))
+  t.equal((await model.open('test')).revision, newer)
+  t.notOk(model.mightHave('test', undefined, 'probe', []), 'the newer revision seen: nothing kept at it')
+  await model.answer(await model.open('test'), 'probe', [], async () => 2)
+  t.ok(model.mightHave('test', undefined, 'probe', []))
+  model.notified('here:test:-1')
+  t.notOk(model.mightHave('test', undefined, 'probe', []), 'a deletion forgets the revision')
+})
+
 t.test('two app instances on one database: a write through one is served by the other on its next request', async (t) => {
   const first = await openTestDatabase(t)
   // On PostgreSQL a second pool is a second client, as another process would be; the embedded

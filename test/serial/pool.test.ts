@@ -27,6 +27,27 @@ t.test('one client is held to its share while another is served', async (t) => {
   t.equal((await other).statusCode, 200, 'another client was served meanwhile')
 })
 
+t.test('a client at its share is refused what is not kept, and still served what is', async (t) => {
+  const app = await heavyApp(t, { ANALYSIS_PER_CLIENT: '1', ANALYSIS_TIMEOUT_MS: '20000' })
+  const client = '203.0.113.7'
+  const kept = await app.inject({ url: changes(1, 2), remoteAddress: client })
+  t.equal(kept.statusCode, 200)
+  t.equal(kept.headers['x-cache'], 'miss')
+  // Its share taken by an analysis still running, the client asks again what it was answered, then something new.
+  const running = app.inject({ url: changes(1, 6), remoteAddress: client })
+  await new Promise((resolve) => setImmediate(resolve))
+  const again = await app.inject({ url: changes(1, 2), remoteAddress: client })
+  t.equal(again.statusCode, 200, 'a kept answer costs no share')
+  t.equal(again.headers['x-cache'], 'hit')
+  t.equal(again.body, kept.body)
+  const fresh = await app.inject({ url: changes(2, 3), remoteAddress: client })
+  t.equal(fresh.statusCode, 429)
+  t.equal(fresh.json().code, 'CLIENT_BUSY')
+  const revalidated = await app.inject({ url: changes(1, 2), remoteAddress: client, headers: { 'if-none-match': kept.headers.etag as string } })
+  t.equal(revalidated.statusCode, 304, 'a revalidation is answered before any share is asked')
+  t.equal((await running).statusCode, 200)
+})
+
 t.test('the time budget cancels an analysis for real, and the overrun is remembered', async (t) => {
   // Two days of 600,000 edge vertices each: reading and indexing these maps takes a fraction of the
   // budget, and single steps of the overlay more than its grace (the analysis checks its deadline

@@ -9,8 +9,9 @@ import { GEOJSON_CONTENT_TYPE } from '../../modules/common/media-types.js'
 import { baseUrl, pageLinks } from '../../modules/common/paging.js'
 import { parseInstant } from '../../modules/common/time.js'
 import * as controlService from '../../modules/control/control.service.js'
+import { streamBatchBytes } from '../../modules/control/control.stream.js'
 import * as featuresService from '../../modules/features/features.service.js'
-import { notModified, sendBody } from '../../plugins/views.js'
+import { notModified, sendBody, sendStream } from '../../plugins/views.js'
 import type { DatasetView } from '../../read/dataset-view.js'
 import { CollectionParamsSchema, type CollectionRef, CRS84, openCollection } from '../collections.js'
 import type { QueryableType } from '../../modules/common/items.js'
@@ -155,7 +156,7 @@ interface HtmlRow {
   values: Record<string, unknown>
 }
 
-/** One page of items in the asked format. */
+/** One page of items in the asked format; a map past `streamFromBytes` is not built whole for it. */
 async function renderItems(
   request: FastifyRequest,
   ref: CollectionRef,
@@ -163,6 +164,7 @@ async function renderItems(
   format: OgcFormat,
   query: ItemsQuery,
   read: ReadQuery,
+  streamFromBytes: number,
 ): Promise<string> {
   const timeStamp = new Date().toISOString()
   let matched: number
@@ -171,7 +173,7 @@ async function renderItems(
   let texts: () => Promise<string[]>
   let rows: () => HtmlRow[]
   if (ref.kind === 'areas') {
-    const result = await controlService.listAreaItems(view, read)
+    const result = await controlService.listAreaItems(view, read, streamFromBytes)
     matched = result.matched
     returned = result.page.length
     csv = () => controlService.areaItemsCsv(result.page, read.shape.properties)
@@ -190,18 +192,8 @@ async function renderItems(
       }))
   }
   if (format === 'csv') return csv()
-  const type = format === 'html' ? LINK_TYPES.html : GEOJSON_CONTENT_TYPE
-  const links: OgcLink[] = [
-    ...pageLinks(request, { limit: read.limit, offset: read.offset, matched, returned }, type),
-    ...(['json', 'html', 'csv'] as const)
-      .filter((other) => other !== format)
-      .map((other) => ({ href: formatHref(request, other), rel: 'alternate', type: other === 'json' ? GEOJSON_CONTENT_TYPE : LINK_TYPES[other] })),
-    { href: href(request, collectionPath(ref), { known_at: query.known_at }), rel: 'collection', type: LINK_TYPES.json },
-  ]
-  if (format === 'json') {
-    const head = JSON.stringify({ type: 'FeatureCollection', timeStamp, numberMatched: matched, numberReturned: returned, links })
-    return `${head.slice(0, -1)},"features":[${(await texts()).join(',')}]}`
-  }
+  const links = itemsLinks(request, ref, query, read, format, matched, returned)
+  if (format === 'json') return `${itemsOpening(timeStamp, matched, returned, links)}${(await texts()).join(',')}]}`
   const shown = rows()
   const columns = read.shape.properties
     ? ['id', ...read.shape.properties.filter((name) => name !== 'id')]
@@ -224,6 +216,59 @@ async function renderItems(
     ),
     linkList(links),
   )
+}
+
+/** The links of a page of items: its neighbours, its other formats, its collection. */
+function itemsLinks(
+  request: FastifyRequest,
+  ref: CollectionRef,
+  query: ItemsQuery,
+  read: ReadQuery,
+  format: OgcFormat,
+  matched: number,
+  returned: number,
+): OgcLink[] {
+  const type = format === 'html' ? LINK_TYPES.html : GEOJSON_CONTENT_TYPE
+  return [
+    ...pageLinks(request, { limit: read.limit, offset: read.offset, matched, returned }, type),
+    ...(['json', 'html', 'csv'] as const)
+      .filter((other) => other !== format)
+      .map((other) => ({ href: formatHref(request, other), rel: 'alternate', type: other === 'json' ? GEOJSON_CONTENT_TYPE : LINK_TYPES[other] })),
+    { href: href(request, collectionPath(ref), { known_at: query.known_at }), rel: 'collection', type: LINK_TYPES.json },
+  ]
+}
+
+/** A GeoJSON page of items up to its features: the head less its last '}', and the features' opening bracket. */
+function itemsOpening(timeStamp: string, matched: number, returned: number, links: OgcLink[]): string {
+  const head = JSON.stringify({ type: 'FeatureCollection', timeStamp, numberMatched: matched, numberReturned: returned, links })
+  return `${head.slice(0, -1)},"features":[`
+}
+
+/** A GeoJSON page of areas too large to build whole: its opening and its items, whose features are made batch by batch. */
+interface ItemsStream {
+  opening: string
+  page: controlService.AreaItem[]
+}
+
+/** The page of areas a request asks for when its text is estimated past `streamFromBytes` (before any geometry is read); null when it is not. */
+async function planItemsStream(
+  request: FastifyRequest,
+  ref: CollectionRef,
+  view: DatasetView,
+  query: ItemsQuery,
+  read: ReadQuery,
+  streamFromBytes: number,
+): Promise<ItemsStream | null> {
+  const timeStamp = new Date().toISOString()
+  const { matched, page } = await controlService.listAreaItems(view, read, streamFromBytes)
+  if (controlService.estimateAreaItems(page) <= streamFromBytes) return null
+  return { opening: itemsOpening(timeStamp, matched, page.length, itemsLinks(request, ref, query, read, 'json', matched, page.length)), page }
+}
+
+async function* itemsPieces(view: DatasetView, plan: ItemsStream, shape: ReadQuery['shape'], batchBytes: number): AsyncGenerator<string> {
+  yield plan.opening
+  yield* controlService.areaFeaturePieces(view, plan.page, shape, batchBytes)
+  yield ']}'
 }
 
 export default async function ogcItemsRoutes(app: FastifyInstance): Promise<void> {
@@ -257,8 +302,17 @@ export default async function ogcItemsRoutes(app: FastifyInstance): Promise<void
       const { ref, view } = await openCollection(app, request.params.collectionId, knownAt)
       const read = readItemsQuery(ref, query)
       if (notModified(request, reply, view)) return reply
-      const { view: answered, body } = await app.readModel.body(view, 'ogc-items', [ref.id, format, `${baseUrl(request)}${request.url}`], (current) =>
-        renderItems(request, ref, current, format, query, read),
+      const parts = [ref.id, format, `${baseUrl(request)}${request.url}`]
+      const streamFromBytes = app.config.STREAM_FROM_MB * 1024 * 1024
+      if (ref.kind === 'areas' && format === 'json' && !read.shape.skipGeometry && !app.readModel.has(view, 'ogc-items', parts)) {
+        const { view: answered, value: plan } = await app.readModel.answer(view, 'ogc-items-stream', parts, (current) =>
+          planItemsStream(request, ref, current, query, read, streamFromBytes),
+        )
+        // The opened view reads outside any snapshot, as a stream must (see GET /v1/control).
+        if (plan) return sendStream(request, reply, answered, itemsPieces(view, plan, read.shape, streamBatchBytes(streamFromBytes)), GEOJSON_CONTENT_TYPE)
+      }
+      const { view: answered, body } = await app.readModel.body(view, 'ogc-items', parts, (current) =>
+        renderItems(request, ref, current, format, query, read, streamFromBytes),
       )
       return sendBody(request, reply, answered, body, format === 'csv' ? CSV_CONTENT_TYPE : format === 'html' ? HTML_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
     },

@@ -83,9 +83,14 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
     call: AnalysisCall,
     format: { type: string; render: Renderer } = { type: JSON_CONTENT_TYPE, render: 'json' },
   ): Promise<FastifyReply> {
+    const parts = [format.type, format.render, call]
+    // A client past its share asking what cannot be kept is refused before the database is asked
+    // anything (on PostgreSQL, opening a view reads the revision): a flood costs no statement. A
+    // revalidation may still be answered 304, so it goes on.
+    const revalidating = request.headers['if-none-match'] !== undefined || request.headers['if-modified-since'] !== undefined
+    if (!revalidating && !app.readModel.mightHave(where.datasetId, where.knownAt, 'analysis', parts)) app.work.refuseIfFull(request.ip)
     const view = await app.readModel.open(where.datasetId, where.knownAt)
     if (notModified(request, reply, view)) return reply
-    const parts = [format.type, format.render, call]
     const hit = app.readModel.has(view, 'analysis', parts)
     const overranAt = hit ? undefined : app.readModel.recalled<number>(view, 'analysis-overrun', parts)
     if (overranAt !== undefined && Date.now() - overranAt < OVERRUN_MEMORY_MS) {

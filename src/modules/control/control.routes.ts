@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
-import { answeredAt, openView, sendBody } from '../../plugins/views.js'
+import { answeredAt, openView, sendBody, sendStream } from '../../plugins/views.js'
 import { tableFormat } from '../../plugins/formats.js'
 import { CSV_CONTENT_TYPE, GEOJSON_CONTENT_TYPE } from '../common/media-types.js'
 import { baseUrl, pageOf } from '../common/paging.js'
@@ -8,6 +8,7 @@ import { contentResponse, CsvSchema, notModifiedResponses, parseBbox, problemRes
 import { queryInstants } from '../common/time.js'
 import { ControlMapSchema, ControlQuerySchema, PointControlSchema, PointQuerySchema } from './control.schemas.js'
 import * as controlService from './control.service.js'
+import { streamBatchBytes } from './control.stream.js'
 
 function distinctSorted(list: string[] | undefined): string[] | undefined {
   return list === undefined ? undefined : [...new Set(list)].sort()
@@ -52,26 +53,34 @@ export default async function controlRoutes(app: FastifyInstance): Promise<void>
         sides: distinctSorted(splitCsv(query.side)),
       }
       const page = { limit: query.limit, offset: query.offset }
+      const selection = [at.toISOString(), map.bbox ?? null, map.actorIds ?? null, map.sides ?? null, page]
       // A map's links are absolute (self is the URL asked): the URL and the host the client used are part of it. CSV has no links.
-      const parts = [
-        format,
-        at.toISOString(),
-        map.bbox ?? null,
-        map.actorIds ?? null,
-        map.sides ?? null,
-        page,
-        format === 'json' ? `${baseUrl(request)}${request.url}` : null,
-      ]
+      const parts = [format, ...selection, format === 'json' ? `${baseUrl(request)}${request.url}` : null]
+      if (format === 'csv') {
+        const { view: answered, body } = await app.readModel.body(view, 'control', parts, (current) => controlService.renderControlCsv(current, map, page))
+        return sendBody(request, reply, answered, body, CSV_CONTENT_TYPE)
+      }
+      const mapPage = { ...page, members: (matched: number, returned: number) => pageOf(request, { ...page, matched }, returned, GEOJSON_CONTENT_TYPE) }
+      const streamFromBytes = app.config.STREAM_FROM_MB * 1024 * 1024
+      // What is estimated is kept apart from the URL: every host and link of one selection has one size.
+      const size = app.readModel.has(view, 'control', parts)
+        ? undefined
+        : (await app.readModel.answer(view, 'control-size', selection, (current) => controlService.estimateControlMap(current, map, page))).value
+      if (size && size.pageBytes > streamFromBytes) {
+        const { view: answered, value: plan } = await app.readModel.answer(view, 'control-stream', parts, (current) =>
+          controlService.planControlMapStream(current, map, mapPage),
+        )
+        // The opened view reads outside any snapshot, as a stream must: each batch's geometries are fetched when the socket has taken the last.
+        return sendStream(request, reply, answered, controlService.controlMapPieces(view, plan, streamBatchBytes(streamFromBytes)), GEOJSON_CONTENT_TYPE)
+      }
       const { view: answered, body } = await app.readModel.body(view, 'control', parts, (current) =>
-        format === 'csv'
-          ? controlService.renderControlCsv(current, map, page)
-          : controlService.renderControlMapBody(current, map, {
-              ...page,
-              members: (matched, returned) => pageOf(request, { ...page, matched }, returned, GEOJSON_CONTENT_TYPE),
-            }),
+        // A small page of a map too large to build whole is made from its rows; otherwise the map's kept features serve every page.
+        size && size.mapBytes > streamFromBytes
+          ? controlService.renderControlMapPage(current, map, mapPage)
+          : controlService.renderControlMapBody(current, map, mapPage),
       )
       // Already serialised once for this view (the features once for their validity interval): no response schema on the way out.
-      return sendBody(request, reply, answered, body, format === 'csv' ? CSV_CONTENT_TYPE : GEOJSON_CONTENT_TYPE)
+      return sendBody(request, reply, answered, body, GEOJSON_CONTENT_TYPE)
     },
   )
 

@@ -5,12 +5,14 @@ import { CachedBody, SharedBodyPart } from '../../read/cache.js'
 import type { Coverage, DatasetView } from '../../read/dataset-view.js'
 import { areasHolding, type PlaceHolder, placeHoldings } from '../../read/point-holders.js'
 import * as controlRepository from '../../store/control.repository.js'
+import type { AreaRow } from '../../store/control.repository.js'
 import type { AreaMeta, Bbox } from '../../store/records.js'
 import { type Column, columns, toCsv } from '../common/csv.js'
 import { round } from '../common/intervals.js'
 import { coverageJson, instantNotes, type Note, pointNotes, sinceNote } from '../common/notes.js'
 import type { ItemSelection, QueryableType } from '../common/items.js'
 import type { Holder, PointControl } from './control.schemas.js'
+import { estimatedBytes, featureBatches } from './control.stream.js'
 
 export interface MapQuery {
   at: Date
@@ -32,7 +34,7 @@ interface MapItem {
   text: string
   /** [start, end) of the geometry's text within `text` */
   geometryAt: [number, number]
-  meta: AreaMeta
+  meta: AreaRow
 }
 
 /**
@@ -60,19 +62,88 @@ async function mapParts(view: DatasetView, query: MapQuery, page: MapPage): Prom
   await checkFilters(view, query)
   const items = await mapItems(view, query)
   const features = await mapFeatures(view, query, page, items)
+  const head = await mapHead(
+    view,
+    query,
+    page,
+    items.map((item) => item.meta),
+    features,
+  )
+  return { head, features }
+}
+
+/** A map's head as JSON text: `rows` are the map's, `shown` says what its page of them carries. */
+async function mapHead(view: DatasetView, query: MapQuery, page: MapPage, rows: AreaMeta[], shown: { returned: number; sources: string[] }): Promise<string> {
   const coverage = await view.coverage()
-  const head = JSON.stringify({
+  return JSON.stringify({
     type: 'FeatureCollection',
     dataset: view.datasetId,
     revision: view.revision,
     at: query.at.toISOString(),
     knownAt: view.knownAt?.toISOString() ?? null,
-    ...page.members(items.length, features.returned),
-    sources: features.sources,
+    ...page.members(rows.length, shown.returned),
+    sources: shown.sources,
     coverage: coverageJson(coverage),
-    notes: mapNotes(coverage, query, items),
+    notes: mapNotes(coverage, query, rows),
   })
-  return { head, features }
+}
+
+const sourcesOf = (rows: AreaMeta[]): string[] => [...new Set(rows.flatMap((row) => row.sources))].sort()
+
+/** The estimated length of a map page's text and of the whole map's, bytes, from the rows alone (no geometry is read). */
+export async function estimateControlMap(
+  view: DatasetView,
+  query: MapQuery,
+  page: Pick<MapPage, 'limit' | 'offset'>,
+): Promise<{ pageBytes: number; mapBytes: number }> {
+  await checkFilters(view, query)
+  const rows = await mapRows(view, query)
+  return { pageBytes: estimatedBytes(rows.slice(page.offset, page.offset + page.limit)), mapBytes: estimatedBytes(rows) }
+}
+
+/**
+ * A map page made from its rows rather than from the map's kept features: its text up to the
+ * features (`opening`, the head less its last '}'), and the rows whose features follow, to be
+ * made batch by batch (controlMapPieces). The same text as renderControlMapBody's, piece by piece.
+ */
+export interface MapStream {
+  opening: string
+  rows: AreaRow[]
+}
+
+/** The head and rows of a map page too large to build whole (see MapStream); no geometry is read. */
+export async function planControlMapStream(view: DatasetView, query: MapQuery, page: MapPage): Promise<MapStream> {
+  await checkFilters(view, query)
+  const rows = await mapRows(view, query)
+  const shown = rows.slice(page.offset, page.offset + page.limit)
+  const head = await mapHead(view, query, page, rows, { returned: shown.length, sources: sourcesOf(shown) })
+  return { opening: `${head.slice(0, -1)},"features":[`, rows: shown }
+}
+
+/**
+ * The text of a map page in pieces: its opening, its features about `batchBytes` at a time (each
+ * batch's geometry texts fetched from `view`'s database when the reader asks for it, and not kept
+ * in the cache: a streamed map would push out everything else), and its close.
+ */
+export async function* controlMapPieces(view: DatasetView, plan: MapStream, batchBytes: number): AsyncGenerator<string> {
+  yield plan.opening
+  yield* featureBatches(
+    plan.rows,
+    batchBytes,
+    (hashes) => geometryTexts(view, hashes, { keep: false }),
+    (row, text) => featureText(row, text).text,
+  )
+  yield ']}'
+}
+
+/**
+ * A small page of a map too large to build whole (renderControlMapBody would read every geometry of
+ * the map): made from the page's rows, its geometry texts fetched for the page alone.
+ */
+export async function renderControlMapPage(view: DatasetView, query: MapQuery, page: MapPage): Promise<string> {
+  const pieces: string[] = []
+  for await (const piece of controlMapPieces(view, await planControlMapStream(view, query, page), Number.POSITIVE_INFINITY)) pieces.push(piece)
+  return pieces.join('')
 }
 
 /** A page of a map's features as the UTF-8 bytes of `,"features":[…]}`, with what the head says of them. */
@@ -124,21 +195,21 @@ async function checkFilters(view: DatasetView, query: MapQuery): Promise<void> {
   for (const side of query.sides ?? []) await requireSide(view, side)
 }
 
-function mapNotes(coverage: Coverage, query: MapQuery, items: MapItem[]): Note[] {
+function mapNotes(coverage: Coverage, query: MapQuery, rows: AreaMeta[]): Note[] {
   const notes = instantNotes(coverage, query.at)
   if (notes.length > 0 && notes[0].code !== 'AT_AFTER_COVERAGE') return notes
   const at = query.at.toISOString()
   const where = query.bbox ? ' in the bbox' : ''
   for (const actor of query.actorIds ?? [])
-    if (!items.some((item) => item.meta.actorId === actor)) notes.push({ code: 'NO_GROUND', message: `actor '${actor}' holds no area${where} at ${at}` })
+    if (!rows.some((row) => row.actorId === actor)) notes.push({ code: 'NO_GROUND', message: `actor '${actor}' holds no area${where} at ${at}` })
   for (const side of query.sides ?? [])
-    if (!items.some((item) => item.meta.side === side)) notes.push({ code: 'NO_GROUND', message: `no actor of side '${side}' holds an area${where} at ${at}` })
-  if (items.length === 0 && query.bbox && coverage.bbox && !bboxesMeet(query.bbox, coverage.bbox))
+    if (!rows.some((row) => row.side === side)) notes.push({ code: 'NO_GROUND', message: `no actor of side '${side}' holds an area${where} at ${at}` })
+  if (rows.length === 0 && query.bbox && coverage.bbox && !bboxesMeet(query.bbox, coverage.bbox))
     notes.push({
       code: 'OUTSIDE_EXTENT',
       message: `the bbox (${query.bbox.join(', ')}) is outside every area the dataset has ever had (${coverage.bbox.join(', ')})`,
     })
-  else if (items.length === 0 && notes.length === 0) notes.push({ code: 'NO_AREA', message: `no area holds${where} at ${at}` })
+  else if (rows.length === 0 && notes.length === 0) notes.push({ code: 'NO_AREA', message: `no area holds${where} at ${at}` })
   return notes
 }
 
@@ -154,17 +225,26 @@ async function meetingBox<T extends { bbox: Bbox; geometryHash: string }>(view: 
   return meeting.filter((area) => inside(area.bbox) || shapeIntersectsBbox(shapes.get(area.geometryHash)!, bbox))
 }
 
+/** The map's rows (no geometry) that the filters and the bbox admit, in id order; kept per validity interval. */
+async function mapRows(view: DatasetView, query: MapQuery): Promise<AreaRow[]> {
+  const interval = await view.intervalOf(query.at)
+  return view.cached('map-rows', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
+    const areas = await view.areasAt(query.at, query)
+    // Boxes first, then the shapes of the areas not inside the bbox.
+    return query.bbox ? meetingBox(view, areas, query.bbox) : areas
+  })
+}
+
+/** The map's rows with their features' text; kept per validity interval. */
 async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> {
   const interval = await view.intervalOf(query.at)
   return view.cached('map-items', [interval, query.bbox ?? null, query.actorIds ?? null, query.sides ?? null], async () => {
-    let areas = await view.areasAt(query.at, query)
-    // Boxes first, then the shapes of the areas not inside the bbox.
-    if (query.bbox) areas = await meetingBox(view, areas, query.bbox)
+    const areas = await mapRows(view, query)
     const texts = await geometryTexts(
       view,
       areas.map((area) => area.geometryHash),
     )
-    return areas.map(({ bbox: _bbox, ...meta }) => ({ ...featureText(meta, texts.get(meta.geometryHash)!), meta }))
+    return areas.map((meta) => ({ ...featureText(meta, texts.get(meta.geometryHash)!), meta }))
   })
 }
 
@@ -172,8 +252,9 @@ async function mapItems(view: DatasetView, query: MapQuery): Promise<MapItem[]> 
  * Geometries by content hash as the JSON text the database holds. A hash names one geometry
  * forever, so the texts are kept under the hash alone, shared by every view, revision and
  * interval: a new day's map fetches only the shapes that changed since a map was last made.
+ * Without `keep`, the texts already kept are used and those fetched are not kept.
  */
-async function geometryTexts(view: DatasetView, hashes: string[]): Promise<Map<string, string>> {
+async function geometryTexts(view: DatasetView, hashes: string[], { keep } = { keep: true }): Promise<Map<string, string>> {
   const texts = new Map<string, string>()
   const missing: string[] = []
   for (const hash of new Set(hashes)) {
@@ -184,7 +265,7 @@ async function geometryTexts(view: DatasetView, hashes: string[]): Promise<Map<s
   if (missing.length === 0) return texts
   for (const [hash, text] of await controlRepository.listGeometryTexts(view.db, missing)) {
     texts.set(hash, text)
-    view.cache.set(`${GEOMETRY_TEXT_KEY}${hash}`, text)
+    if (keep) view.cache.set(`${GEOMETRY_TEXT_KEY}${hash}`, text)
   }
   return texts
 }
@@ -384,7 +465,7 @@ export interface ItemShape {
 
 /** An area of a page of items: its row, and its map text where the page came from a map. */
 export interface AreaItem {
-  meta: AreaMeta
+  meta: AreaRow
   text?: string
   geometryAt?: [number, number]
 }
@@ -405,13 +486,22 @@ export function areaQueryables(area: AreaMeta): Record<string, unknown> {
 
 /**
  * A page of the dataset's areas and how many match. An instant reads the map of its validity
- * interval, the very entries (and texts) the v1 map is made of; an interval or no time reads the
- * rows without geometry, kept per view, and geometry is fetched later for the page alone.
+ * interval, the very entries (and texts) the v1 map is made of, unless that map's text is
+ * estimated past `wholeMapFromBytes` (it would be built whole for a page of it); an interval or no
+ * time reads the rows without geometry, kept per view, and geometry is fetched later for the page alone.
  */
-export async function listAreaItems(view: DatasetView, query: ItemsQuery): Promise<{ matched: number; page: AreaItem[] }> {
+export async function listAreaItems(
+  view: DatasetView,
+  query: ItemsQuery,
+  wholeMapFromBytes = Number.POSITIVE_INFINITY,
+): Promise<{ matched: number; page: AreaItem[] }> {
   const time = query.time
-  let items: AreaItem[] =
-    time && 'at' in time ? await mapItems(view, { at: time.at, bbox: query.bbox }) : (await areaRowsOver(view, time, query.bbox)).map((meta) => ({ meta }))
+  let items: AreaItem[]
+  if (time && 'at' in time) {
+    const map = { at: time.at, bbox: query.bbox }
+    const rows = await mapRows(view, map)
+    items = estimatedBytes(rows) > wholeMapFromBytes ? rows.map((meta) => ({ meta })) : await mapItems(view, map)
+  } else items = (await areaRowsOver(view, time, query.bbox)).map((meta) => ({ meta }))
   if (query.ids) {
     const wanted = new Set(query.ids)
     items = items.filter((item) => wanted.has(String(item.meta.id)))
@@ -427,7 +517,7 @@ export async function listAreaItems(view: DatasetView, query: ItemsQuery): Promi
 }
 
 /** The rows valid at some instant of [start, end] (all of them without a time) whose shape meets the bbox; kept per view, interval and bbox. */
-async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Date }>, bbox: Bbox | undefined): Promise<AreaMeta[]> {
+async function areaRowsOver(view: DatasetView, time: Exclude<ItemTime, { at: Date }>, bbox: Bbox | undefined): Promise<AreaRow[]> {
   const start = time?.start ?? null
   const end = time?.end ?? null
   return view.cached('area-rows-over', [start?.toISOString() ?? null, end?.toISOString() ?? null, bbox ?? null], async () => {
@@ -457,6 +547,25 @@ export async function areaFeatureTexts(view: DatasetView, page: AreaItem[], shap
         : geometries.get(item.meta.geometryHash)!
     return featureText(item.meta, geometry, shape.properties).text
   })
+}
+
+/** The estimated length of the GeoJSON text of a page of areas with their geometry, bytes (no geometry is read). */
+export function estimateAreaItems(page: AreaItem[]): number {
+  return estimatedBytes(page.map((item) => item.meta))
+}
+
+/**
+ * The GeoJSON texts of a page of areas too large to build whole, comma-separated, about
+ * `batchBytes` at a time: each batch's geometry texts fetched from `view`'s database when the
+ * reader asks for it, and not kept (see controlMapPieces). The texts areaFeatureTexts makes.
+ */
+export function areaFeaturePieces(view: DatasetView, page: AreaItem[], shape: ItemShape, batchBytes: number): AsyncGenerator<string> {
+  return featureBatches(
+    page.map((item) => item.meta),
+    batchBytes,
+    (hashes) => geometryTexts(view, hashes, { keep: false }),
+    (row, text) => featureText(row, text, shape.properties).text,
+  )
 }
 
 /** One area of the view by id (of any time), as GeoJSON text with its row; undefined when the view has no such row. */
