@@ -3,7 +3,8 @@
 // the worker pool is saturated (the ceiling, set by the reliability issue), on each engine. Once
 // with the flood spread over many client addresses' worth of share (every request admitted), once
 // with the default share of one client (most of the flood refused with 429 at once).
-// Printing only: no assertions (test/reliability/pool.test.ts asserts the same target).
+// Printing only: the target lives here. test/serial/flood.test.ts asserts what does not depend on the
+// machine's noise: the share held, and probes never held behind an analysis.
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { seedHeavyOverHttp, startAppProcess } from '../test/reliability/heavy.js'

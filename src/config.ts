@@ -75,7 +75,7 @@ const EnvSchema = z.object({
       'reverse proxies in front of the service: the client address (per-client shares, auth-failure limits) is read that many hops from the right of X-Forwarded-For, which a client cannot forge past them; 0: the connecting address',
     ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL connections per process (PGlite has one)'),
-  CACHE_ENTRIES: z.coerce.number().int().positive().default(500).describe('entries kept in the in-process cache of derived geometry and answers'),
+  CACHE_ENTRIES: z.coerce.number().int().positive().default(5000).describe('entries kept in the in-process cache of derived geometry and answers'),
   CACHE_MAX_MB: z.coerce.number().positive().default(256).describe('memory the in-process cache may hold (estimated), MiB'),
   // A map or page past this would be built whole (its text, then its compressed forms) once per
   // request that misses the cache, and a quarter of CACHE_MAX_MB is the largest entry kept anyway.

@@ -81,6 +81,29 @@ async function pointShapes(view: DatasetView, hashes: Iterable<string>): Promise
   return prepared
 }
 
+/**
+ * Prepares for point tests the distinct shapes of the view's areas, newest first, while they fit
+ * `budget` (vertices and shapes, taken from what it has left): what the first points asked after
+ * start need, made before the server listens. Rows carry their vertex counts, so nothing past the
+ * budget is read.
+ */
+export async function warmPointShapes(view: DatasetView, budget: { vertices: number; shapes: number }): Promise<void> {
+  const rows = [...(await view.areaRows())].sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime() || b.id - a.id)
+  const chosen = new Set<string>()
+  for (const row of rows) {
+    if (chosen.has(row.geometryHash)) continue
+    if (row.vertexCount > budget.vertices || budget.shapes < 1) break
+    chosen.add(row.geometryHash)
+    budget.vertices -= row.vertexCount
+    budget.shapes--
+  }
+  await historyIndex(view)
+  // In batches, so that no statement carries the whole budget's text at once.
+  const hashes = [...chosen]
+  for (let i = 0; i < hashes.length; i += WARM_BATCH) await pointShapes(view, hashes.slice(i, i + WARM_BATCH))
+}
+const WARM_BATCH = 20
+
 /** For each point, the history's shapes whose box holds it (indices into `history.shapes`). */
 function candidatesOf(history: HistoryIndex, points: readonly Position[]): number[][] {
   const index = history.index

@@ -246,6 +246,31 @@ t.test('ReadModel.mightHave: a hint, asked before a view is opened, that is fals
   t.notOk(model.mightHave('test', undefined, 'probe', []), 'a deletion forgets the revision')
 })
 
+t.test('ReadModel.warm prepares the newest shapes for point tests, within its share of the cache', async (t) => {
+  const database = await openTestDatabase(t)
+  const app = await buildApp({ config: testConfig(), database, logger: false })
+  t.teardown(() => app.close())
+  await put(app, '/v1/datasets/test', { name: 'test' })
+  await put(app, '/v1/datasets/test/actors/hts', { name: 'HTS', side: 'opposition' })
+  // Three days, a square of its own each: three shapes, the 26th's the newest.
+  for (const [day, lon] of [
+    [24, 0],
+    [25, 1],
+    [26, 2],
+  ])
+    t.equal((await importSnapshot(app, 'test', `2024-11-${day}`, collection([area(square(lon, 0, 1), { actor: 'hts' })]))).statusCode, 201)
+  // Eight entries: a quarter of them is two shapes, each kept parsed and prepared.
+  const model = new ReadModel({ db: database.db, shared: false, schema: 'here', maxEntries: 8, maxBytes: 1e7 })
+  await model.warm()
+  const rows = await (await model.open('test')).areaRows()
+  const newestFirst = [...rows].sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())
+  t.same(
+    newestFirst.map((row) => model.cache.has(`point-shape|${row.geometryHash}`)),
+    [true, true, false],
+    'the 26th and the 25th prepared, the 24th left to the first point that needs it',
+  )
+})
+
 t.test('two app instances on one database: a write through one is served by the other on its next request', async (t) => {
   const first = await openTestDatabase(t)
   // On PostgreSQL a second pool is a second client, as another process would be; the embedded
