@@ -1,7 +1,7 @@
 // Where Frontline's time goes on the paths the PostGIS comparison finds slower: one process, PGlite,
 // the histories of bench/postgis-data.ts, each path asked through app.inject while the V8 CPU
 // profiler runs; prints the functions with the most self time per path. A development aid.
-// Run: npx tsx bench/postgis-profile.ts [union|bands] [path…]   (paths: import map point distance route changes cold)
+// Run: npx tsx bench/postgis-profile.ts [union|bands] [path…]   (paths: import map point pointload distance route changes cold)
 import { Session } from 'node:inspector/promises'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
@@ -132,6 +132,16 @@ if (paths.includes('point')) {
   const pts = probePoints(300, 5)
   await profiled('who holds a point × 300 new points', async () => {
     for (const [lon, lat] of pts) await get(`/v1/control/point?${d}&lon=${lon}&lat=${lat}&at=${noon(last)}`)
+  })
+}
+if (paths.includes('pointload')) {
+  // The load run's points (bench/postgis.ts), every shape already prepared: what a request costs the thread that answers.
+  await app.readModel.warm()
+  const url = (n: number) =>
+    `/v1/control/point?${d}&lon=${Math.round((30.05 + ((n * 0.6180339887) % 1) * 9.9) * 1e5) / 1e5}&lat=${Math.round((30.05 + ((n * 0.7548776662) % 1) * 4.9) * 1e5) / 1e5}&at=${noon(last)}`
+  for (let n = 0; n < 500; n++) await get(url(n + 100_000))
+  await profiled('who holds a point × 3,000 varying points, shapes prepared', async () => {
+    for (let n = 0; n < 3000; n++) await get(url(n))
   })
 }
 if (paths.includes('distance'))

@@ -6,6 +6,7 @@ import { buildApp } from './app.js'
 import { type Config, loadConfig } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
+import { exerciseAnswers } from './warm.js'
 import { bundleNeedsLoading, DEFAULT_DATASET_DIR, loadBundle } from './modules/imports/imports.bundle.js'
 
 /** The label of the token the service generates, recorded as `submittedBy` of what it writes. */
@@ -47,12 +48,14 @@ function checkDataDir(dir: string): void {
 }
 
 /**
- * Listens once the worker threads have loaded their tasks (a few tenths of a second) and the read
- * model holds the datasets' rows, so that the first answer asked of a server that has said it is up
- * never waits for a thread to start or for the rows every answer starts from.
+ * Listens once the worker threads have loaded their tasks (a few tenths of a second), the read
+ * model holds the datasets' rows, and one question of each path has been asked (exerciseAnswers),
+ * so that the first answer asked of a server that has said it is up never waits for a thread to
+ * start, for the rows every answer starts from, or for its path's code to be compiled.
  */
 export async function listenWarm(app: FastifyInstance, options: { port: number; host: string }): Promise<void> {
   await Promise.all([app.work.warm(), app.readModel.warm()])
+  await exerciseAnswers(app, app.config.ANALYSIS_WORKERS)
   await app.listen(options)
 }
 
