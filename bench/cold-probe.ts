@@ -4,27 +4,13 @@
 // Run: npx tsx bench/cold-probe.ts [union|bands]   (NO_EXERCISE=1: without the questions a server asks itself)
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { openDatabase } from '../src/db/database.js'
-import { migrate } from '../src/db/migrate.js'
-import { putActor } from '../src/modules/actors/actors.service.js'
-import { ActorInputSchema } from '../src/modules/actors/actors.schemas.js'
-import { putDataset } from '../src/modules/datasets/datasets.service.js'
-import { DatasetInputSchema } from '../src/modules/datasets/datasets.schemas.js'
-import { type ImportContext, importFeatures, importSnapshot } from '../src/modules/imports/imports.service.js'
-import { FeaturesQuerySchema, SnapshotQuerySchema } from '../src/modules/imports/imports.schemas.js'
-import { LruCache } from '../src/read/cache.js'
 import { exerciseAnswers } from '../src/warm.js'
-import { DATASETS, noon, referenceFeatures } from './postgis-data.js'
-const LIMITS = { maxFeatures: 20_000, maxVerticesPerImport: 5_000_000, maxVerticesPerFeature: 1_000_000 }
+import { prepareHistory } from './profile-history.js'
+import { DATASETS, noon } from './postgis-data.js'
+
 const ds = DATASETS.find((d) => d.id === (process.argv[2] ?? 'union'))!
-const database = await openDatabase({ dataDir: 'memory://' })
-const db = database.db
-await migrate(db)
-await putDataset(db, ds.id, DatasetInputSchema.parse({ name: ds.title, licence: 'CC0' }))
-for (const actor of ds.actors) await putActor(db, ds.id, actor.id, ActorInputSchema.parse({ name: actor.id, side: actor.side }))
-await importFeatures({ db, limits: LIMITS, writer: 'bench' }, ds.id, { json: referenceFeatures() }, FeaturesQuerySchema.parse({}))
-const ctx: ImportContext = { db, limits: LIMITS, writer: 'bench', cache: new LruCache(500, 256 * 1024 * 1024) }
-for (const s of ds.snapshots()) await importSnapshot(ctx, ds.id, { json: s.map }, SnapshotQuerySchema.parse({ valid_from: s.date }))
+const { database, importSnapshots } = await prepareHistory(ds)
+await importSnapshots()
 const last = ds.days - 1
 const d = `dataset=${ds.id}`
 for (let round = 0; round < 2; round++) {

@@ -6,16 +6,8 @@ import { Session } from 'node:inspector/promises'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { openDatabase } from '../src/db/database.js'
-import { migrate } from '../src/db/migrate.js'
-import { putActor } from '../src/modules/actors/actors.service.js'
-import { ActorInputSchema } from '../src/modules/actors/actors.schemas.js'
-import { putDataset } from '../src/modules/datasets/datasets.service.js'
-import { DatasetInputSchema } from '../src/modules/datasets/datasets.schemas.js'
-import { type ImportContext, importFeatures, importSnapshot } from '../src/modules/imports/imports.service.js'
-import { FeaturesQuerySchema, SnapshotQuerySchema } from '../src/modules/imports/imports.schemas.js'
-import { LruCache } from '../src/read/cache.js'
-import { DATASETS, noon, probePoints, referenceFeatures } from './postgis-data.js'
+import { DATASETS, noon, probePoints } from './postgis-data.js'
+import { prepareHistory } from './profile-history.js'
 
 interface Node {
   id: number
@@ -24,7 +16,6 @@ interface Node {
   children?: number[]
 }
 
-const LIMITS = { maxFeatures: 20_000, maxVerticesPerImport: 5_000_000, maxVerticesPerFeature: 1_000_000 }
 const dsId = process.argv[2] ?? 'union'
 const paths = process.argv.slice(3).length ? process.argv.slice(3) : ['import', 'map', 'point', 'distance', 'route', 'changes']
 const ds = DATASETS.find((d) => d.id === dsId)!
@@ -88,17 +79,7 @@ async function profiled(label: string, fn: () => Promise<unknown>): Promise<void
   }
 }
 
-const database = await openDatabase({ dataDir: 'memory://' })
-const db = database.db
-await migrate(db)
-await putDataset(db, ds.id, DatasetInputSchema.parse({ name: ds.title, licence: 'CC0' }))
-for (const actor of ds.actors) await putActor(db, ds.id, actor.id, ActorInputSchema.parse({ name: actor.id, side: actor.side }))
-await importFeatures({ db, limits: LIMITS, writer: 'bench' }, ds.id, { json: referenceFeatures() }, FeaturesQuerySchema.parse({}))
-const ctx: ImportContext = { db, limits: LIMITS, writer: 'bench', cache: new LruCache(500, 256 * 1024 * 1024) }
-const snapshots = [...ds.snapshots()]
-const doImport = async () => {
-  for (const s of snapshots) await importSnapshot(ctx, ds.id, { json: s.map }, SnapshotQuerySchema.parse({ valid_from: s.date }))
-}
+const { database, importSnapshots: doImport } = await prepareHistory(ds)
 if (paths.includes('import')) await profiled('import (all snapshots)', doImport)
 else await doImport()
 

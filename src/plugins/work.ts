@@ -9,14 +9,22 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A worker keeps prepared territories and parsed shapes, few and large, where the thread that
+ * answers keeps many small things (point answers, shapes indexed for points). With CACHE_ENTRIES
+ * raised to 5,000 for those, workers held to their byte share alone took the PostgreSQL-mode process
+ * to 803 MiB after the scale benchmark's load runs (406 before); 500 each is what they had.
+ */
+const WORKER_CACHE_ENTRIES = 500
+
 async function workPlugin(app: FastifyInstance, options: { workers: number }): Promise<void> {
   const { config } = app
   const pool = new WorkPool({
     workers: options.workers,
     maxPending: config.MAX_CONCURRENT_ANALYSES,
     perClient: config.ANALYSIS_PER_CLIENT,
-    // Each worker keeps the shapes and territories it prepared: a share of the cache each.
-    cacheEntries: config.CACHE_ENTRIES,
+    // Each worker keeps the shapes and territories it prepared: a share of the cache each, and at most WORKER_CACHE_ENTRIES.
+    cacheEntries: Math.min(config.CACHE_ENTRIES, WORKER_CACHE_ENTRIES),
     cacheBytes: Math.floor((config.CACHE_MAX_MB * 1024 * 1024) / options.workers),
   })
   app.decorate('work', pool)
