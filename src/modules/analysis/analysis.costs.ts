@@ -3,7 +3,7 @@
 // holding a worker for the whole budget and failing then.
 import { Errors } from '../../errors.js'
 import type { DatasetView } from '../../read/dataset-view.js'
-import { sumChangedVerticesBetween, sumVerticesAt } from '../../store/costs.repository.js'
+import type { AreaRow } from '../../store/control.repository.js'
 import { stepIntervals } from './analysis.area.js'
 import { seriesInstants } from './analysis.service.js'
 import type { AnalysisCall } from './analysis.tasks.js'
@@ -64,27 +64,48 @@ async function instantsOf(view: DatasetView, call: AnalysisCall, maxSteps: numbe
   }
 }
 
+const validAt = (row: AreaRow, instant: Date): boolean => row.validFrom <= instant && (row.validTo === null || instant < row.validTo)
+
+/** The vertices of the view's areas valid at `instant`: what an analysis at that instant reads and indexes. */
+function verticesAt(rows: readonly AreaRow[], instant: Date): number {
+  let vertices = 0
+  for (const row of rows) if (validAt(row, instant)) vertices += row.vertexCount
+  return vertices
+}
+
+/** The vertices of the areas valid at one of the two instants and not the other: what an overlay of the two maps clips. */
+function changedVerticesBetween(rows: readonly AreaRow[], [a, b]: [Date, Date]): number {
+  let vertices = 0
+  for (const row of rows) if (validAt(row, a) !== validAt(row, b)) vertices += row.vertexCount
+  return vertices
+}
+
 /**
  * The estimated cost: vertices of every distinct map the analysis reads, weighted by its kind; for
  * an area series also the areas that differ between consecutive distinct maps, which it overlays.
- * Steps in the interval of the step before cost nothing but their rows.
+ * Steps in the interval of the step before cost nothing but their rows. Counted from the view's
+ * rows, which carry their vertex counts and are kept per view: a query a request cost 1.2–2.2 ms
+ * of a 5 ms distance at a new date on the embedded engine.
  */
 export async function estimateCost(view: DatasetView, call: AnalysisCall, maxSteps: number): Promise<number> {
   const instants = await instantsOf(view, call, maxSteps)
   const intervals = await stepIntervals(view, instants)
+  const rows = await view.areaRows()
   const distinct = new Map<string, Date>()
   intervals.forEach((interval, i) => {
     if (!distinct.has(interval)) distinct.set(interval, instants[i])
   })
-  const vertices = await sumVerticesAt(view.db, view.datasetId, [...distinct.values()], view.knownAt)
-  let cost = WEIGHTS[call.analysis] * vertices.reduce((sum, count) => sum + count, 0)
+  let vertices = 0
+  for (const instant of distinct.values()) vertices += verticesAt(rows, instant)
+  let cost = WEIGHTS[call.analysis] * vertices
   if (call.analysis === 'area') {
     const pairs = new Map<string, [Date, Date]>()
     for (let i = 1; i < intervals.length; i++) {
       if (intervals[i] !== intervals[i - 1]) pairs.set(`${intervals[i - 1]}|${intervals[i]}`, [instants[i - 1], instants[i]])
     }
-    const changed = await sumChangedVerticesBetween(view.db, view.datasetId, [...pairs.values()], view.knownAt)
-    cost += AREA_OVERLAY_WEIGHT * changed.reduce((sum, count) => sum + count, 0) + AREA_STEP_WEIGHT * instants.length
+    let changed = 0
+    for (const pair of pairs.values()) changed += changedVerticesBetween(rows, pair)
+    cost += AREA_OVERLAY_WEIGHT * changed + AREA_STEP_WEIGHT * instants.length
   }
   return cost
 }
