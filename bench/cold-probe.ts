@@ -19,7 +19,7 @@ for (let round = 0; round < 2; round++) {
   await app.readModel.warm()
   if (!process.env.NO_EXERCISE) {
     const t = performance.now()
-    await exerciseAnswers(app, app.config.ANALYSIS_WORKERS)
+    await exerciseAnswers(app)
     console.log('exercise', (performance.now() - t).toFixed(0), 'ms')
   }
   const time = async (label: string, url: string) => {

@@ -55,7 +55,7 @@ function checkDataDir(dir: string): void {
  */
 export async function listenWarm(app: FastifyInstance, options: { port: number; host: string }): Promise<void> {
   await Promise.all([app.work.warm(), app.readModel.warm()])
-  await exerciseAnswers(app, app.config.ANALYSIS_WORKERS)
+  await exerciseAnswers(app)
   await app.listen(options)
 }
 

@@ -40,7 +40,7 @@ function questions(
  * changes 4.97 / 5.35 → 2.36 / 2.04; on 120 polygons a day, route 5.50 / 5.55 → 0.59 / 1.06. It took
  * 0.3 s there, 0.6 s on the 120 polygons; past EXERCISE_MS no further question is asked.
  */
-export async function exerciseAnswers(app: FastifyInstance, threads: number): Promise<void> {
+export async function exerciseAnswers(app: FastifyInstance): Promise<void> {
   const until = Date.now() + EXERCISE_MS
   const { datasets } = await listDatasets(app.db, { limit: 10, offset: 0 })
   for (const dataset of datasets) {
@@ -57,7 +57,7 @@ export async function exerciseAnswers(app: FastifyInstance, threads: number): Pr
     const asked = questions(dataset.id, at, before, [(west + east) / 2, (south + north) / 2], side, features[0]?.id, line?.id)
     for (const url of asked) {
       if (Date.now() > until) return
-      const times = url.startsWith('/v1/analysis/') ? threads : 1
+      const times = url.startsWith('/v1/analysis/') ? app.config.ANALYSIS_WORKERS : 1
       // At once, each from an address of its own (a client's share may be one analysis), so that each thread takes one.
       await Promise.all(Array.from({ length: times }, (_, i) => app.inject({ url, remoteAddress: `127.0.0.${2 + i}` }).catch(() => undefined)))
     }
