@@ -65,6 +65,14 @@ const EnvSchema = z.object({
     .describe(
       'largest estimated cost of an analysis accepted, in microseconds of work on the reference machine (vertices read, weighted per analysis); more is refused up front with 422',
     ),
+  ANALYSIS_INLINE_US: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(8_000)
+    .describe(
+      'an analysis estimated at most this many microseconds of work (as ANALYSIS_MAX_COST counts them) runs on the thread that answers requests when no other is running there, sparing the hop to a worker and back; 0: every analysis on a worker',
+    ),
   TRUST_PROXY: z.coerce
     .number()
     .int()

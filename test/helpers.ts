@@ -30,7 +30,9 @@ export async function openTestDatabase(t: Test, options: { migrate?: boolean } =
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // One worker thread an app: test files run two at a time on two cores. The pool's own tests ask for more.
-  return loadConfig({ API_TOKENS: TOKEN, LOG_LEVEL: 'silent', ANALYSIS_WORKERS: '1', ...overrides })
+  // Every analysis on a worker, the way a large one runs: the small ones' own path (ANALYSIS_INLINE_US) is asked for
+  // where it is tested (analysis.routes.test.ts runs its answers both ways).
+  return loadConfig({ API_TOKENS: TOKEN, LOG_LEVEL: 'silent', ANALYSIS_WORKERS: '1', ANALYSIS_INLINE_US: '0', ...overrides })
 }
 
 export async function buildTestApp(t: Test, overrides: Record<string, string> = {}, database?: Database): Promise<FastifyInstance> {

@@ -43,6 +43,9 @@ export interface CacheReport {
   dropped: number
 }
 
+/** Continues a chain whatever the promise before it settled to. */
+const settled = (): void => {}
+
 /** Thrown by KEPT_ONLY when an answer needs a row: it is then made again over a snapshot. */
 class NeedsRows extends Error {}
 
@@ -88,6 +91,8 @@ export class ReadModel {
    * written since, but no answer is kept here at a newer one.
    */
   readonly #revisions = new Map<string, number>()
+  /** Revision reads on a shared database, per dataset: the one sent, and the one that is sent once it has answered. */
+  readonly #reads = new Map<string, { sent?: Promise<number | undefined>; next?: Promise<number | undefined> }>()
   #dropped = 0
 
   constructor(options: ReadModelOptions) {
@@ -122,10 +127,38 @@ export class ReadModel {
   async open(datasetId: string, knownAt?: Date): Promise<DatasetView> {
     let revision = this.#shared ? undefined : this.#revisions.get(datasetId)
     if (revision === undefined) {
-      revision = await this.#findRevision(this.#db, datasetId)
+      revision = await this.#revisionNow(datasetId)
       if (revision === undefined) throw new Errors.DATASET_NOT_FOUND(datasetId)
     }
     return new DatasetView(this.cache, datasetId, revision, knownAt, this.#db)
+  }
+
+  /**
+   * The dataset's revision as committed when this is called, read by a statement sent after it, so
+   * that a write committed anywhere before is seen. Callers share statements: one that arrives while
+   * a read is under way (it may have been sent before their write committed) waits for the next,
+   * sent once that one answers, with every caller that arrived meanwhile. Under load that is one
+   * statement a round trip instead of one a request.
+   */
+  #revisionNow(datasetId: string): Promise<number | undefined> {
+    let reads = this.#reads.get(datasetId)
+    if (!reads) this.#reads.set(datasetId, (reads = {}))
+    const state = reads
+    const send = (): Promise<number | undefined> => {
+      const sent = this.#findRevision(this.#db, datasetId)
+      state.sent = sent
+      void sent.then(settled, settled).then(() => {
+        if (state.sent === sent) state.sent = undefined
+        if (!state.sent && !state.next && this.#reads.get(datasetId) === state) this.#reads.delete(datasetId)
+      })
+      return sent
+    }
+    if (!state.sent) return send()
+    state.next ??= state.sent.then(settled, settled).then(() => {
+      state.next = undefined
+      return send()
+    })
+    return state.next
   }
 
   /** The dataset's revision as `db` has it, noted as seen. */
@@ -206,7 +239,7 @@ export class ReadModel {
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
       const value = await produce(current)
-      const after = await this.#findRevision(this.#db, view.datasetId)
+      const after = this.#shared ? await this.#revisionNow(view.datasetId) : await this.#findRevision(this.#db, view.datasetId)
       if (after === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
       if (after === revision) {
         this.cache.set(current.key(answerKind, parts), value)

@@ -246,6 +246,34 @@ t.test('ReadModel.mightHave: a hint, asked before a view is opened, that is fals
   t.notOk(model.mightHave('test', undefined, 'probe', []), 'a deletion forgets the revision')
 })
 
+t.test('ReadModel.open on a shared database: views opened together share revision reads sent after they were asked', async (t) => {
+  const database = await openTestDatabase(t)
+  const app = await buildApp({ config: testConfig(), database, logger: false })
+  t.teardown(() => app.close())
+  await put(app, '/v1/datasets/test', { name: 'test' })
+  let statements = 0
+  const counted = database.db.withPlugin({
+    transformQuery: (args) => (statements++, args.node),
+    transformResult: async (args) => args.result,
+  })
+  const model = new ReadModel({ db: counted, shared: true, schema: 'here', maxEntries: 100, maxBytes: 1e7 })
+  const first = await model.open('test')
+  t.equal(statements, 1, 'a view alone: one read')
+  statements = 0
+  // The first of twenty is sent at once; the nineteen that came while it was under way (it may have been sent before a
+  // write they follow) share the next, sent when it answers: two reads, where one would serve them stale and twenty is a flood.
+  const views = await Promise.all(Array.from({ length: 20 }, () => model.open('test')))
+  t.equal(statements, 2, 'twenty views at once: two reads')
+  t.same(new Set(views.map((view) => view.revision)), new Set([first.revision]))
+  // A write this model is not told of, committed before the next view is asked: that view reads it.
+  const newer = await database.db.transaction().execute((tx) => bumpRevision(tx, 'test'))
+  statements = 0
+  const [a, b] = await Promise.all([model.open('test'), model.open('test')])
+  t.same([a.revision, b.revision, statements], [newer, newer, 2])
+  await t.rejects(model.open('nope'), { code: 'DATASET_NOT_FOUND' })
+  t.equal((await model.open('test')).revision, newer, 'reads go on after one found nothing')
+})
+
 t.test('ReadModel.warm prepares the newest shapes for point tests, within its share of the cache', async (t) => {
   const database = await openTestDatabase(t)
   const app = await buildApp({ config: testConfig(), database, logger: false })

@@ -110,10 +110,10 @@ export async function estimateCost(view: DatasetView, call: AnalysisCall, maxSte
   return cost
 }
 
-/** ANALYSIS_TOO_COSTLY when the estimate is over `limit`, naming both and how to narrow the request. */
-export async function refuseIfTooCostly(view: DatasetView, call: AnalysisCall, maxSteps: number, limit: number): Promise<void> {
+/** The estimate (see estimateCost); ANALYSIS_TOO_COSTLY when it is over `limit`, naming both and how to narrow the request. */
+export async function refuseIfTooCostly(view: DatasetView, call: AnalysisCall, maxSteps: number, limit: number): Promise<number> {
   const cost = await estimateCost(view, call, maxSteps)
-  if (cost <= limit) return
+  if (cost <= limit) return cost
   throw new Errors.ANALYSIS_TOO_COSTLY(
     `This ${call.analysis} analysis is estimated at ${Math.round(cost / 1000).toLocaleString('en')} ms of work, more than the limit of ` +
       `${Math.round(limit / 1000).toLocaleString('en')} ms (ANALYSIS_MAX_COST): ${ADVICE[call.analysis]}`,

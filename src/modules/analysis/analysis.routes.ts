@@ -22,7 +22,7 @@ import {
   RouteSchema,
   RouteSeriesSchema,
 } from './analysis.schemas.js'
-import type { AnalysisCall, AnalysisTask, Renderer } from './analysis.tasks.js'
+import { type AnalysisCall, type AnalysisTask, type Renderer, runAnalysisTask } from './analysis.tasks.js'
 
 /** How long past its budget a worker may run before it is terminated: its own check usually answers first. */
 const TERMINATE_GRACE_MS = 500
@@ -68,6 +68,8 @@ function formatOf(request: FastifyRequest, f: TableFormat | undefined, csv: Rend
 export default async function analysisRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>()
   const { config } = app
+  /** Whether a small analysis is running on this thread (see ANALYSIS_INLINE_US). */
+  const inline = { running: false }
 
   /**
    * Runs an analysis on the worker pool within its time budget over one view, and sends it. The
@@ -117,7 +119,7 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
         }
         // An area series reads the timeline, where a step costs nothing unless the map changed: it has a bound of its own.
         const maxSteps = call.analysis === 'area' ? config.MAX_AREA_STEPS : config.MAX_SERIES_STEPS
-        await refuseIfTooCostly(current, call, maxSteps, config.ANALYSIS_MAX_COST)
+        const cost = await refuseIfTooCostly(current, call, maxSteps, config.ANALYSIS_MAX_COST)
         const task: AnalysisTask = {
           call,
           render: format.render,
@@ -126,6 +128,16 @@ export default async function analysisRoutes(app: FastifyInstance): Promise<void
           maxSteps,
         }
         try {
+          // A small analysis costs less here than the hop to a worker and back, and finds the rows and shapes this
+          // thread already keeps; one at a time, so the thread that answers is held by no more than one.
+          if (cost <= config.ANALYSIS_INLINE_US && !inline.running) {
+            inline.running = true
+            try {
+              return await runAnalysisTask(task, current.db, app.readModel.cache)
+            } finally {
+              inline.running = false
+            }
+          }
           // The worker checks its own budget between steps; past a grace it is terminated, mid-step.
           return await app.work.run<RenderedBody>('analysis', task, {
             client: request.ip,
