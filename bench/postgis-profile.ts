@@ -2,6 +2,8 @@
 // the histories of bench/postgis-data.ts, each path asked through app.inject while the V8 CPU
 // profiler runs; prints the functions with the most self time per path. A development aid.
 // Run: npx tsx bench/postgis-profile.ts [union|bands] [path…]   (paths: import map point pointload distance route changes cold)
+// TOP=n prints n functions a path (12); ANALYSIS_INLINE_US=n sets the app's bound (a large one profiles every analysis
+// on this thread, where the profiler sees it).
 import { Session } from 'node:inspector/promises'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
@@ -16,6 +18,8 @@ interface Node {
   children?: number[]
 }
 
+const profiledConfig = () =>
+  loadConfig({ API_TOKENS: 'x', LOG_LEVEL: 'silent', ...(process.env.ANALYSIS_INLINE_US ? { ANALYSIS_INLINE_US: process.env.ANALYSIS_INLINE_US } : {}) })
 const dsId = process.argv[2] ?? 'union'
 const paths = process.argv.slice(3).length ? process.argv.slice(3) : ['import', 'map', 'point', 'distance', 'route', 'changes']
 const ds = DATASETS.find((d) => d.id === dsId)!
@@ -52,7 +56,7 @@ async function profiled(label: string, fn: () => Promise<unknown>): Promise<void
           : `node_modules/${where.split('/')[0].replace(/^@.*/, where.split('/').slice(0, 2).join('/'))}`
     byFile.set(file, (byFile.get(file) ?? 0) + node.hitCount)
   }
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12))
   console.log(`\n### ${dsId} ${label}: ${ms.toFixed(0)} ms wall`)
   console.log(
     'by file: ' +
@@ -83,7 +87,7 @@ const { database, importSnapshots: doImport } = await prepareHistory(ds)
 if (paths.includes('import')) await profiled('import (all snapshots)', doImport)
 else await doImport()
 
-let app: FastifyInstance = await buildApp({ config: loadConfig({ API_TOKENS: 'x', LOG_LEVEL: 'silent' }), database, logger: false })
+let app: FastifyInstance = await buildApp({ config: profiledConfig(), database, logger: false })
 const get = async (url: string) => {
   const res = await app.inject({ url })
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`)
@@ -99,7 +103,7 @@ if (paths.includes('cold')) {
   await profiled('first request after start: route', () => get(`/v1/analysis/route?${d}&feature=highway&at=${noon(last)}`))
   await profiled('first request after start: changes', () => get(`/v1/analysis/changes?${d}&start=${noon(last - 7)}&end=${noon(last)}&polygons=false`))
   await app.close()
-  app = await buildApp({ config: loadConfig({ API_TOKENS: 'x', LOG_LEVEL: 'silent' }), database, logger: false })
+  app = await buildApp({ config: profiledConfig(), database, logger: false })
 }
 await get(`/v1/control?${d}&at=${noon(0)}`)
 // The analysis worker thread boots on the first analysis (seconds, see cold): boot it outside the profiles.

@@ -57,7 +57,8 @@ export async function exerciseAnswers(app: FastifyInstance): Promise<void> {
     const asked = questions(dataset.id, at, before, [(west + east) / 2, (south + north) / 2], side, features[0]?.id, line?.id)
     for (const url of asked) {
       if (Date.now() > until) return
-      const times = url.startsWith('/v1/analysis/') ? app.config.ANALYSIS_WORKERS : 1
+      // A small analysis runs on this thread when none other does there (ANALYSIS_INLINE_US): one more, so each worker has one too.
+      const times = url.startsWith('/v1/analysis/') ? app.config.ANALYSIS_WORKERS + (app.config.ANALYSIS_INLINE_US > 0 ? 1 : 0) : 1
       // At once, each from an address of its own (a client's share may be one analysis), so that each thread takes one.
       await Promise.all(Array.from({ length: times }, (_, i) => app.inject({ url, remoteAddress: `127.0.0.${2 + i}` }).catch(() => undefined)))
     }
