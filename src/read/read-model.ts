@@ -141,9 +141,8 @@ export class ReadModel {
    * statement a round trip instead of one a request.
    */
   #revisionNow(datasetId: string): Promise<number | undefined> {
-    let reads = this.#reads.get(datasetId)
-    if (!reads) this.#reads.set(datasetId, (reads = {}))
-    const state = reads
+    const state = this.#reads.get(datasetId) ?? {}
+    this.#reads.set(datasetId, state)
     const send = (): Promise<number | undefined> => {
       const sent = this.#findRevision(this.#db, datasetId)
       state.sent = sent
@@ -239,7 +238,7 @@ export class ReadModel {
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const current = new DatasetView(this.cache, view.datasetId, revision, view.knownAt, this.#db)
       const value = await produce(current)
-      const after = this.#shared ? await this.#revisionNow(view.datasetId) : await this.#findRevision(this.#db, view.datasetId)
+      const after = await this.#revisionNow(view.datasetId)
       if (after === undefined) throw new Errors.DATASET_NOT_FOUND(view.datasetId)
       if (after === revision) {
         this.cache.set(current.key(answerKind, parts), value)
